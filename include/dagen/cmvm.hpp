@@ -1,0 +1,82 @@
+// Constant matrix-vector multiplication (CMVM) as a shift-add problem.
+//
+// The optimizer sees one dense layer as an integer matrix W (rows = inputs,
+// columns = outputs, Keras kernel layout) and must produce a list of
+// two-input add/sub operations of shifted operands such that every output
+// column j evaluates exactly y_j = sum_i W(i, j) * x_i.  This header is the
+// contract between the optimizer (src/cmvm/) and the rest of the flow.
+#pragma once
+
+#include <Eigen/Core>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <vector>
+
+namespace dagen::cmvm {
+
+using IntMatrix = Eigen::Matrix<std::int64_t, Eigen::Dynamic, Eigen::Dynamic>;
+
+// What the optimizer may know about input i, for bit-width aware costs.
+// Values are real numbers: x_i lies in [lo, hi] on a grid of 2^-frac_bits.
+struct InputSpec {
+  double lo = 0.0;
+  double hi = 0.0;
+  int frac_bits = 0;
+};
+
+// operand * 2^shift, negated when `negative`.  Operand k < n_inputs is input
+// k; operand k >= n_inputs is the result of ops[k - n_inputs].
+struct Term {
+  int operand = 0;
+  int shift = 0;
+  bool negative = false;
+  friend bool operator==(const Term&, const Term&) = default;
+};
+
+// One two-input adder: value = a + b, with a.negative == false always
+// (normalised: a subtraction is b.negative == true).
+struct Op {
+  Term a;
+  Term b;
+};
+
+struct Solution {
+  int n_inputs = 0;
+  std::vector<Op> ops;  // topological order: op k reads only operands < n_inputs + k
+  // One per column.  nullopt: the column is all zeros.  A negative term is a
+  // column that is a single negated value (the flow adds a negation).
+  std::vector<std::optional<Term>> outputs;
+};
+
+enum class Objective {
+  Adders,     // minimise the number of two-input adders
+  AdderBits,  // minimise the summed output widths of the adders (what LUTs follow)
+};
+
+struct Options {
+  // Depth control (--dc K): each output's adder depth <= ceil(log2 d_j) + K,
+  // where d_j is the total number of CSD digits in column j.  nullopt: free.
+  std::optional<int> depth_slack;
+  Objective objective = Objective::Adders;
+  std::uint64_t seed = 0;  // same seed, same inputs: same solution
+};
+
+// Optimise one CMVM problem.  `inputs` has W.rows() entries.
+Solution solve(const IntMatrix& w, std::span<const InputSpec> inputs, const Options& options);
+
+// Number of nonzero canonical-signed-digit digits of v.
+int csd_digit_count(std::int64_t v);
+
+// ceil(log2 d) for d >= 1, 0 for d <= 1: the least adder depth of a sum of d terms.
+int min_depth_for_terms(int d);
+
+// The coefficient vector (over the inputs) that each operand computes,
+// inputs first, then one per op.  Used by tests and by the flow to derive
+// exact intervals.  Entries are exact as long as they fit in 64 bits.
+std::vector<std::vector<std::int64_t>> operand_coefficients(const Solution& s);
+
+// Adder depth of every operand (inputs 0, op = 1 + max of its operands).
+std::vector<int> operand_depths(const Solution& s);
+
+}  // namespace dagen::cmvm

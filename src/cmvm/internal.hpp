@@ -1,0 +1,52 @@
+// Internal building blocks of the CMVM optimizer, shared by the files of src/cmvm/.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "dagen/cmvm.hpp"
+
+namespace dagen::cmvm::detail {
+
+// Canonical signed digits of v as terms of `operand`: v * x = sum of +-x * 2^shift.
+// Digits come out in increasing shift order.
+void append_csd_terms(std::int64_t v, int operand, std::vector<Term>& out);
+
+// Grows a Solution one adder at a time and keeps the depth of every operand.
+class GraphBuilder {
+ public:
+  explicit GraphBuilder(int n_inputs);
+
+  int n_inputs() const { return n_inputs_; }
+  int n_operands() const { return static_cast<int>(depth_.size()); }
+  int depth(int operand) const { return depth_[operand]; }
+
+  // Emits one adder computing x + y and returns the term equal to x + y.  The
+  // adder itself is normalised: its first input is positive and the smaller
+  // shift of the two is factored out into the returned term's shift, so the
+  // adder's own shifts are non-negative.
+  Term add(const Term& x, const Term& y);
+
+  // Appends an adder verbatim (a.negative must be false); returns its operand id.
+  int push(const Op& op);
+
+  Solution take(std::vector<std::optional<Term>> outputs) &&;
+
+ private:
+  int n_inputs_;
+  std::vector<Op> ops_;
+  std::vector<int> depth_;
+};
+
+// Sums `terms` with a tree that always combines the two shallowest terms first
+// (optimal maximum depth: ceil(log2(sum 2^depth))).  nullopt for no terms.
+std::optional<Term> sum_tree(GraphBuilder& g, std::vector<Term> terms);
+
+// Least achievable depth of a sum of terms with these depths.
+int tree_depth(const std::vector<int>& depths);
+
+// Sum over the column of csd_digit_count (the d_j of the depth bound).
+int column_digit_count(const IntMatrix& w, int column);
+
+}  // namespace dagen::cmvm::detail
