@@ -54,6 +54,8 @@ benchmarks/da4ml/check_da4ml_rtl.py additionally simulates the Verilog (iverilog
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import json
 import shutil
 import sys
@@ -268,8 +270,9 @@ def write_rtl(model: dict, outdir: Path, name: str, pipeline: float, hwconf, har
     outdir.mkdir(parents=True, exist_ok=True)
     for old in outdir.glob('*.v'):
         old.unlink()
-    rtl = RTLModel(comb, name, prj, flavor='verilog', latency_cutoff=pipeline if pipeline > 0 else -1, print_latency=True)
-    rtl.write()
+    with contextlib.redirect_stdout(io.StringIO()):  # da4ml prints 'actual cutoff: ...'
+        rtl = RTLModel(comb, name, prj, flavor='verilog', latency_cutoff=pipeline if pipeline > 0 else -1, print_latency=True)
+        rtl.write()
     for src in sorted((prj / 'src').glob('*.v')) + sorted((prj / 'src/static').glob('*.v')):
         shutil.copy(src, outdir / src.name)
     mem = list((prj / 'src/memfiles').glob('*'))
