@@ -17,6 +17,7 @@ import os
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 sys.path.insert(0, HERE)
 
 from dagen_export.fxp import ExportError, dumps_model, fmt_type, summarize_types  # noqa: E402
@@ -45,7 +46,8 @@ def parse_type(s):
 
 
 def describe(model):
-    lines = [f"input: {summarize_types(model['input']['type'])}"]
+    it = model["input"]["type"]
+    lines = [f"input: {model['input']['size']} x " + fmt_type(it) if isinstance(it, dict) else f"input: {summarize_types(it)}"]
     n = model["input"]["size"]
     for k, l in enumerate(model["layers"]):
         if l["type"] == "dense":
