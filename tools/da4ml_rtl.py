@@ -9,10 +9,10 @@ flat into DIR/*.v, so the same Yosys flow can read `DIR/*.v`:
 
     DIR/NAME.v            top module (combinational, or the pipeline top with clk)
     DIR/NAME_stage<i>.v   pipeline stages (--pipeline only)
-    DIR/NAME_wrapper.v    da4ml's uniform-width I/O wrapper (optional top, not needed)
-    DIR/shift_adder.v, negative.v, mux.v, ...   da4ml's primitive library
+    DIR/shift_adder.v, negative.v, ...   the da4ml primitives the design instantiates
     DIR/ports.json        exact port layout (below), latency, da4ml settings
-    DIR/da4ml_project/    da4ml's untouched RTLModel project (tcl, binder, model/*.json)
+    DIR/da4ml_project/    da4ml's untouched RTLModel project (tcl, binder, model/*.json,
+                          src/NAME_wrapper.v = da4ml's uniform-width I/O wrapper)
 
 How the network is built (da4ml 0.6.0 trace API, same as its Keras/HGQ converter):
 
@@ -57,6 +57,7 @@ import argparse
 import contextlib
 import io
 import json
+import re
 import shutil
 import sys
 from fractions import Fraction
@@ -273,7 +274,12 @@ def write_rtl(model: dict, outdir: Path, name: str, pipeline: float, hwconf, har
     with contextlib.redirect_stdout(io.StringIO()):  # da4ml prints 'actual cutoff: ...'
         rtl = RTLModel(comb, name, prj, flavor='verilog', latency_cutoff=pipeline if pipeline > 0 else -1, print_latency=True)
         rtl.write()
-    for src in sorted((prj / 'src').glob('*.v')) + sorted((prj / 'src/static').glob('*.v')):
+    # generated modules (not the uniform-width *_wrapper: it stays in da4ml_project/src), then only the
+    # primitives they instantiate (lookup_table.v has a placeholder $readmemh that breaks Yosys if read)
+    gen = [p for p in sorted((prj / 'src').glob('*.v')) if p.stem != f'{name}_wrapper']
+    text = '\n'.join(p.read_text() for p in gen)
+    used = [p for p in sorted((prj / 'src/static').glob('*.v')) if re.search(rf'\b{re.escape(p.stem)}\s*(#|\w+\s*\()', text)]
+    for src in gen + used:
         shutil.copy(src, outdir / src.name)
     mem = list((prj / 'src/memfiles').glob('*'))
     for src in mem:  # lookup tables: not produced by dense/relu/quantize, copied for completeness
@@ -281,7 +287,8 @@ def write_rtl(model: dict, outdir: Path, name: str, pipeline: float, hwconf, har
 
     pipe = rtl._pipe
     n_stages = len(pipe.solutions) if pipe is not None else 0
-    n_adders = sum(1 for op in comb.ops if op.opcode in (0, 1))
+    n_adders = sum(1 for op in comb.ops if op.opcode in (0, 1))  # two-operand add/sub
+    n_const_adds = sum(1 for op in comb.ops if op.opcode == 4)  # x + constant (biases, RND offsets)
     inp_ports, out_ports = port_layout(comb.inp_qint), port_layout(comb.out_qint)
     info = {
         'tool': 'da4ml',
@@ -296,6 +303,7 @@ def write_rtl(model: dict, outdir: Path, name: str, pipeline: float, hwconf, har
         'hwconf': list(hwconf),
         'hard_dc': hard_dc,
         'adders': n_adders,
+        'const_adds': n_const_adds,
         'da4ml_cost': float(comb.cost),
         'ports': {
             'clk': pipe is not None,
