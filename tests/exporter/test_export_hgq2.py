@@ -1,0 +1,181 @@
+"""HGQ2 exporter tests on tiny generated models (one per supported layer kind).
+
+Run with the HGQ2 venv:  tools/.venv/bin/python -m pytest tests/exporter
+(skipped when hgq2/keras 3 are not importable)."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+import numpy as np
+import pytest
+
+os.environ.setdefault("KERAS_BACKEND", "jax")
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(REPO, "tools"))
+
+keras = pytest.importorskip("keras")
+if int(keras.__version__.split(".")[0]) < 3:
+    pytest.skip("HGQ2 tests need Keras 3 (run them with tools/.venv)", allow_module_level=True)
+hgq = pytest.importorskip("hgq")
+
+from hgq.config import QuantizerConfig  # noqa: E402
+from hgq.layers import QDense, QEinsumDense, QEinsumDenseBatchnorm  # noqa: E402
+from hgq.quantizer import Quantizer  # noqa: E402
+
+import export_keras  # noqa: E402
+from dagen_export import check, hgq2_front  # noqa: E402
+from dagen_export.fxp import ExportError  # noqa: E402
+
+N_CHECK = 3000
+
+
+def iq_conf(rnd="TRN", ovf="WRAP", k=1, i=2, f=3):
+    return QuantizerConfig("kif", "datalane", k0=k, i0=i, f0=f, round_mode=rnd, overflow_mode=ovf,
+                           homogeneous_axis=(0,))
+
+
+def randomize_bits(q, rng, kmax=1, ilo=-1, ihi=4, flo=-1, fhi=5):
+    """Give an hgq quantizer random per-element k/i/f (some elements end up width 0)."""
+    inner = q.quantizer
+    shape = tuple(inner._i.shape)
+    inner._i.assign(rng.integers(ilo, ihi + 1, size=shape).astype("float32"))
+    if hasattr(inner, "_f"):
+        inner._f.assign(rng.integers(flo, fhi + 1, size=shape).astype("float32"))
+    else:
+        inner._b.assign(rng.integers(0, 8, size=shape).astype("float32"))
+    inner._k.assign(rng.integers(0, kmax + 1, size=shape).astype("uint8"))
+
+
+def randomize_weights(layer, rng):
+    for w in layer.trainable_weights:
+        if w.path.endswith(("kernel", "bias", "gamma")):
+            w.assign(rng.normal(0, 1.0, size=w.shape).astype("float32"))
+
+
+def export_and_check(model, tmp_path, name="m", n=N_CHECK):
+    path = tmp_path / f"{name}.keras"
+    model.save(path)
+    out = tmp_path / f"{name}.json"
+    rc = export_keras.main([str(path), "-o", str(out), "--check", str(n), "--da-gen", "/nonexistent/da-gen", "-q"])
+    assert rc == 0
+    with open(out) as f:
+        return json.load(f)
+
+
+def test_qdense_relu(tmp_path):
+    rng = np.random.default_rng(1)
+    model = keras.Sequential([
+        keras.Input((6,)),
+        QDense(8, activation="relu", iq_conf=iq_conf()),
+        QDense(3, iq_conf=iq_conf()),
+    ])
+    for l in model.layers:
+        randomize_weights(l, rng)
+        randomize_bits(l.iq, rng)
+    m = export_and_check(model, tmp_path)
+    kinds = [l["type"] for l in m["layers"]]
+    assert kinds == ["dense", "relu", "quantize", "dense"]
+    assert m["input"]["size"] == 6
+
+
+def test_qeinsumdense(tmp_path):
+    rng = np.random.default_rng(2)
+    model = keras.Sequential([
+        keras.Input((5,)),
+        QEinsumDense("bc,cC->bC", 7, bias_axes="C", activation="relu", iq_conf=iq_conf()),
+        QEinsumDense("...c,cC->...C", 2, iq_conf=iq_conf(k=0)),
+    ])
+    for l in model.layers:
+        randomize_weights(l, rng)
+        randomize_bits(l.iq, rng, kmax=1)
+    export_and_check(model, tmp_path)
+
+
+def test_qeinsumdense_batchnorm(tmp_path):
+    rng = np.random.default_rng(3)
+    model = keras.Sequential([
+        keras.Input((6,)),
+        QEinsumDenseBatchnorm("bc,cC->bC", 9, bias_axes="C", activation="relu", iq_conf=iq_conf()),
+        QDense(4, iq_conf=iq_conf(k=0)),
+    ])
+    bn = model.layers[0]
+    randomize_weights(bn, rng)
+    bn.moving_mean.assign(rng.normal(0, 1, size=bn.moving_mean.shape).astype("float32"))
+    bn.moving_variance.assign(rng.uniform(0.2, 3, size=bn.moving_variance.shape).astype("float32"))
+    randomize_weights(model.layers[1], rng)
+    for l in model.layers:
+        randomize_bits(l.iq, rng)
+    export_and_check(model, tmp_path)
+
+
+@pytest.mark.parametrize("rnd,ovf", [("RND", "SAT"), ("TRN", "SAT_SYM"), ("RND", "WRAP"), ("RND_CONV", "SAT")])
+def test_quantizer_layer_modes(tmp_path, rnd, ovf):
+    rng = np.random.default_rng(4)
+    model = keras.Sequential([
+        keras.Input((6,)),
+        QDense(10, iq_conf=iq_conf()),
+        Quantizer(iq_conf(rnd=rnd, ovf=ovf, k=1, i=1, f=1), name="q_mid"),
+        QDense(3, iq_conf=iq_conf()),
+    ])
+    for l in model.layers:
+        randomize_weights(l, rng)
+    for l in (model.layers[0], model.layers[2]):
+        randomize_bits(l.iq, rng)
+    randomize_bits(model.layers[1], rng, ilo=-2, ihi=2, flo=-1, fhi=3)
+    m = export_and_check(model, tmp_path, n=5000)
+    qs = [l for l in m["layers"] if l["type"] == "quantize"]
+    if rnd == "RND_CONV":
+        assert any(l.get("name", "").endswith("_rne_parity") for l in qs)
+        assert qs[-2]["rounding"] == "RND" and qs[-2]["overflow"] == ovf
+    else:
+        assert qs[0]["rounding"] == rnd and qs[0]["overflow"] == ovf
+
+
+def test_mismatch_is_detected(tmp_path):
+    rng = np.random.default_rng(5)
+    model = keras.Sequential([keras.Input((4,)), QDense(3, iq_conf=iq_conf())])
+    randomize_weights(model.layers[0], rng)
+    m = export_and_check(model, tmp_path)
+    w = m["layers"][0]["weights"]
+    i, j = next((i, j) for i in range(len(w)) for j in range(len(w[0])) if w[i][j] != 0)
+    w[i][j] += 2.0 ** -20
+    with pytest.raises(ExportError, match="MISMATCH"):
+        check.check_model(m, "unused.json", hgq2_front.predict_fn(model), 500)
+
+
+def test_unsupported_layer(tmp_path, capsys):
+    model = keras.Sequential([
+        keras.Input((4,)),
+        QDense(3, iq_conf=iq_conf()),
+        keras.layers.LayerNormalization(name="ln"),
+    ])
+    path = tmp_path / "bad.keras"
+    model.save(path)
+    rc = export_keras.main([str(path), "-o", str(tmp_path / "bad.json"), "-q"])
+    assert rc != 0
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "'ln'" in err[0] and "LayerNormalization" in err[0]
+
+
+def test_unsupported_activation(tmp_path, capsys):
+    model = keras.Sequential([keras.Input((4,)), QDense(3, activation="tanh", iq_conf=iq_conf(), name="fc")])
+    path = tmp_path / "bad.keras"
+    model.save(path)
+    rc = export_keras.main([str(path), "-o", str(tmp_path / "bad.json"), "-q"])
+    assert rc != 0
+    err = capsys.readouterr().err
+    assert "'fc'" in err and "tanh" in err
+
+
+@pytest.mark.skipif(not os.path.exists("/work/shared/models/hgq2_jsc_cernbox/jsc_cernbox_acc75.16.keras"),
+                    reason="shared JSC model not present")
+def test_jsc_model_matches_shipped_json(tmp_path):
+    src = "/work/shared/models/hgq2_jsc_cernbox/jsc_cernbox_acc75.16.keras"
+    out = tmp_path / "jsc.json"
+    assert export_keras.main([src, "-o", str(out), "--check", "2000", "-q", "--name", "jsc_cernbox_acc75.16",
+                              "--da-gen", "/nonexistent"]) == 0
+    with open(os.path.join(REPO, "models", "jsc_cernbox_acc75.16.json")) as f:
+        shipped = f.read()
+    assert out.read_text() == shipped
