@@ -7,13 +7,18 @@
 
 namespace dagen::cmvm::detail {
 
-GraphBuilder::GraphBuilder(int n_inputs) : n_inputs_(n_inputs), depth_(n_inputs, 0) {}
+GraphBuilder::GraphBuilder(int n_inputs)
+    : n_inputs_(n_inputs), depth_(n_inputs, 0), pos_(n_inputs, true), neg_(n_inputs, false) {}
 
 int GraphBuilder::push(const Op& op) {
   assert(!op.a.negative);
   assert(op.a.operand < n_operands() && op.b.operand < n_operands());
   ops_.push_back(op);
   depth_.push_back(1 + std::max(depth_[op.a.operand], depth_[op.b.operand]));
+  const int a = op.a.operand;
+  const int b = op.b.operand;
+  pos_.push_back(pos_[a] || (op.b.negative ? neg_[b] : pos_[b]));
+  neg_.push_back(neg_[a] || (op.b.negative ? pos_[b] : neg_[b]));
   return n_operands() - 1;
 }
 
@@ -41,6 +46,58 @@ Solution GraphBuilder::take(std::vector<std::optional<Term>> outputs) && {
   s.ops = std::move(ops_);
   s.outputs = std::move(outputs);
   return s;
+}
+
+void make_one_positive(GraphBuilder& g, std::vector<Term>& terms) {
+  for (;;) {
+    if (terms.empty()) return;
+    for (const Term& t : terms)
+      if (!t.negative) return;
+    // All negative: find a term whose negation still holds a positive digit.
+    auto it = std::find_if(terms.begin(), terms.end(), [&](const Term& t) {
+      return t.operand >= g.n_inputs() && g.has_negative(t.operand);
+    });
+    if (it == terms.end()) return;  // every digit is negative: unavoidable
+    const Term t = *it;
+    const Op op = g.op(t.operand);  // copy: push() may reallocate
+    if (op.b.negative) {
+      // -(a - b) = b - a: one new adder of the same depth (the old one may die).
+      const int id =
+          g.push(Op{Term{op.b.operand, op.b.shift, false}, Term{op.a.operand, op.a.shift, true}});
+      *it = Term{id, t.shift, false};
+      return;
+    }
+    // -(a + b) = (-a) + (-b): two shallower terms instead of one.
+    *it = Term{op.a.operand, op.a.shift + t.shift, true};
+    terms.push_back(Term{op.b.operand, op.b.shift + t.shift, true});
+  }
+}
+
+void prune_dead(Solution& s) {
+  const int n = s.n_inputs;
+  const int total = n + static_cast<int>(s.ops.size());
+  std::vector<bool> live(total, false);
+  for (const auto& o : s.outputs)
+    if (o) live[o->operand] = true;
+  for (int k = total - 1; k >= n; --k) {
+    if (!live[k]) continue;
+    live[s.ops[k - n].a.operand] = true;
+    live[s.ops[k - n].b.operand] = true;
+  }
+  std::vector<int> id(total, -1);
+  for (int i = 0; i < n; ++i) id[i] = i;
+  std::vector<Op> kept;
+  for (int k = n; k < total; ++k) {
+    if (!live[k]) continue;
+    Op op = s.ops[k - n];
+    op.a.operand = id[op.a.operand];
+    op.b.operand = id[op.b.operand];
+    id[k] = n + static_cast<int>(kept.size());
+    kept.push_back(op);
+  }
+  s.ops = std::move(kept);
+  for (auto& o : s.outputs)
+    if (o) o->operand = id[o->operand];
 }
 
 }  // namespace dagen::cmvm::detail

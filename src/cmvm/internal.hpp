@@ -21,6 +21,10 @@ class GraphBuilder {
   int n_inputs() const { return n_inputs_; }
   int n_operands() const { return static_cast<int>(depth_.size()); }
   int depth(int operand) const { return depth_[operand]; }
+  const Op& op(int operand) const { return ops_[operand - n_inputs_]; }
+  // Whether the operand's signed-digit expansion has a positive / negative digit.
+  bool has_positive(int operand) const { return pos_[operand]; }
+  bool has_negative(int operand) const { return neg_[operand]; }
 
   // Emits one adder computing x + y and returns the term equal to x + y.  The
   // adder itself is normalised: its first input is positive and the smaller
@@ -37,7 +41,17 @@ class GraphBuilder {
   int n_inputs_;
   std::vector<Op> ops_;
   std::vector<int> depth_;
+  std::vector<bool> pos_;
+  std::vector<bool> neg_;
 };
+
+// Removes ops that no output reaches and renumbers the rest (order kept).
+void prune_dead(Solution& s);
+
+// If every term is negative although the sum has a positive digit, rewrites the
+// terms (flipping a subtraction, or splitting a shared sum) so one is positive.
+// The least achievable depth of the terms does not grow.
+void make_one_positive(GraphBuilder& g, std::vector<Term>& terms);
 
 // Sums `terms` with a tree that always combines the two shallowest terms first
 // (optimal maximum depth: ceil(log2(sum 2^depth))).  nullopt for no terms.
@@ -45,6 +59,12 @@ std::optional<Term> sum_tree(GraphBuilder& g, std::vector<Term> terms);
 
 // Least achievable depth of a sum of terms with these depths.
 int tree_depth(const std::vector<int>& depths);
+
+// Greedy CSE over two-term patterns across all columns (cse.cpp).  Emits the shared
+// adders into g and leaves in cols the terms each column still has to sum.  With a
+// budget, column j's terms stay summable within depth (*budget)[j].
+void greedy_cse(GraphBuilder& g, std::vector<std::vector<Term>>& cols,
+                const std::vector<int>* budget, std::uint64_t seed);
 
 // Sum over the column of csd_digit_count (the d_j of the depth bound).
 int column_digit_count(const IntMatrix& w, int column);

@@ -1,0 +1,233 @@
+// Greedy common-subexpression elimination over two-term patterns.
+//
+// Every column is a list of signed, shifted terms.  A pattern is a pair of terms
+// normalised by relative shift and relative sign: x_a * 2^sa +- x_b * 2^sb with
+// min(sa, sb) = 0.  The most frequent pattern (non-overlapping occurrences, and
+// with a depth bound only occurrences that keep the column's Kraft sum
+// sum_k 2^depth_k <= 2^D_j) becomes a new adder and replaces its occurrences;
+// this repeats until no pattern occurs twice.  Pair counts are kept
+// incrementally in a hash map; a lazy max-heap holds upper bounds that are
+// verified (exact count) when they reach the top.
+#include <algorithm>
+#include <cassert>
+#include <cstdint>
+#include <queue>
+#include <tuple>
+
+#include "internal.hpp"
+#include "pair_counts.hpp"
+
+namespace dagen::cmvm::detail {
+namespace {
+
+constexpr int kOperandBits = 22;
+constexpr int kShiftBits = 19;
+constexpr std::uint64_t kOperandMask = (std::uint64_t{1} << kOperandBits) - 1;
+constexpr std::uint64_t kShiftMask = (std::uint64_t{1} << kShiftBits) - 1;
+constexpr int kShiftOffset = 1 << (kShiftBits - 1);
+
+struct Pattern {
+  int a;
+  int b;
+  int d;      // shift of b minus shift of a
+  bool diff;  // the two terms have opposite signs
+};
+
+std::uint64_t pack(const Pattern& p) {
+  return (static_cast<std::uint64_t>(p.a) << (kOperandBits + kShiftBits + 1)) |
+         (static_cast<std::uint64_t>(p.b) << (kShiftBits + 1)) |
+         (static_cast<std::uint64_t>(p.d + kShiftOffset) << 1) | (p.diff ? 1 : 0);
+}
+
+Pattern unpack(std::uint64_t k) {
+  Pattern p;
+  p.diff = k & 1;
+  p.d = static_cast<int>((k >> 1) & kShiftMask) - kShiftOffset;
+  p.b = static_cast<int>((k >> (kShiftBits + 1)) & kOperandMask);
+  p.a = static_cast<int>((k >> (kOperandBits + kShiftBits + 1)) & kOperandMask);
+  return p;
+}
+
+// The pattern of a pair of terms, ordered so that (a, shift) is the smaller.
+Pattern pattern_of(const Term& u, const Term& v) {
+  const bool u_first = std::tie(u.operand, u.shift) < std::tie(v.operand, v.shift);
+  const Term& x = u_first ? u : v;
+  const Term& y = u_first ? v : u;
+  return Pattern{x.operand, y.operand, y.shift - x.shift, x.negative != y.negative};
+}
+
+std::uint64_t kraft_weight(int depth) { return std::uint64_t{1} << std::min(depth, 62); }
+
+std::uint64_t mix64(std::uint64_t x) {
+  x += 0x9e3779b97f4a7c15ull;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+  return x ^ (x >> 31);
+}
+
+struct HeapEntry {
+  int count;  // claimed count (an upper bound of the exact count)
+  int depth;  // depth of the adder the pattern would create
+  std::uint64_t tie;
+  std::uint64_t key;
+  int stamp;  // pair count when pushed; stale if it differs now
+  bool operator<(const HeapEntry& o) const {
+    // Max-heap on count, then shallower first, then the tie-break value.
+    return std::tie(count, o.depth, o.tie) < std::tie(o.count, depth, tie);
+  }
+};
+
+class Cse {
+ public:
+  Cse(GraphBuilder& g, std::vector<std::vector<Term>>& cols, const std::vector<int>* budget,
+      std::uint64_t seed)
+      : g_(g), cols_(cols), budget_(budget), seed_(seed) {
+    std::size_t pairs = 0;
+    for (const auto& c : cols_) pairs += c.size() * c.size() / 2;
+    counts_ = PairCounts(std::min<std::size_t>(pairs, std::size_t{1} << 24));
+    kraft_.assign(cols_.size(), 0);
+    for (std::size_t j = 0; j < cols_.size(); ++j) {
+      const auto& c = cols_[j];
+      for (const Term& t : c) {
+        kraft_[j] += kraft_weight(g_.depth(t.operand));
+        note_column(t.operand, static_cast<int>(j));
+      }
+      for (std::size_t x = 0; x < c.size(); ++x)
+        for (std::size_t y = x + 1; y < c.size(); ++y) bump(pattern_of(c[x], c[y]), +1);
+    }
+  }
+
+  void run() {
+    while (!heap_.empty()) {
+      const HeapEntry e = heap_.top();
+      heap_.pop();
+      const int now = counts_.get(e.key);
+      if (now != e.stamp || now < 2) continue;  // stale
+      const Pattern p = unpack(e.key);
+      const int exact = apply(p, /*commit=*/false);
+      if (exact < 2) continue;  // pairs remain but cannot be shared: drop until counts change
+      if (exact < e.count) {
+        HeapEntry r = e;
+        r.count = exact;
+        heap_.push(r);
+        continue;
+      }
+      apply(p, /*commit=*/true);
+    }
+  }
+
+ private:
+  void note_column(int operand, int col) {
+    if (static_cast<int>(cols_of_.size()) <= operand) cols_of_.resize(operand + 1);
+    auto& v = cols_of_[operand];
+    if (v.empty() || v.back() != col) v.push_back(col);
+  }
+
+  int pattern_depth(const Pattern& p) const { return 1 + std::max(g_.depth(p.a), g_.depth(p.b)); }
+
+  void bump(const Pattern& p, int delta) {
+    const std::uint64_t key = pack(p);
+    const int c = counts_.add(key, delta);
+    if (c >= 2) heap_.push(HeapEntry{c, pattern_depth(p), mix64(key ^ seed_), key, c});
+  }
+
+  // Whether replacing terms of depths da, db by one of depth dp keeps column j feasible.
+  bool fits(int j, int da, int db, int dp) const {
+    if (!budget_) return true;
+    const std::uint64_t k = kraft_[j] - kraft_weight(da) - kraft_weight(db) + kraft_weight(dp);
+    return k <= kraft_weight((*budget_)[j]);
+  }
+
+  void remove_term(int j, std::size_t idx) {
+    auto& c = cols_[j];
+    const Term t = c[idx];
+    for (std::size_t x = 0; x < c.size(); ++x)
+      if (x != idx) bump(pattern_of(t, c[x]), -1);
+    kraft_[j] -= kraft_weight(g_.depth(t.operand));
+    c[idx] = c.back();
+    c.pop_back();
+  }
+
+  void add_term(int j, const Term& t) {
+    auto& c = cols_[j];
+    for (const Term& o : c) bump(pattern_of(t, o), +1);
+    kraft_[j] += kraft_weight(g_.depth(t.operand));
+    c.push_back(t);
+    note_column(t.operand, j);
+  }
+
+  static int find(const std::vector<Term>& c, int operand, int shift) {
+    for (std::size_t i = 0; i < c.size(); ++i)
+      if (c[i].operand == operand && c[i].shift == shift) return static_cast<int>(i);
+    return -1;
+  }
+
+  // Counts (commit = false) or substitutes (commit = true) the non-overlapping,
+  // feasible occurrences of p in all columns.  Returns the number of occurrences.
+  int apply(const Pattern& p, bool commit) {
+    const int da = g_.depth(p.a);
+    const int db = g_.depth(p.b);
+    const int dp = 1 + std::max(da, db);
+    int new_op = -1;
+    int total = 0;
+    // Columns that may hold operand a (a copy: add_term appends to cols_of_).
+    const std::vector<int> cand =
+        p.a < static_cast<int>(cols_of_.size()) ? cols_of_[p.a] : std::vector<int>{};
+    for (int j : cand) {
+      // Terms of operand a in column j, by increasing shift (greedy chain matching
+      // when a == b: a digit serves at most one occurrence).
+      std::vector<Term> as;
+      for (const Term& t : cols_[j])
+        if (t.operand == p.a) as.push_back(t);
+      if (as.empty()) continue;
+      std::sort(as.begin(), as.end(),
+                [](const Term& x, const Term& y) { return x.shift < y.shift; });
+      std::vector<int> used;  // shifts of a-terms consumed as the b side (a == b)
+      std::uint64_t saved_kraft = kraft_[j];
+      for (const Term& u : as) {
+        if (p.a == p.b && std::find(used.begin(), used.end(), u.shift) != used.end()) continue;
+        const int iv = find(cols_[j], p.b, u.shift + p.d);
+        if (iv < 0) continue;
+        const Term v = cols_[j][iv];
+        if ((u.negative != v.negative) != p.diff) continue;
+        if (!fits(j, da, db, dp)) continue;
+        if (p.a == p.b) used.push_back(v.shift);
+        ++total;
+        const int base = std::min(u.shift, v.shift);
+        if (commit) {
+          if (new_op < 0) {
+            Op op;
+            op.a = Term{p.a, std::max(0, -p.d), false};
+            op.b = Term{p.b, std::max(0, p.d), p.diff};
+            new_op = g_.push(op);
+          }
+          remove_term(j, find(cols_[j], u.operand, u.shift));
+          remove_term(j, find(cols_[j], v.operand, v.shift));
+          add_term(j, Term{new_op, base, u.negative});
+        } else {
+          kraft_[j] = kraft_[j] - kraft_weight(da) - kraft_weight(db) + kraft_weight(dp);
+        }
+      }
+      if (!commit) kraft_[j] = saved_kraft;
+    }
+    return total;
+  }
+
+  GraphBuilder& g_;
+  std::vector<std::vector<Term>>& cols_;
+  const std::vector<int>* budget_;
+  std::uint64_t seed_;
+  PairCounts counts_;
+  std::vector<std::uint64_t> kraft_;
+  std::vector<std::vector<int>> cols_of_;
+  std::priority_queue<HeapEntry> heap_;
+};
+
+}  // namespace
+
+void greedy_cse(GraphBuilder& g, std::vector<std::vector<Term>>& cols,
+                const std::vector<int>* budget, std::uint64_t seed) {
+  Cse(g, cols, budget, seed).run();
+}
+
+}  // namespace dagen::cmvm::detail
