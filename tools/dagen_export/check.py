@@ -68,9 +68,14 @@ def _report_mismatch(label, mask, inputs, got, Y, F):
     idx = np.argwhere(~mask)[0]
     r, c = int(idx[0]), int(idx[1])
     exact = Fraction(int(Y[r, c])) * Fraction(2) ** -F
+    hint = ""
+    g = Fraction(float(got[r][c]))
+    if exact != 0 and abs(g - exact) <= abs(exact) * Fraction(1, 1 << 20):
+        hint = (" [differs only in the last float32 bits: the framework's float32 arithmetic rounded, e.g. an "
+                "unquantized bias or an accumulator wider than 24 bits]")
     return (f"MISMATCH ({label}) on input #{r}, output {c}: got {float(got[r][c])!r}, "
             f"model.json says {float(exact)!r} ({exact}); {int((~mask).sum())} mismatching values in "
-            f"{int((~mask).any(axis=1).sum())} of {mask.shape[0]} inputs; input = {list(map(float, inputs[r]))}")
+            f"{int((~mask).any(axis=1).sum())} of {mask.shape[0]} inputs; input = {list(map(float, inputs[r]))}{hint}")
 
 
 def run_dagen(dagen, model_path, inputs_float):
