@@ -60,6 +60,10 @@ struct Options {
   std::optional<int> depth_slack;
   Objective objective = Objective::Adders;
   std::uint64_t seed = 0;  // same seed, same inputs: same solution
+  // Search effort (an iteration budget, never a time budget): 0 = one greedy pass,
+  // 1 = default (about 15 ms for a 16x16 8-bit matrix), higher = more randomised
+  // restarts and candidate decompositions (roughly linear in time).
+  int effort = 1;
 };
 
 // Optimise one CMVM problem.  `inputs` has W.rows() entries.
