@@ -1,0 +1,86 @@
+// The AdderGraph: the central IR between the optimizer and the emitter.
+//
+// Nodes are inputs, constants, two-input add/sub of shifted operands,
+// negations, ReLUs and quantizers.  Every node carries its exact interval and
+// fixed-point format; nodes made by the CMVM optimizer also carry the
+// coefficient vector over their layer's inputs, so any node can be checked
+// against the weight matrix.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "dagen/fixed.hpp"
+
+namespace dagen {
+
+enum class NodeKind { Input, Const, Add, Neg, Relu, Quantize };
+
+// A node's value times 2^shift (a shift is free in hardware: it moves the binary point).
+struct Operand {
+  int node = -1;
+  int shift = 0;
+  friend bool operator==(const Operand&, const Operand&) = default;
+};
+
+struct Node {
+  NodeKind kind = NodeKind::Const;
+  Operand a;         // Add, Neg, Relu, Quantize
+  Operand b;         // Add
+  bool sub = false;  // Add: a - b instead of a + b
+  int input_index = -1;  // Input
+  i128 const_code = 0;   // Const: value = const_code * 2^-type.frac_bits
+  FixedType quant_to;    // Quantize
+  Rounding rounding = Rounding::TRN;
+  Overflow overflow = Overflow::WRAP;
+
+  // Derived by infer_types(): exact bounds of the value (codes on type.frac_bits).
+  FixedType type;
+  i128 lo = 0;
+  i128 hi = 0;
+
+  // CMVM provenance: value = 2^coeff_exp * sum_i coeffs[i] * (input i of layer `layer`).
+  int layer = -1;
+  std::vector<std::int64_t> coeffs;
+  int coeff_exp = 0;
+
+  int stage = 0;  // pipeline segment (0 .. latency), set by the scheduler
+};
+
+struct AdderGraph {
+  std::string name;
+  std::vector<FixedType> input_types;
+  std::vector<Node> nodes;  // topological order: operands precede their users
+  std::vector<Operand> outputs;
+  // For each dense layer k: the operands its CMVM inputs are (node coeffs refer to these).
+  std::vector<std::vector<Operand>> layer_inputs;
+  int latency = 0;
+
+  int add(Node node);  // appends, returns the id
+  const Node& at(int id) const { return nodes[static_cast<std::size_t>(id)]; }
+  Node& at(int id) { return nodes[static_cast<std::size_t>(id)]; }
+};
+
+// The exact format of an operand (node type with the binary point moved by shift).
+FixedType operand_type(const AdderGraph& g, const Operand& op);
+
+// Derive a node's interval and type from its operands (and its coefficient
+// vector where present).  Throws ToolError when a value exceeds kMaxWidth.
+void infer_node(AdderGraph& g, int id);
+void infer_types(AdderGraph& g);
+
+struct GraphStats {
+  int adders = 0;      // two-input add/sub nodes (constant operands included)
+  int adder_bits = 0;  // sum of their output widths
+  int adder_depth = 0;  // most adders on any input-to-output path
+  int negations = 0;
+  int relus = 0;
+  int quantizers = 0;
+};
+GraphStats graph_stats(const AdderGraph& g);
+
+// Adder depth of every node (adds count 1, everything else 0).
+std::vector<int> adder_depths(const AdderGraph& g);
+
+}  // namespace dagen

@@ -1,0 +1,29 @@
+// Errors that name where the problem is: a JSON location and what is wrong.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace dagen {
+
+// An invalid model or input file.  what() is one line: "<location>: <problem>".
+class ModelError : public std::runtime_error {
+ public:
+  ModelError(const std::string& location, const std::string& problem);
+  const std::string& location() const { return location_; }
+
+ private:
+  std::string location_;
+};
+
+// A failure of the tool's environment or of a limit (I/O, Verilator, width limits).
+class ToolError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// "layers[2].weights[3][7]"-style path builder.
+std::string json_path(const std::string& base, const std::string& key);
+std::string json_path(const std::string& base, std::size_t index);
+
+}  // namespace dagen

@@ -1,0 +1,46 @@
+// Register placement: a per-device delay model and the pipeline scheduler.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "dagen/adder_graph.hpp"
+
+namespace dagen {
+
+// All device knowledge lives here (src/sched/delay_model.cpp).
+struct DelayModel {
+  std::string name;
+  double route_ns = 0;          // one net between two cells
+  double lut_ns = 0;            // one LUT level
+  double carry_per_bit_ns = 0;  // ripple through the carry chain, per bit
+  double register_ns = 0;       // clock-to-out plus setup of a flip-flop
+};
+
+// "xcup" (Xilinx UltraScale+, -2) or "ice40" (Lattice iCE40 HX); throws ToolError otherwise.
+const DelayModel& delay_model(const std::string& target);
+std::vector<std::string> delay_model_names();
+
+// Estimated combinational delay of one node (ns); 0 for inputs and constants.
+double node_delay(const AdderGraph& g, const Node& n, const DelayModel& model);
+
+struct Schedule {
+  int latency = 0;
+  std::vector<double> stage_delay_ns;  // per combinational segment, register overhead included
+  double period_ns = 0;                // the worst of them
+  int register_bits = 0;
+};
+
+// Place `latency` register ranks to minimise the worst stage delay, then, at
+// that delay, move nodes to later stages where it saves register bits.
+// Sets every node's stage and g.latency.
+Schedule schedule_pipeline(AdderGraph& g, int latency, const DelayModel& model);
+
+// The smallest latency whose stages all meet `period_ns` by the model (-1 if
+// even one node alone is slower).
+int latency_for_period(const AdderGraph& g, double period_ns, const DelayModel& model);
+
+// Register bits the current stage assignment needs.
+int register_bits(const AdderGraph& g);
+
+}  // namespace dagen

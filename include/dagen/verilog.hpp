@@ -1,0 +1,30 @@
+// Verilog emission: the scheduled AdderGraph as plain synthesizable Verilog-2001.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "dagen/adder_graph.hpp"
+
+namespace dagen {
+
+struct PortElement {
+  int offset = 0;
+  int width = 0;
+  bool is_signed = false;
+  int frac_bits = 0;
+};
+
+struct EmittedDesign {
+  std::map<std::string, std::string> files;  // file name -> contents (top + rtl_lib cells)
+  std::vector<PortElement> inputs;
+  std::vector<PortElement> outputs;
+};
+
+// `header` is prepended as a comment (provenance: tool version, model, options).
+EmittedDesign emit_verilog(const AdderGraph& g, const std::string& top, const std::string& header);
+
+// A legal Verilog identifier made from any name (never a path).
+std::string verilog_identifier(const std::string& name);
+
+}  // namespace dagen

@@ -1,0 +1,181 @@
+// AdderGraph construction helpers, exact interval/type inference and statistics.
+#include "dagen/adder_graph.hpp"
+
+#include <algorithm>
+
+#include "dagen/diag.hpp"
+
+namespace dagen {
+
+int AdderGraph::add(Node node) {
+  nodes.push_back(std::move(node));
+  return static_cast<int>(nodes.size()) - 1;
+}
+
+FixedType operand_type(const AdderGraph& g, const Operand& op) {
+  FixedType t = g.at(op.node).type;
+  t.frac_bits -= op.shift;
+  t.int_bits += op.shift;
+  return t;
+}
+
+namespace {
+
+struct Range {
+  i128 lo, hi;
+  int frac;
+};
+
+Range operand_range(const AdderGraph& g, const Operand& op) {
+  const Node& n = g.at(op.node);
+  return {n.lo, n.hi, n.type.frac_bits - op.shift};
+}
+
+void check_width(const Node& n, int id) {
+  if (n.type.width() > kMaxWidth)
+    throw ToolError("node " + std::to_string(id) + " needs " + std::to_string(n.type.width()) +
+                    " bits, more than the limit of " + std::to_string(kMaxWidth) + " bits");
+}
+
+// Bounds of 2^e * sum_i c_i * x_i on the grid 2^-frac, if every term lies on that grid.
+bool coefficient_bounds(const AdderGraph& g, const Node& n, int frac, i128& lo, i128& hi) {
+  const auto& inputs = g.layer_inputs[static_cast<std::size_t>(n.layer)];
+  lo = hi = 0;
+  for (std::size_t i = 0; i < n.coeffs.size(); ++i) {
+    const i128 c = n.coeffs[i];
+    if (c == 0) continue;
+    const Range x = operand_range(g, inputs[i]);
+    // c * 2^e * code * 2^-xf on grid 2^-frac: c * code * 2^(e - xf + frac).
+    const int up = n.coeff_exp - x.frac + frac;
+    if (up < 0 || bit_length(c) + std::max(bit_length(x.lo), bit_length(x.hi)) + up > 124)
+      return false;
+    const i128 a = shift_left(c * x.lo, up), b = shift_left(c * x.hi, up);
+    lo += std::min(a, b);
+    hi += std::max(a, b);
+  }
+  return true;
+}
+
+}  // namespace
+
+void infer_node(AdderGraph& g, int id) {
+  Node& n = g.at(id);
+  switch (n.kind) {
+    case NodeKind::Input: {
+      n.type = g.input_types[static_cast<std::size_t>(n.input_index)];
+      n.lo = n.type.min_code();
+      n.hi = n.type.max_code();
+      return;
+    }
+    case NodeKind::Const: {
+      n.type = type_for_codes(n.const_code, n.const_code, n.type.frac_bits);
+      n.lo = n.hi = n.const_code;
+      check_width(n, id);
+      return;
+    }
+    case NodeKind::Add: {
+      const Range a = operand_range(g, n.a), b = operand_range(g, n.b);
+      const int frac = std::max(a.frac, b.frac);
+      try {
+        const i128 alo = shift_left(a.lo, frac - a.frac), ahi = shift_left(a.hi, frac - a.frac);
+        const i128 blo = shift_left(b.lo, frac - b.frac), bhi = shift_left(b.hi, frac - b.frac);
+        n.lo = n.sub ? alo - bhi : alo + blo;
+        n.hi = n.sub ? ahi - blo : ahi + bhi;
+      } catch (const std::overflow_error&) {
+        throw ToolError("node " + std::to_string(id) + ": operands are too far apart in scale");
+      }
+      i128 clo = 0, chi = 0;
+      if (n.layer >= 0 && coefficient_bounds(g, n, frac, clo, chi)) {
+        n.lo = std::max(n.lo, clo);
+        n.hi = std::min(n.hi, chi);
+      }
+      n.type = type_for_codes(n.lo, n.hi, frac);
+      check_width(n, id);
+      return;
+    }
+    case NodeKind::Neg: {
+      const Range a = operand_range(g, n.a);
+      n.lo = -a.hi;
+      n.hi = -a.lo;
+      n.type = type_for_codes(n.lo, n.hi, a.frac);
+      check_width(n, id);
+      return;
+    }
+    case NodeKind::Relu: {
+      const Range a = operand_range(g, n.a);
+      n.lo = std::max<i128>(a.lo, 0);
+      n.hi = std::max<i128>(a.hi, 0);
+      n.type = type_for_codes(n.lo, n.hi, a.frac);
+      return;
+    }
+    case NodeKind::Quantize: {
+      const Range a = operand_range(g, n.a);
+      const FixedType& t = n.quant_to;
+      n.type = t;
+      if (t.width() == 0) {
+        n.lo = n.hi = 0;
+        return;
+      }
+      i128 rlo = 0, rhi = 0;
+      bool exact = true;
+      try {
+        rlo = round_to_frac({a.lo, a.frac}, t.frac_bits, n.rounding);
+        rhi = round_to_frac({a.hi, a.frac}, t.frac_bits, n.rounding);
+      } catch (const std::overflow_error&) {
+        exact = false;
+      }
+      if (exact && rlo >= t.min_code() && rhi <= t.max_code()) {
+        n.lo = rlo;
+        n.hi = rhi;
+      } else if (n.overflow == Overflow::WRAP || !exact) {
+        n.lo = t.min_code();
+        n.hi = t.max_code();
+      } else {
+        n.lo = quantize({a.lo, a.frac}, t, n.rounding, n.overflow);
+        n.hi = quantize({a.hi, a.frac}, t, n.rounding, n.overflow);
+      }
+      return;
+    }
+  }
+}
+
+void infer_types(AdderGraph& g) {
+  for (int id = 0; id < static_cast<int>(g.nodes.size()); ++id) infer_node(g, id);
+}
+
+std::vector<int> adder_depths(const AdderGraph& g) {
+  std::vector<int> depth(g.nodes.size(), 0);
+  for (std::size_t id = 0; id < g.nodes.size(); ++id) {
+    const Node& n = g.nodes[id];
+    switch (n.kind) {
+      case NodeKind::Input:
+      case NodeKind::Const:
+        break;
+      case NodeKind::Add:
+        depth[id] = 1 + std::max(depth[static_cast<std::size_t>(n.a.node)],
+                                 depth[static_cast<std::size_t>(n.b.node)]);
+        break;
+      default:
+        depth[id] = depth[static_cast<std::size_t>(n.a.node)];
+    }
+  }
+  return depth;
+}
+
+GraphStats graph_stats(const AdderGraph& g) {
+  GraphStats s;
+  for (const Node& n : g.nodes) {
+    if (n.kind == NodeKind::Add) {
+      ++s.adders;
+      s.adder_bits += n.type.width();
+    }
+    if (n.kind == NodeKind::Neg) ++s.negations;
+    if (n.kind == NodeKind::Relu) ++s.relus;
+    if (n.kind == NodeKind::Quantize) ++s.quantizers;
+  }
+  const auto depth = adder_depths(g);
+  for (const Operand& o : g.outputs) s.adder_depth = std::max(s.adder_depth, depth[static_cast<std::size_t>(o.node)]);
+  return s;
+}
+
+}  // namespace dagen

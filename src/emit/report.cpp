@@ -1,0 +1,130 @@
+// <top>.json: ports (offset, width, signedness, binary point of every element),
+// latency, adder statistics and the pipeline's estimated stage delays.
+#include <cmath>
+
+#include "dagen/report.hpp"
+
+namespace dagen {
+
+namespace {
+
+nlohmann::json elements(const std::vector<PortElement>& list) {
+  auto out = nlohmann::json::array();
+  for (const PortElement& e : list)
+    out.push_back({{"offset", e.offset}, {"width", e.width}, {"signed", e.is_signed}, {"frac_bits", e.frac_bits}});
+  return out;
+}
+
+double round3(double v) { return std::round(v * 1000.0) / 1000.0; }
+
+}  // namespace
+
+nlohmann::json interface_report(const std::string& top, const AdderGraph& g, const Schedule& s,
+                                const EmittedDesign& design, const std::string& target) {
+  const GraphStats st = graph_stats(g);
+  int x_bits = 0, y_bits = 0;
+  for (const auto& e : design.inputs) x_bits += e.width;
+  for (const auto& e : design.outputs) y_bits += e.width;
+  auto stages = nlohmann::json::array();
+  for (double d : s.stage_delay_ns) stages.push_back(round3(d));
+  return {
+      {"top", top},
+      {"model", g.name},
+      {"latency_cycles", g.latency},
+      {"clocked", g.latency > 0},
+      {"x_width", x_bits},
+      {"y_width", y_bits},
+      {"inputs", elements(design.inputs)},
+      {"outputs", elements(design.outputs)},
+      {"stats",
+       {{"adders", st.adders},
+        {"adder_bits", st.adder_bits},
+        {"adder_depth", st.adder_depth},
+        {"negations", st.negations},
+        {"relus", st.relus},
+        {"quantizers", st.quantizers},
+        {"register_bits", s.register_bits}}},
+      {"pipeline",
+       {{"target", target},
+        {"stage_delay_ns", stages},
+        {"estimated_period_ns", round3(s.period_ns)},
+        {"register_bits", s.register_bits}}},
+  };
+}
+
+namespace {
+
+const char* kind_name(NodeKind k) {
+  switch (k) {
+    case NodeKind::Input: return "input";
+    case NodeKind::Const: return "const";
+    case NodeKind::Add: return "add";
+    case NodeKind::Neg: return "neg";
+    case NodeKind::Relu: return "relu";
+    case NodeKind::Quantize: return "quantize";
+  }
+  return "?";
+}
+
+nlohmann::json operand_json(const Operand& o) { return {{"node", o.node}, {"shift", o.shift}}; }
+
+}  // namespace
+
+nlohmann::json graph_to_json(const AdderGraph& g) {
+  auto nodes = nlohmann::json::array();
+  for (std::size_t id = 0; id < g.nodes.size(); ++id) {
+    const Node& n = g.nodes[id];
+    nlohmann::json j = {{"id", id},
+                        {"kind", kind_name(n.kind)},
+                        {"type", to_string(n.type)},
+                        {"lo", to_string(n.lo)},
+                        {"hi", to_string(n.hi)},
+                        {"stage", n.stage}};
+    if (n.kind == NodeKind::Input) j["input"] = n.input_index;
+    if (n.kind == NodeKind::Const) j["code"] = to_string(n.const_code);
+    if (n.kind != NodeKind::Input && n.kind != NodeKind::Const) j["a"] = operand_json(n.a);
+    if (n.kind == NodeKind::Add) {
+      j["b"] = operand_json(n.b);
+      j["sub"] = n.sub;
+    }
+    if (n.kind == NodeKind::Quantize) {
+      j["to"] = to_string(n.quant_to);
+      j["rounding"] = to_string(n.rounding);
+      j["overflow"] = to_string(n.overflow);
+    }
+    if (n.layer >= 0) {
+      j["layer"] = n.layer;
+      j["coeffs"] = n.coeffs;
+      j["coeff_exp"] = n.coeff_exp;
+    }
+    nodes.push_back(std::move(j));
+  }
+  auto outputs = nlohmann::json::array();
+  for (const Operand& o : g.outputs) outputs.push_back(operand_json(o));
+  return {{"name", g.name}, {"latency", g.latency}, {"nodes", nodes}, {"outputs", outputs}};
+}
+
+std::string graph_to_dot(const AdderGraph& g) {
+  std::string dot = "digraph \"" + g.name + "\" {\n  rankdir=LR;\n";
+  for (std::size_t id = 0; id < g.nodes.size(); ++id) {
+    const Node& n = g.nodes[id];
+    std::string label = std::string(kind_name(n.kind));
+    if (n.kind == NodeKind::Add) label = n.sub ? "-" : "+";
+    if (n.kind == NodeKind::Input) label = "x" + std::to_string(n.input_index);
+    if (n.kind == NodeKind::Const) label = to_string(n.const_code);
+    dot += "  n" + std::to_string(id) + " [label=\"" + label + "\\n" + to_string(n.type) + "\"];\n";
+    auto edge = [&](const Operand& o) {
+      dot += "  n" + std::to_string(o.node) + " -> n" + std::to_string(id);
+      if (o.shift != 0) dot += " [label=\"<<" + std::to_string(o.shift) + "\"]";
+      dot += ";\n";
+    };
+    if (n.kind != NodeKind::Input && n.kind != NodeKind::Const) edge(n.a);
+    if (n.kind == NodeKind::Add) edge(n.b);
+  }
+  for (std::size_t k = 0; k < g.outputs.size(); ++k)
+    dot += "  y" + std::to_string(k) + " [shape=box];\n  n" + std::to_string(g.outputs[k].node) +
+           " -> y" + std::to_string(k) + ";\n";
+  return dot + "}\n";
+}
+
+}  // namespace dagen

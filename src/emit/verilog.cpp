@@ -1,0 +1,279 @@
+// Emits the scheduled AdderGraph as Verilog-2001: one wire per node, explicit
+// sign extension and alignment (no signed arithmetic to trip over), low bits
+// of a shifted sum wired straight from the unshifted operand, saturation logic
+// only where the node's interval can overflow, and dagen_delay cells (rtl_lib)
+// carrying values across pipeline ranks.
+#include "dagen/verilog.hpp"
+
+#include <algorithm>
+#include <sstream>
+
+#include "dagen/diag.hpp"
+#include "rtl_lib_sources.hpp"
+
+namespace dagen {
+
+namespace {
+
+// A named signal (or a slice of a delay line) holding a node's code.
+struct Ref {
+  std::string name;
+  int base = 0;
+  int width = 0;
+  bool is_signed = false;
+  int frac = 0;  // grid of the value the code stands for
+};
+
+std::string zeros(int w) { return std::to_string(w) + "'d0"; }
+
+std::string literal(i128 code, int w) { return std::to_string(w) + "'h" + to_hex(code, w); }
+
+std::string slice(const Ref& r, int hi, int lo) {
+  if (hi == lo) return r.name + "[" + std::to_string(r.base + hi) + "]";
+  return r.name + "[" + std::to_string(r.base + hi) + ":" + std::to_string(r.base + lo) + "]";
+}
+
+// The code of `r` sign- or zero-extended (or truncated) to exactly w bits.
+std::string extend(const Ref& r, int w) {
+  if (r.width == 0) return zeros(w);
+  if (r.width >= w) return slice(r, w - 1, 0);
+  const std::string fill = r.is_signed ? slice(r, r.width - 1, r.width - 1) : "1'b0";
+  return "{{" + std::to_string(w - r.width) + "{" + fill + "}}, " + slice(r, r.width - 1, 0) + "}";
+}
+
+// The value of `r` on grid 2^-frac (frac >= r.frac) as exactly w bits (modulo 2^w).
+std::string aligned(const Ref& r, int frac, int w) {
+  const int k = frac - r.frac;
+  if (k < 0) throw ToolError("emitter: operand finer than its target grid");
+  if (r.width == 0 || k >= w) return zeros(w);
+  const std::string body = extend(r, w - k);
+  return k == 0 ? body : "{" + body + ", " + zeros(k) + "}";
+}
+
+class Emitter {
+ public:
+  Emitter(const AdderGraph& g) : g_(g), last_use_(g.nodes.size()) {
+    for (std::size_t id = 0; id < g.nodes.size(); ++id) last_use_[id] = g.nodes[id].stage;
+    auto use = [&](const Operand& o, int stage) {
+      auto& u = last_use_[static_cast<std::size_t>(o.node)];
+      u = std::max(u, stage);
+    };
+    for (const Node& n : g.nodes) {
+      if (n.kind == NodeKind::Input || n.kind == NodeKind::Const) continue;
+      use(n.a, n.stage);
+      if (n.kind == NodeKind::Add) use(n.b, n.stage);
+    }
+    for (const Operand& o : g.outputs) use(o, g.latency);
+  }
+
+  bool uses_delay() const {
+    for (std::size_t id = 0; id < g_.nodes.size(); ++id)
+      if (needs_registers(static_cast<int>(id))) return true;
+    return false;
+  }
+
+  std::string body() {
+    for (std::size_t id = 0; id < g_.nodes.size(); ++id) emit_node(static_cast<int>(id));
+    return out_.str();
+  }
+
+  // The operand's code as seen by a consumer in `stage`.
+  Ref ref(const Operand& o, int stage) const {
+    const Node& n = g_.at(o.node);
+    Ref r{"n" + std::to_string(o.node), 0, n.type.width(), n.type.is_signed,
+          n.type.frac_bits - o.shift};
+    if (!is_const(n) && stage > n.stage) {
+      r.name += "_t";
+      r.base = (stage - n.stage - 1) * r.width;
+    }
+    return r;
+  }
+
+ private:
+  static bool is_const(const Node& n) { return n.kind == NodeKind::Const || n.type.width() == 0; }
+
+  bool needs_registers(int id) const {
+    const Node& n = g_.at(id);
+    return !is_const(n) && last_use_[static_cast<std::size_t>(id)] > n.stage;
+  }
+
+  void emit_node(int id) {
+    const Node& n = g_.at(id);
+    const int w = n.type.width();
+    if (w == 0) return;  // constant zero: consumers read zeros
+    const std::string name = "n" + std::to_string(id);
+    out_ << "  wire [" << w - 1 << ":0] " << name << ";\n";
+    switch (n.kind) {
+      case NodeKind::Input: {
+        int offset = 0;
+        for (int i = 0; i < n.input_index; ++i) offset += g_.input_types[static_cast<std::size_t>(i)].width();
+        out_ << "  assign " << name << " = x[" << offset + w - 1 << ":" << offset << "];\n";
+        break;
+      }
+      case NodeKind::Const:
+        out_ << "  assign " << name << " = " << literal(n.const_code, w) << ";\n";
+        break;
+      case NodeKind::Add:
+        emit_add(id, n, name, w);
+        break;
+      case NodeKind::Neg:
+        out_ << "  assign " << name << " = " << zeros(w) << " - "
+             << aligned(ref(n.a, n.stage), n.type.frac_bits, w) << ";\n";
+        break;
+      case NodeKind::Relu: {
+        const Ref a = ref(n.a, n.stage);
+        if (a.is_signed)
+          out_ << "  assign " << name << " = " << slice(a, a.width - 1, a.width - 1) << " ? "
+               << zeros(w) << " : " << extend({a.name, a.base, a.width - 1, false, a.frac}, w)
+               << ";\n";
+        else
+          out_ << "  assign " << name << " = " << extend(a, w) << ";\n";
+        break;
+      }
+      case NodeKind::Quantize:
+        emit_quantize(n, name, w);
+        break;
+    }
+    if (needs_registers(id)) {
+      const int depth = last_use_[static_cast<std::size_t>(id)] - n.stage;
+      out_ << "  wire [" << w * depth - 1 << ":0] " << name << "_t;\n"
+           << "  dagen_delay #(.WIDTH(" << w << "), .DEPTH(" << depth << ")) " << name
+           << "_delay (.clk(clk), .d(" << name << "), .taps(" << name << "_t));\n";
+    }
+  }
+
+  void emit_add(int id, const Node& n, const std::string& name, int w) {
+    (void)id;
+    const int frac = n.type.frac_bits;
+    const Ref a = ref(n.a, n.stage), b = ref(n.b, n.stage);
+    const char* op = n.sub ? " - " : " + ";
+    const int la = frac - a.frac, lb = frac - b.frac;
+    // One operand is on the node's grid; the other is shifted up by k bits, so
+    // the k low bits of the sum are the unshifted operand's (for a - b only
+    // when b is the shifted one).
+    const bool a_low = la == 0 && lb > 0;
+    const bool b_low = lb == 0 && la > 0 && !n.sub;
+    if (a_low || b_low) {
+      const Ref& p = a_low ? a : b;
+      const Ref& q = a_low ? b : a;
+      const int k = a_low ? lb : la;
+      if (k >= w) {
+        out_ << "  assign " << name << " = " << aligned(p, frac, w) << ";\n";
+        return;
+      }
+      out_ << "  wire [" << w - 1 << ":0] " << name << "_p = " << aligned(p, frac, w) << ";\n";
+      out_ << "  assign " << name << " = {" << name << "_p[" << w - 1 << ":" << k << "]"
+           << (a_low ? op : " + ") << aligned(q, frac - k, w - k) << ", " << name << "_p["
+           << k - 1 << ":0]};\n";
+      return;
+    }
+    out_ << "  assign " << name << " = " << aligned(a, frac, w) << op << aligned(b, frac, w)
+         << ";\n";
+  }
+
+  void emit_quantize(const Node& n, const std::string& name, int w) {
+    const Ref a = ref(n.a, n.stage);
+    const Node& src = g_.at(n.a.node);
+    const FixedType& t = n.quant_to;
+    const int ft = t.frac_bits;
+    const i128 rlo = round_to_frac({src.lo, a.frac}, ft, n.rounding);
+    const i128 rhi = round_to_frac({src.hi, a.frac}, ft, n.rounding);
+    const FixedType rt = type_for_codes(rlo, rhi, ft);
+    const int wr = rt.width();
+    // r: the rounded value on the target grid, wide enough for every rounded value.
+    Ref r{name + "_r", 0, wr, rt.is_signed, ft};
+    if (wr > 0) {
+      out_ << "  wire [" << wr - 1 << ":0] " << r.name << ";\n";
+      if (ft >= a.frac) {
+        out_ << "  assign " << r.name << " = " << aligned(a, ft, wr) << ";\n";
+      } else {
+        const int k = a.frac - ft;
+        const int wx = wr + k;
+        out_ << "  wire [" << wx - 1 << ":0] " << name << "_x = " << aligned(a, a.frac, wx);
+        if (n.rounding == Rounding::RND) out_ << " + " << literal(static_cast<i128>(1) << (k - 1), wx);
+        out_ << ";\n  assign " << r.name << " = " << name << "_x[" << wx - 1 << ":" << k << "];\n";
+      }
+    }
+    const i128 hi = t.max_code();
+    const i128 low = (n.overflow == Overflow::SAT_SYM && t.is_signed) ? -hi : t.min_code();
+    const bool sat = n.overflow != Overflow::WRAP;
+    const bool need_hi = sat && rhi > hi, need_lo = sat && rlo < low;
+    if (!need_hi && !need_lo) {
+      out_ << "  assign " << name << " = " << extend(r, w) << ";\n";
+      return;
+    }
+    const int wc = std::max(wr, w) + 1;
+    out_ << "  wire [" << wc - 1 << ":0] " << name << "_c = " << extend(r, wc) << ";\n";
+    const std::string cmp = "$signed(" + name + "_c)";
+    const std::string over = need_hi ? "(" + cmp + " > $signed(" + literal(hi, wc) + "))" : "1'b0";
+    const std::string under = need_lo ? "(" + cmp + " < $signed(" + literal(low, wc) + "))" : "1'b0";
+    out_ << "  assign " << name << " = " << over << " ? " << literal(hi, w) << " : " << under
+         << " ? " << literal(low, w) << " : " << name << "_c[" << w - 1 << ":0];\n";
+  }
+
+  const AdderGraph& g_;
+  std::vector<int> last_use_;
+  std::ostringstream out_;
+};
+
+}  // namespace
+
+std::string verilog_identifier(const std::string& name) {
+  std::string id;
+  for (char c : name) id.push_back(std::isalnum(static_cast<unsigned char>(c)) ? c : '_');
+  if (id.empty() || std::isdigit(static_cast<unsigned char>(id[0]))) id = "m_" + id;
+  static const char* const kReserved[] = {"module", "input", "output", "wire", "reg", "assign",
+                                          "always", "begin", "end", "endmodule", "integer",
+                                          "parameter", "signed", "if", "else", "for", "case",
+                                          "dagen_delay"};
+  for (const char* r : kReserved)
+    if (id == r) id += "_top";
+  return id;
+}
+
+EmittedDesign emit_verilog(const AdderGraph& g, const std::string& top, const std::string& header) {
+  EmittedDesign design;
+  int x_width = 0, y_width = 0;
+  for (const FixedType& t : g.input_types) {
+    design.inputs.push_back({x_width, t.width(), t.is_signed, t.frac_bits});
+    x_width += t.width();
+  }
+  for (const Operand& o : g.outputs) {
+    const FixedType t = operand_type(g, o);
+    design.outputs.push_back({y_width, t.width(), t.is_signed, t.frac_bits});
+    y_width += t.width();
+  }
+  Emitter emitter(g);
+  std::ostringstream v;
+  v << header;
+  v << "// Ports: x packs the inputs and y the outputs, element 0 at the least\n"
+       "// significant bits; offsets, widths and formats are in the JSON report.\n"
+       "// Generated datapaths drop bits whose values are known, hence the waiver.\n"
+       "/* verilator lint_off UNUSEDSIGNAL */\n";
+  v << "module " << top << " (\n";
+  if (g.latency > 0) v << "    input wire clk,\n";
+  v << "    input wire [" << std::max(x_width, 1) - 1 << ":0] x,\n";
+  v << "    output wire [" << std::max(y_width, 1) - 1 << ":0] y\n);\n";
+  v << emitter.body();
+  std::vector<std::string> parts;
+  for (std::size_t k = g.outputs.size(); k-- > 0;) {
+    const Operand& o = g.outputs[k];
+    if (design.outputs[k].width == 0) continue;
+    const Ref r = emitter.ref(o, g.latency);
+    parts.push_back(slice(r, r.width - 1, 0));
+  }
+  v << "  assign y = ";
+  if (parts.empty()) {
+    v << "1'b0";
+  } else {
+    v << "{";
+    for (std::size_t k = 0; k < parts.size(); ++k) v << (k ? ", " : "") << parts[k];
+    v << "}";
+  }
+  v << ";\nendmodule\n/* verilator lint_on UNUSEDSIGNAL */\n";
+  design.files[top + ".v"] = v.str();
+  if (emitter.uses_delay()) design.files["dagen_delay.v"] = rtl_lib::kDagenDelay;
+  return design;
+}
+
+}  // namespace dagen

@@ -1,0 +1,98 @@
+// --verify: builds sim/ (the generic harness + verilate()) against the design
+// in a scratch directory, writes reference vectors and replays them.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fcntl.h>
+#include <fstream>
+#include <sstream>
+
+#include "dagen/diag.hpp"
+#include "dagen/flow.hpp"
+#include "dagen/vectors.hpp"
+
+namespace dagen {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+fs::path sim_source_dir() {
+  if (const char* env = std::getenv("DAGEN_SIM_DIR")) return env;
+  for (const fs::path& p : {fs::path(DAGEN_SOURCE_DIR) / "sim", fs::path(DAGEN_INSTALL_DATA_DIR) / "sim"})
+    if (fs::exists(p / "harness.cpp")) return p;
+  throw ToolError("cannot find the simulation harness (sim/); set DAGEN_SIM_DIR");
+}
+
+// Runs argv with stdout and stderr appended to `log_path`; returns the exit status.
+int run(const std::vector<std::string>& argv, const fs::path& log_path) {
+  const pid_t pid = ::fork();
+  if (pid < 0) throw ToolError("fork failed");
+  if (pid == 0) {
+    const int fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    if (fd >= 0) {
+      ::dup2(fd, 1);
+      ::dup2(fd, 2);
+    }
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    ::execvp(args[0], args.data());
+    ::_exit(127);
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+std::string tail(const fs::path& path, int lines) {
+  std::ifstream in(path);
+  std::vector<std::string> all;
+  for (std::string line; std::getline(in, line);) all.push_back(line);
+  std::string out;
+  for (std::size_t k = all.size() > static_cast<std::size_t>(lines) ? all.size() - lines : 0; k < all.size(); ++k)
+    out += all[k] + "\n";
+  return out;
+}
+
+struct ScratchDir {
+  fs::path path;
+  ScratchDir() {
+    std::string tmpl = (fs::temp_directory_path() / "da-gen-verify-XXXXXX").string();
+    if (!::mkdtemp(tmpl.data())) throw ToolError("cannot create a scratch directory");
+    path = tmpl;
+  }
+  ~ScratchDir() {
+    std::error_code ec;
+    if (!std::getenv("DAGEN_KEEP_SIM")) fs::remove_all(path, ec);
+  }
+};
+
+}  // namespace
+
+VerifyResult verify_with_verilator(const Model& model, const Design& design, const fs::path& dir,
+                                   int random_vectors, std::uint64_t seed, std::ostream& log) {
+  ScratchDir scratch;
+  const fs::path build = scratch.path / "build", build_log = scratch.path / "build.log";
+  const auto inputs = make_input_vectors(model.input_types, random_vectors, seed);
+  write_vector_file((scratch.path / "vectors.txt").string(), model, inputs, design.emitted.inputs,
+                    design.emitted.outputs, design.graph.latency);
+  log << "verify: verilating " << design.top << " (" << inputs.size() << " vectors)\n";
+  const std::vector<std::string> configure = {"cmake", "-S", sim_source_dir().string(), "-B",
+                                              build.string(), "-DDAGEN_RTL_DIR=" + fs::absolute(dir).string(),
+                                              "-DDAGEN_TOP=" + design.top, "-DCMAKE_BUILD_TYPE="};
+  if (run(configure, build_log) != 0)
+    throw ToolError("verify: configuring the simulation failed:\n" + tail(build_log, 20));
+  if (run({"cmake", "--build", build.string(), "-j", "2"}, build_log) != 0)
+    throw ToolError("verify: building the simulation failed:\n" + tail(build_log, 30));
+  const fs::path sim_log = scratch.path / "sim.log";
+  const int status = run({(build / "dagen_sim").string(), (scratch.path / "vectors.txt").string()}, sim_log);
+  VerifyResult result;
+  result.summary = tail(sim_log, 12);
+  result.passed = status == 0 && result.summary.find("PASS") != std::string::npos;
+  if (status != 0 && status != 1) throw ToolError("verify: the simulation crashed:\n" + result.summary);
+  return result;
+}
+
+}  // namespace dagen

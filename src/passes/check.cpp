@@ -1,0 +1,67 @@
+// Invariant checks between passes: topological order, exact types, and CMVM
+// coefficient vectors that agree with the node's structure.
+#include <algorithm>
+
+#include "dagen/passes.hpp"
+
+namespace dagen {
+
+namespace {
+
+bool has_operands(NodeKind k) { return k != NodeKind::Input && k != NodeKind::Const; }
+
+// Coefficients of an operand (node value * 2^shift) over layer L's inputs as
+// (vector, exponent); false when the operand is not part of layer L's CMVM.
+bool operand_coeffs(const AdderGraph& g, int layer, const Operand& o, std::vector<i128>& c,
+                    int& exp) {
+  const auto& inputs = g.layer_inputs[static_cast<std::size_t>(layer)];
+  const Node& n = g.at(o.node);
+  if (n.layer == layer) {
+    c.assign(n.coeffs.begin(), n.coeffs.end());
+    exp = n.coeff_exp + o.shift;
+    return true;
+  }
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    if (inputs[i].node == o.node) {
+      c.assign(inputs.size(), 0);
+      c[i] = 1;
+      exp = o.shift - inputs[i].shift;
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string check_graph(const AdderGraph& g) {
+  for (std::size_t id = 0; id < g.nodes.size(); ++id) {
+    const Node& n = g.nodes[id];
+    const std::string where = "node " + std::to_string(id) + ": ";
+    if (has_operands(n.kind)) {
+      if (n.a.node < 0 || static_cast<std::size_t>(n.a.node) >= id) return where + "bad operand a";
+      if (n.kind == NodeKind::Add && (n.b.node < 0 || static_cast<std::size_t>(n.b.node) >= id))
+        return where + "bad operand b";
+    }
+    if (n.type.width() < 0 || n.type.width() > kMaxWidth) return where + "width out of range";
+    if (n.lo > n.hi || !code_in_type(n.lo, n.type) || !code_in_type(n.hi, n.type))
+      return where + "interval does not fit its type";
+    if (n.kind == NodeKind::Add && n.layer >= 0) {
+      std::vector<i128> ca, cb;
+      int ea = 0, eb = 0;
+      if (!operand_coeffs(g, n.layer, n.a, ca, ea) || !operand_coeffs(g, n.layer, n.b, cb, eb))
+        return where + "operand outside its layer's CMVM";
+      const int e = std::min({ea, eb, n.coeff_exp});
+      for (std::size_t i = 0; i < n.coeffs.size(); ++i) {
+        const i128 lhs = shift_left(static_cast<i128>(n.coeffs[i]), n.coeff_exp - e);
+        const i128 rhs = shift_left(ca[i], ea - e) + (n.sub ? -1 : 1) * shift_left(cb[i], eb - e);
+        if (lhs != rhs) return where + "coefficient vector does not match its operands";
+      }
+    }
+  }
+  for (const Operand& o : g.outputs)
+    if (o.node < 0 || static_cast<std::size_t>(o.node) >= g.nodes.size()) return "bad output";
+  return {};
+}
+
+}  // namespace dagen

@@ -1,0 +1,171 @@
+// Lowers a Model to an AdderGraph.  A dense layer is handed to the CMVM
+// optimizer as an integer matrix; inputs that are constant (width 0 or a single
+// value) are folded into the bias first so they cost no adders; the bias is one
+// constant addition per output, which also absorbs a negated output.
+#include "dagen/lower.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "dagen/diag.hpp"
+
+namespace dagen {
+
+namespace {
+
+int add_node(AdderGraph& g, Node node) {
+  const int id = g.add(std::move(node));
+  infer_node(g, id);
+  return id;
+}
+
+Operand add_const(AdderGraph& g, const Fixed& value) {
+  Node n;
+  n.kind = NodeKind::Const;
+  const int tz = value.code == 0 ? 0 : trailing_zeros(value.code);
+  n.const_code = value.code == 0 ? 0 : value.code >> tz;
+  n.type.frac_bits = value.code == 0 ? 0 : value.frac - tz;
+  return {add_node(g, n), 0};
+}
+
+// Exact sum of two values.
+Fixed add_fixed(const Fixed& a, const Fixed& b) {
+  const int frac = std::max(a.frac, b.frac);
+  return {align_code(a, frac) + align_code(b, frac), frac};
+}
+
+std::vector<Operand> lower_dense(AdderGraph& g, const DenseLayer& layer,
+                                 const std::vector<Operand>& x, const LowerOptions& options) {
+  const int n_in = layer.n_in(), n_out = layer.n_out();
+  cmvm::IntMatrix w = layer.weights;
+  std::vector<Fixed> bias;
+  for (int j = 0; j < n_out; ++j) bias.push_back({layer.bias[static_cast<std::size_t>(j)], layer.bias_frac});
+
+  // Fold constant inputs into the bias, so they cost no adders.
+  std::vector<cmvm::InputSpec> specs(static_cast<std::size_t>(n_in));
+  for (int i = 0; i < n_in; ++i) {
+    const Node& xn = g.at(x[static_cast<std::size_t>(i)].node);
+    const int xf = operand_type(g, x[static_cast<std::size_t>(i)]).frac_bits;
+    auto& spec = specs[static_cast<std::size_t>(i)];
+    spec.lo = std::ldexp(static_cast<double>(xn.lo), -xf);
+    spec.hi = std::ldexp(static_cast<double>(xn.hi), -xf);
+    spec.frac_bits = xf;
+    if (xn.lo != xn.hi) continue;
+    for (int j = 0; j < n_out; ++j) {
+      if (w(i, j) == 0 || xn.lo == 0) continue;
+      auto& bj = bias[static_cast<std::size_t>(j)];
+      bj = add_fixed(bj, {w(i, j) * xn.lo, layer.weight_frac + xf});
+    }
+    w.row(i).setZero();
+  }
+
+  const cmvm::Solution sol = cmvm::solve(w, specs, options.cmvm);
+  const auto coeffs = cmvm::operand_coefficients(sol);
+
+  const int layer_id = static_cast<int>(g.layer_inputs.size());
+  g.layer_inputs.push_back(x);
+  std::vector<Operand> operand(static_cast<std::size_t>(n_in) + sol.ops.size());
+  for (int i = 0; i < n_in; ++i) operand[static_cast<std::size_t>(i)] = x[static_cast<std::size_t>(i)];
+  auto term_operand = [&](const cmvm::Term& t) {
+    Operand o = operand[static_cast<std::size_t>(t.operand)];
+    o.shift += t.shift;
+    return o;
+  };
+  for (std::size_t k = 0; k < sol.ops.size(); ++k) {
+    const cmvm::Op& op = sol.ops[k];
+    Node n;
+    n.kind = NodeKind::Add;
+    n.a = term_operand(op.a);
+    n.b = term_operand(op.b);
+    n.sub = op.b.negative;
+    if (op.a.negative) {  // the contract says never; keep the graph exact anyway
+      if (op.b.negative) throw ToolError("CMVM solution has an op with two negated operands");
+      std::swap(n.a, n.b);
+      n.sub = true;
+    }
+    n.layer = layer_id;
+    n.coeffs = coeffs[static_cast<std::size_t>(n_in) + k];
+    const int id = add_node(g, n);
+    operand[static_cast<std::size_t>(n_in) + k] = {id, 0};
+  }
+
+  std::vector<Operand> y;
+  for (int j = 0; j < n_out; ++j) {
+    const Fixed& b = bias[static_cast<std::size_t>(j)];
+    const auto& term = sol.outputs[static_cast<std::size_t>(j)];
+    if (!term) {
+      y.push_back(add_const(g, b));
+      continue;
+    }
+    Operand t = term_operand(*term);
+    t.shift -= layer.weight_frac;
+    if (b.code == 0 && !term->negative) {
+      y.push_back(t);
+      continue;
+    }
+    Node n;
+    if (b.code == 0) {
+      n.kind = NodeKind::Neg;
+      n.a = t;
+    } else {
+      n.kind = NodeKind::Add;
+      const Operand c = add_const(g, b);
+      n.a = term->negative ? c : t;
+      n.b = term->negative ? t : c;
+      n.sub = term->negative;
+    }
+    y.push_back({add_node(g, n), 0});
+  }
+  return y;
+}
+
+}  // namespace
+
+AdderGraph lower_model(const Model& model, const LowerOptions& options) {
+  AdderGraph g;
+  g.name = model.name;
+  g.input_types = model.input_types;
+  std::vector<Operand> current;
+  for (std::size_t i = 0; i < model.input_types.size(); ++i) {
+    Node n;
+    n.kind = NodeKind::Input;
+    n.input_index = static_cast<int>(i);
+    current.push_back({add_node(g, n), 0});
+  }
+  for (std::size_t k = 0; k < model.layers.size(); ++k) {
+    const std::string& at = model.layer_paths[k];
+    try {
+      if (const auto* dense = std::get_if<DenseLayer>(&model.layers[k])) {
+        current = lower_dense(g, *dense, current, options);
+      } else if (std::holds_alternative<ReluLayer>(model.layers[k])) {
+        for (Operand& o : current) {
+          const Node& src = g.at(o.node);
+          if (src.lo >= 0) continue;  // already non-negative: ReLU is the identity
+          Node n;
+          n.kind = NodeKind::Relu;
+          n.a = o;
+          o = {add_node(g, n), 0};
+        }
+      } else {
+        const auto& q = std::get<QuantizeLayer>(model.layers[k]);
+        for (std::size_t i = 0; i < current.size(); ++i) {
+          Node n;
+          n.kind = NodeKind::Quantize;
+          n.a = current[i];
+          n.quant_to = q.to[i];
+          n.rounding = q.rounding;
+          n.overflow = q.overflow;
+          current[i] = {add_node(g, n), 0};
+        }
+      }
+    } catch (const ToolError& e) {
+      throw ModelError(at, e.what());
+    } catch (const std::overflow_error& e) {
+      throw ModelError(at, std::string("values in this layer are too wide: ") + e.what());
+    }
+  }
+  g.outputs = current;
+  return g;
+}
+
+}  // namespace dagen

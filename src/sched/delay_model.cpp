@@ -1,0 +1,71 @@
+// Device delay models.  A two-input adder costs a route, a LUT (operand
+// half-sum) and a carry ripple that grows with its carry-chain width; low bits
+// passed straight through from an unshifted operand cost nothing.  Numbers are
+// first-order estimates from the vendors' data sheets, calibrated against
+// nextpnr-ice40 for iCE40 (benchmarks/README.md).
+#include <algorithm>
+
+#include "dagen/diag.hpp"
+#include "dagen/schedule.hpp"
+
+namespace dagen {
+
+namespace {
+
+const DelayModel kModels[] = {
+    // UltraScale+ -2: LUT6 ~0.1 ns, CARRY8 ~0.02 ns/bit, a typical local route ~0.35 ns.
+    {"xcup", 0.35, 0.10, 0.02, 0.25},
+    // iCE40 HX: LUT4 ~0.45 ns, SB_CARRY ~0.13 ns/bit, routes ~0.9 ns.
+    {"ice40", 0.90, 0.45, 0.13, 0.75},
+};
+
+// Bits that go through the carry chain of an Add node (the rest pass through).
+int carry_bits(const AdderGraph& g, const Node& n) {
+  const int w = n.type.width();
+  const int fa = g.at(n.a.node).type.frac_bits - n.a.shift;
+  const int fb = g.at(n.b.node).type.frac_bits - n.b.shift;
+  const int low = std::abs(fa - fb);  // low bits taken from the finer operand alone
+  const bool passes = fa > fb || !n.sub;
+  return std::max(1, passes ? w - low : w);
+}
+
+}  // namespace
+
+const DelayModel& delay_model(const std::string& target) {
+  for (const DelayModel& m : kModels)
+    if (m.name == target) return m;
+  throw ToolError("unknown target '" + target + "' (xcup or ice40)");
+}
+
+std::vector<std::string> delay_model_names() {
+  std::vector<std::string> names;
+  for (const DelayModel& m : kModels) names.push_back(m.name);
+  return names;
+}
+
+double node_delay(const AdderGraph& g, const Node& n, const DelayModel& m) {
+  if (n.type.width() == 0) return 0;
+  switch (n.kind) {
+    case NodeKind::Input:
+    case NodeKind::Const:
+      return 0;
+    case NodeKind::Add:
+      return m.route_ns + m.lut_ns + m.carry_per_bit_ns * carry_bits(g, n);
+    case NodeKind::Neg:
+      return m.route_ns + m.lut_ns + m.carry_per_bit_ns * n.type.width();
+    case NodeKind::Relu:
+      return m.route_ns + m.lut_ns;
+    case NodeKind::Quantize: {
+      // Rounding is a carry chain; saturation a compare chain and a LUT mux.
+      const bool rounds = n.rounding == Rounding::RND;
+      const bool saturates = n.overflow != Overflow::WRAP;
+      double d = 0;
+      if (rounds) d += m.route_ns + m.lut_ns + m.carry_per_bit_ns * n.type.width();
+      if (saturates) d += m.route_ns + 2 * m.lut_ns + m.carry_per_bit_ns * n.type.width();
+      return d;
+    }
+  }
+  return 0;
+}
+
+}  // namespace dagen
