@@ -66,11 +66,10 @@ std::uint64_t mix64(std::uint64_t x) {
 }
 
 struct HeapEntry {
-  int count;  // claimed count (an upper bound of the exact count)
-  int depth;  // depth of the adder the pattern would create
   std::uint64_t tie;
   std::uint64_t key;
-  int stamp;  // pair count when pushed; stale if it differs now
+  int count;  // claimed count: an upper bound of the pattern's exact count
+  int depth;  // depth of the adder the pattern would create
   bool operator<(const HeapEntry& o) const {
     // Max-heap on count, then shallower first, then the tie-break value.
     return std::tie(count, o.depth, o.tie) < std::tie(o.count, depth, tie);
@@ -93,8 +92,13 @@ class Cse {
         note_column(t.operand, static_cast<int>(j));
       }
       for (std::size_t x = 0; x < c.size(); ++x)
-        for (std::size_t y = x + 1; y < c.size(); ++y) bump(pattern_of(c[x], c[y]), +1);
+        for (std::size_t y = x + 1; y < c.size(); ++y) counts_.add(pack(pattern_of(c[x], c[y])), 1);
     }
+    std::vector<HeapEntry> init;
+    counts_.for_each([&](std::uint64_t key, int c) {
+      if (c >= 2) init.push_back(entry(key, c));
+    });
+    heap_ = std::priority_queue<HeapEntry>(std::less<HeapEntry>(), std::move(init));
   }
 
   void run() {
@@ -102,7 +106,11 @@ class Cse {
       const HeapEntry e = heap_.top();
       heap_.pop();
       const int now = counts_.get(e.key);
-      if (now != e.stamp || now < 2) continue;  // stale
+      if (now < 2) continue;  // stale
+      if (now < e.count) {    // the count fell since: re-queue with the current bound
+        heap_.push(entry(e.key, now));
+        continue;
+      }
       const Pattern p = unpack(e.key);
       const int exact = apply(p, /*commit=*/false);
       if (exact < 2) continue;  // pairs remain but cannot be shared: drop until counts change
@@ -125,10 +133,16 @@ class Cse {
 
   int pattern_depth(const Pattern& p) const { return 1 + std::max(g_.depth(p.a), g_.depth(p.b)); }
 
+  HeapEntry entry(std::uint64_t key, int count) const {
+    return HeapEntry{mix64(key ^ seed_), key, count, pattern_depth(unpack(key))};
+  }
+
+  // Counts only grow through here with a heap push; a fall leaves a stale (higher)
+  // entry behind, which is re-queued lazily when it reaches the top.
   void bump(const Pattern& p, int delta) {
     const std::uint64_t key = pack(p);
     const int c = counts_.add(key, delta);
-    if (c >= 2) heap_.push(HeapEntry{c, pattern_depth(p), mix64(key ^ seed_), key, c});
+    if (delta > 0 && c >= 2) heap_.push(entry(key, c));
   }
 
   // Whether replacing terms of depths da, db by one of depth dp keeps column j feasible.

@@ -66,6 +66,17 @@ int tree_depth(const std::vector<int>& depths);
 void greedy_cse(GraphBuilder& g, std::vector<std::vector<Term>>& cols,
                 const std::vector<int>* budget, std::uint64_t seed);
 
+// W's columns as a spanning tree (decompose.cpp): column j = sign[j] * column
+// parent[j] + diff.col(j); parent -1 means diff.col(j) = column j.  `order` lists
+// columns parents first.
+struct Decomposition {
+  std::vector<int> parent;
+  std::vector<int> sign;
+  std::vector<int> order;
+  IntMatrix diff;
+};
+Decomposition decompose_columns(const IntMatrix& w);
+
 // Sum over the column of csd_digit_count (the d_j of the depth bound).
 int column_digit_count(const IntMatrix& w, int column);
 

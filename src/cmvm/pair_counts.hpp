@@ -37,6 +37,12 @@ class PairCounts {
     return keys_[i] == kEmpty ? 0 : vals_[i];
   }
 
+  template <typename F>
+  void for_each(F&& f) const {
+    for (std::size_t i = 0; i < keys_.size(); ++i)
+      if (keys_[i] != kEmpty) f(keys_[i], vals_[i]);
+  }
+
   std::size_t size() const { return size_; }
   std::size_t capacity() const { return keys_.size(); }
 
