@@ -116,3 +116,36 @@ def test_unsupported_quantizer(tmp_path, capsys):
     rc, _ = save_export(m, tmp_path)
     assert rc != 0
     assert "'th'" in capsys.readouterr().err
+
+
+def test_batchnorm_folding_and_relu_activation(tmp_path):
+    bn = tf.keras.layers.BatchNormalization(name="bn")
+    m = seq([QActivation(quantized_bits(6, 2, alpha=1)),
+             QDense(4, kernel_quantizer=quantized_bits(6, 0, alpha=1), bias_quantizer=quantized_bits(6, 2, alpha=1), name="fc"),
+             bn,
+             QActivation("relu"),
+             QActivation(quantized_relu(6, 3)),
+             QDense(2, kernel_quantizer=quantized_bits(6, 0, alpha=1), use_bias=False)], 3)
+    randomize(m, 6)
+    eps = np.float32(bn.epsilon)
+    bn.gamma.assign(np.array([2.0, 0.5, 1.0, 0.25], "float32"))
+    bn.beta.assign(np.array([0.5, -0.25, 0.0, 1.0], "float32"))
+    bn.moving_mean.assign(np.array([0.25, -0.5, 0.0, 0.125], "float32"))
+    var = np.array([4.0, 1.0, 0.25, 16.0], "float32") - eps  # var + eps is an exact square
+    assert np.all(var + eps == np.array([4.0, 1.0, 0.25, 16.0], "float32"))
+    bn.moving_variance.assign(var)
+    rc, out = save_export(m, tmp_path)
+    assert rc == 0
+    kinds = [l["type"] for l in json.loads(out.read_text())["layers"]]
+    assert kinds[:2] == ["dense", "relu"]
+
+
+def test_batchnorm_not_foldable(tmp_path, capsys):
+    bn = tf.keras.layers.BatchNormalization(name="bn")
+    m = seq([QActivation(quantized_bits(6, 2, alpha=1)),
+             QDense(4, kernel_quantizer=quantized_bits(6, 0, alpha=1), name="fc"), bn], 3)
+    randomize(m, 7)
+    bn.moving_variance.assign(np.full(4, 0.3, "float32"))
+    rc, _ = save_export(m, tmp_path)
+    assert rc != 0
+    assert "'bn'" in capsys.readouterr().err
