@@ -7,7 +7,8 @@ Input file (written by da-gen's `cmvm_bench --dump-matrices FILE`, or by
     {"n": N, "seed": S, "matrices": [ [[row0...], [row1...], ...], ... ]}
 
 Each matrix is integer, rows = inputs, columns = outputs (kernel[n_in][n_out],
-y = x @ W), exactly the layout da4ml's `solve` takes.
+y = x @ W), exactly the layout da4ml's `solve` takes. A JSON list of such
+objects (what cmvm_bench dumps for several N) is accepted too: each is run.
 
 The solver is called exactly as da4ml's own paper benchmark (Table 2 of
 arXiv 2507.04535; the authors' artifact notebook `table2.ipynb`) calls it:
@@ -155,22 +156,15 @@ def main(argv=None) -> int:
         return 3
 
     data = json.loads(args.matrices.read_text())
-    mats = data['matrices']
-    n_in = len(mats[0]) if mats else 0
+    blocks = data if isinstance(data, list) else [data]
     b = args.input_bits
-    qint = [(-(2.0 ** (b - 1)), 2.0 ** (b - 1) - 1, 1.0)] * n_in if n_in else None
-
-    if not args.no_warmup and mats:
-        solve(np.ascontiguousarray(np.asarray(mats[0], dtype=np.float32)), search_all_decompose_dc=False, qintervals=qint)
 
     out = {
         'tool': 'da4ml',
         'da4ml_version': da4ml.__version__,
         'numpy_version': np.__version__,
         'matrices_file': str(args.matrices),
-        'n': data.get('n'),
-        'seed': data.get('seed'),
-        'count': len(mats),
+        'seed': blocks[0].get('seed') if blocks else None,
         'input_bits': b,
         'threads': args.threads,
         'solver_call': "solve(W, method0='wmc', hard_dc=(dc if dc >= 0 else 2**31-1), search_all_decompose_dc=False, "
@@ -179,51 +173,62 @@ def main(argv=None) -> int:
         'runs': [],
     }
     rc = 0
-    for dc in args.dc:
-        per = []
-        for idx, mat in enumerate(mats):
-            pipe, ms = solve_one(solve, mat, dc, qint, args.literal_dc)
-            adders, depth, viol, over, l_min, ok, stages = analyse(pipe, mat, dc, not args.no_verify)
-            if not ok:
-                print(f'ERROR: dc={dc} matrix {idx}: da4ml solution does not reproduce the matrix', file=sys.stderr)
-                rc = 1
-            per.append(
-                {
-                    'adders': adders,
-                    'depth': depth,
-                    'min_depth': l_min,
-                    'ms': ms,
-                    'dc_violations': viol,
-                    'per_output_over': over,
-                    'stages': stages,
-                    'verified': ok,
-                }
-            )
-        adders_l = [p['adders'] for p in per]
-        depth_l = [p['depth'] for p in per]
-        ms_l = [p['ms'] for p in per]
-        summary = {
-            'dc': dc,
-            'mean_adders': statistics.fmean(adders_l) if per else None,
-            'mean_depth': statistics.fmean(depth_l) if per else None,
-            'mean_min_depth': statistics.fmean(p['min_depth'] for p in per) if per else None,
-            'max_depth': max(depth_l) if per else None,
-            'mean_ms': statistics.fmean(ms_l) if per else None,
-            'median_ms': statistics.median(ms_l) if per else None,
-            'total_ms': sum(ms_l),
-            'dc_violations': sum(p['dc_violations'] for p in per),
-            'per_output_over': sum(p['per_output_over'] for p in per),
-            'hard_dc_passed': dc if (dc >= 0 or args.literal_dc) else UNCONSTRAINED_DC,
-            'all_verified': all(p['verified'] for p in per) if not args.no_verify else None,
-        }
-        out['runs'].append({'summary': summary, 'per_matrix': per})
-        if not args.quiet:
-            print(
-                f"da4ml {da4ml.__version__}  N={data.get('n')} count={len(mats)} dc={dc:>2}:  "
-                f"mean adders {summary['mean_adders']:.2f}  mean depth {summary['mean_depth']:.2f}  "
-                f"mean {summary['mean_ms']:.3f} ms  median {summary['median_ms']:.3f} ms"
-                + (f"  dc-violations {summary['dc_violations']} (per-output-over {summary['per_output_over']})" if dc >= 0 else '')
-            )
+    warm = args.no_warmup
+    for block in blocks:
+        mats = block['matrices']
+        n_in = len(mats[0]) if mats else 0
+        qint = [(-(2.0 ** (b - 1)), 2.0 ** (b - 1) - 1, 1.0)] * n_in if n_in else None
+        if not warm and mats:
+            solve(np.ascontiguousarray(np.asarray(mats[0], dtype=np.float32)), search_all_decompose_dc=False, qintervals=qint)
+            warm = True
+        for dc in args.dc:
+            per = []
+            for idx, mat in enumerate(mats):
+                pipe, ms = solve_one(solve, mat, dc, qint, args.literal_dc)
+                adders, depth, viol, over, l_min, ok, stages = analyse(pipe, mat, dc, not args.no_verify)
+                if not ok:
+                    print(f'ERROR: N={block.get("n")} dc={dc} matrix {idx}: da4ml solution does not reproduce the matrix', file=sys.stderr)
+                    rc = 1
+                per.append(
+                    {
+                        'adders': adders,
+                        'depth': depth,
+                        'min_depth': l_min,
+                        'ms': ms,
+                        'dc_violations': viol,
+                        'per_output_over': over,
+                        'stages': stages,
+                        'verified': ok,
+                    }
+                )
+            adders_l = [p['adders'] for p in per]
+            depth_l = [p['depth'] for p in per]
+            ms_l = [p['ms'] for p in per]
+            summary = {
+                'n': block.get('n', n_in),
+                'count': len(mats),
+                'dc': dc,
+                'mean_adders': statistics.fmean(adders_l) if per else None,
+                'mean_depth': statistics.fmean(depth_l) if per else None,
+                'mean_min_depth': statistics.fmean(p['min_depth'] for p in per) if per else None,
+                'max_depth': max(depth_l) if per else None,
+                'mean_ms': statistics.fmean(ms_l) if per else None,
+                'median_ms': statistics.median(ms_l) if per else None,
+                'total_ms': sum(ms_l),
+                'dc_violations': sum(p['dc_violations'] for p in per),
+                'per_output_over': sum(p['per_output_over'] for p in per),
+                'hard_dc_passed': dc if (dc >= 0 or args.literal_dc) else UNCONSTRAINED_DC,
+                'all_verified': all(p['verified'] for p in per) if not args.no_verify else None,
+            }
+            out['runs'].append({'summary': summary, 'per_matrix': per})
+            if not args.quiet and per:
+                print(
+                    f"da4ml {da4ml.__version__}  N={summary['n']} count={len(mats)} dc={dc:>2}:  "
+                    f"mean adders {summary['mean_adders']:.2f}  mean depth {summary['mean_depth']:.2f}  "
+                    f"mean {summary['mean_ms']:.3f} ms  median {summary['median_ms']:.3f} ms"
+                    + (f"  dc-violations {summary['dc_violations']} (per-output-over {summary['per_output_over']})" if dc >= 0 else ''),
+                    flush=True,
+                )
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(out, indent=1))
