@@ -59,10 +59,15 @@ def design_files(d):
     return files
 
 
-def synth_script(files, top, flow, alumacc=False, srl=False, extra_tail=""):
-    """Return the Yosys script text for the chosen flow."""
+def synth_script(files, top, flow, alumacc=False, srl=False, extra_tail="", keep_modules=()):
+    """Return the Yosys script text for the chosen flow.
+
+    keep_modules: modules that are not flattened into their parent (used by
+    ice40_fmax.py so that the shell cannot be optimized together with the DUT).
+    """
     lines = ["read_verilog " + " ".join(yosys_quote(f) for f in files),
              "hierarchy -check -top %s" % top]
+    lines += ["setattr -mod -set keep_hierarchy 1 %s" % m for m in keep_modules]
     if flow == "xilinx":
         synth = "synth_xilinx -family xcup -top %s -flatten -nodsp -noiopad -noclkbuf" % top
         if not srl:
@@ -103,12 +108,14 @@ def run_yosys(script, workdir, yosys="yosys", log_name="yosys.log"):
     return wall
 
 
-def parse_stat_json(path, top):
-    """Return {cell_type: count} for the (flattened) design."""
+def parse_stat_json(path, top, module_only=False):
+    """Return {cell_type: count} for the (flattened) design.
+
+    module_only: counts of module `top` alone (its own cells, not expanded)."""
     text = open(path).read()
     try:
         data = json.loads(text)
-        if "design" in data:
+        if "design" in data and not module_only:
             return dict(data["design"].get("num_cells_by_type", {}))
         mods = data.get("modules", {})
         for key in ("\\" + top, top):
@@ -175,12 +182,15 @@ def classify(cells, flow):
 
 
 def report(design_dir, top, flow="xilinx", alumacc=False, srl=False, yosys="yosys",
-           keep=None):
+           keep=None, netlist=None):
     files = design_files(design_dir)
     workdir = keep or tempfile.mkdtemp(prefix="yosys_report_")
     os.makedirs(workdir, exist_ok=True)
     try:
-        script = synth_script(files, top, flow, alumacc=alumacc, srl=srl)
+        tail = ""
+        if netlist:
+            tail = "write_verilog -noattr %s" % yosys_quote(os.path.abspath(netlist))
+        script = synth_script(files, top, flow, alumacc=alumacc, srl=srl, extra_tail=tail)
         wall = run_yosys(script, workdir, yosys=yosys)
         cells = parse_stat_json(os.path.join(workdir, "stat.json"), top)
     finally:
@@ -237,10 +247,12 @@ def main(argv=None):
     ap.add_argument("--srl", action="store_true",
                     help="comparison only (xilinx): allow SRL16E/SRLC32E inference")
     ap.add_argument("--keep", metavar="WORKDIR", help="keep the Yosys script/log/stat in WORKDIR")
+    ap.add_argument("--netlist", metavar="FILE.v",
+                    help="also write the mapped netlist (for equivalence checks)")
     ap.add_argument("--yosys", default=os.environ.get("YOSYS", "yosys"))
     a = ap.parse_args(argv)
     try:
-        r = report(a.dir, a.top, a.flow, a.alumacc, a.srl, a.yosys, a.keep)
+        r = report(a.dir, a.top, a.flow, a.alumacc, a.srl, a.yosys, a.keep, a.netlist)
     except RuntimeError as e:
         print(str(e), file=sys.stderr)
         return 1
