@@ -58,13 +58,6 @@ Pattern pattern_of(const Term& u, const Term& v) {
 
 std::uint64_t kraft_weight(int depth) { return std::uint64_t{1} << std::min(depth, 62); }
 
-std::uint64_t mix64(std::uint64_t x) {
-  x += 0x9e3779b97f4a7c15ull;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-  return x ^ (x >> 31);
-}
-
 struct HeapEntry {
   std::uint64_t tie;
   std::uint64_t key;
@@ -79,12 +72,13 @@ struct HeapEntry {
 class Cse {
  public:
   Cse(GraphBuilder& g, std::vector<std::vector<Term>>& cols, const std::vector<int>* budget,
-      std::uint64_t seed)
+      const std::vector<std::uint64_t>* reserve, std::uint64_t seed)
       : g_(g), cols_(cols), budget_(budget), seed_(seed) {
     std::size_t pairs = 0;
     for (const auto& c : cols_) pairs += c.size() * c.size() / 2;
     counts_ = PairCounts(std::min<std::size_t>(pairs, std::size_t{1} << 24));
     kraft_.assign(cols_.size(), 0);
+    if (reserve) kraft_ = *reserve;
     for (std::size_t j = 0; j < cols_.size(); ++j) {
       const auto& c = cols_[j];
       for (const Term& t : c) {
@@ -240,8 +234,9 @@ class Cse {
 }  // namespace
 
 void greedy_cse(GraphBuilder& g, std::vector<std::vector<Term>>& cols,
-                const std::vector<int>* budget, std::uint64_t seed) {
-  Cse(g, cols, budget, seed).run();
+                const std::vector<int>* budget, const std::vector<std::uint64_t>* reserve,
+                std::uint64_t seed) {
+  Cse(g, cols, budget, reserve, seed).run();
 }
 
 }  // namespace dagen::cmvm::detail

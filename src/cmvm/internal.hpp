@@ -63,19 +63,34 @@ int tree_depth(const std::vector<int>& depths);
 // Greedy CSE over two-term patterns across all columns (cse.cpp).  Emits the shared
 // adders into g and leaves in cols the terms each column still has to sum.  With a
 // budget, column j's terms stay summable within depth (*budget)[j].
+// reserve[j] (if given) is Kraft weight already spoken for in column j (a term that
+// joins the column after CSE, such as the parent column of a decomposition).
 void greedy_cse(GraphBuilder& g, std::vector<std::vector<Term>>& cols,
-                const std::vector<int>* budget, std::uint64_t seed);
+                const std::vector<int>* budget, const std::vector<std::uint64_t>* reserve,
+                std::uint64_t seed);
 
 // W's columns as a spanning tree (decompose.cpp): column j = sign[j] * column
 // parent[j] + diff.col(j); parent -1 means diff.col(j) = column j.  `order` lists
-// columns parents first.
+// columns parents first.  With depth bounds, budget[j] <= bound[j] is the depth
+// column j must keep so that its children still meet theirs.
 struct Decomposition {
   std::vector<int> parent;
   std::vector<int> sign;
   std::vector<int> order;
+  std::vector<int> diff_digits;
+  std::vector<int> budget;
   IntMatrix diff;
 };
-Decomposition decompose_columns(const IntMatrix& w);
+Decomposition decompose_columns(const IntMatrix& w, std::uint64_t seed,
+                                const std::vector<int>* bound);
+
+// A 64-bit mixing function (splitmix64 finaliser) for seeded tie-breaking.
+inline std::uint64_t mix64(std::uint64_t x) {
+  x += 0x9e3779b97f4a7c15ull;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+  return x ^ (x >> 31);
+}
 
 // Sum over the column of csd_digit_count (the d_j of the depth bound).
 int column_digit_count(const IntMatrix& w, int column);

@@ -1,6 +1,9 @@
-// solve(): the CMVM optimizer's entry point.  CSD-recodes every entry, shares
-// two-term subexpressions greedily, then sums each column with a depth-aware tree.
-// Optionally the columns are first decomposed along a spanning tree (decompose.cpp).
+// solve(): the CMVM optimizer's entry point.  Decomposes the columns along a
+// spanning tree (decompose.cpp), CSD-recodes the difference columns, shares
+// two-term subexpressions greedily (cse.cpp), then sums each column, its parent
+// column included, with a depth-aware tree (tree.cpp).  Several seeded candidates
+// (and the plain, undecomposed problem) are tried; the cheapest wins.
+#include <cstdlib>
 #include <vector>
 
 #include "internal.hpp"
@@ -8,27 +11,28 @@
 namespace dagen::cmvm {
 namespace {
 
-Solution solve_plain(const IntMatrix& w, const Options& options, bool decompose) {
+Solution solve_once(const IntMatrix& w, const std::vector<int>* bound, bool decompose,
+                    std::uint64_t seed) {
   const int n_in = static_cast<int>(w.rows());
   const int n_out = static_cast<int>(w.cols());
   detail::GraphBuilder g(n_in);
   detail::Decomposition dec;
   if (decompose) {
-    dec = detail::decompose_columns(w);
+    dec = detail::decompose_columns(w, seed, bound);
   } else {
     dec.parent.assign(n_out, -1);
     dec.sign.assign(n_out, 1);
     for (int j = 0; j < n_out; ++j) dec.order.push_back(j);
     dec.diff = w;
+    if (bound) dec.budget = *bound;
   }
   std::vector<std::vector<Term>> cols(n_out);
-  std::vector<int> budget(n_out);
+  std::vector<std::uint64_t> reserve(n_out, 0);
   for (int j = 0; j < n_out; ++j) {
     for (int i = 0; i < n_in; ++i) detail::append_csd_terms(dec.diff(i, j), i, cols[j]);
-    budget[j] =
-        min_depth_for_terms(detail::column_digit_count(w, j)) + options.depth_slack.value_or(0);
+    if (bound && dec.parent[j] >= 0) reserve[j] = std::uint64_t{1} << dec.budget[dec.parent[j]];
   }
-  detail::greedy_cse(g, cols, options.depth_slack ? &budget : nullptr, options.seed);
+  detail::greedy_cse(g, cols, bound ? &dec.budget : nullptr, bound ? &reserve : nullptr, seed);
   std::vector<std::optional<Term>> outputs(n_out);
   for (int j : dec.order) {
     if (dec.parent[j] >= 0 && outputs[dec.parent[j]]) {
@@ -47,9 +51,17 @@ Solution solve_plain(const IntMatrix& w, const Options& options, bool decompose)
 }  // namespace
 
 Solution solve(const IntMatrix& w, std::span<const InputSpec> /*inputs*/, const Options& options) {
-  Solution best = solve_plain(w, options, false);
-  if (!options.depth_slack) {
-    Solution d = solve_plain(w, options, true);
+  std::vector<int> bound;
+  if (options.depth_slack) {
+    for (int j = 0; j < w.cols(); ++j)
+      bound.push_back(min_depth_for_terms(detail::column_digit_count(w, j)) + *options.depth_slack);
+  }
+  const std::vector<int>* b = options.depth_slack ? &bound : nullptr;
+  Solution best = solve_once(w, b, false, options.seed);
+  const int runs = std::getenv("CMVM_RUNS") ? std::atoi(std::getenv("CMVM_RUNS")) : 1;
+  for (int r = 0; r < runs; ++r) {
+    const std::uint64_t seed = r == 0 ? options.seed : detail::mix64(options.seed + r);
+    Solution d = solve_once(w, b, true, seed);
     if (d.ops.size() < best.ops.size()) best = std::move(d);
   }
   return best;
