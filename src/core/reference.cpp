@@ -11,10 +11,15 @@ namespace dagen {
 namespace {
 
 std::vector<Fixed> apply_dense(const DenseLayer& layer, const std::vector<Fixed>& x) {
-  int frac = layer.bias_frac;
-  for (const Fixed& v : x) frac = std::max(frac, v.frac + layer.weight_frac);
   std::vector<Fixed> y;
   for (int j = 0; j < layer.n_out(); ++j) {
+    // The grid of y_j: only terms that can be nonzero count (a zero-width input
+    // may have any frac_bits, e.g. 512, and must not force an unrepresentable grid).
+    int frac = layer.bias_frac;
+    for (int i = 0; i < layer.n_in(); ++i) {
+      const Fixed& xi = x[static_cast<std::size_t>(i)];
+      if (layer.weights(i, j) != 0 && xi.code != 0) frac = std::max(frac, xi.frac + layer.weight_frac);
+    }
     i128 sum = shift_left(layer.bias[static_cast<std::size_t>(j)], frac - layer.bias_frac);
     for (int i = 0; i < layer.n_in(); ++i) {
       const i128 w = layer.weights(i, j);
