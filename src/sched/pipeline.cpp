@@ -34,10 +34,6 @@ void for_each_operand(const Node& n, F&& f) {
   }
 }
 
-struct Timing {
-  std::vector<double> finish;  // arrival at the node's output within its stage
-};
-
 // Finish times for a given stage assignment; operands from earlier stages arrive at 0.
 std::vector<double> finish_times(const AdderGraph& g, const std::vector<double>& delay) {
   std::vector<double> finish(g.nodes.size(), 0);
@@ -107,15 +103,13 @@ void reduce_register_bits(AdderGraph& g, const std::vector<double>& delay, doubl
   std::vector<std::vector<int>> users(g.nodes.size());
   for (std::size_t id = 0; id < g.nodes.size(); ++id)
     for_each_operand(g.nodes[id], [&](int o) { users[static_cast<std::size_t>(o)].push_back(static_cast<int>(id)); });
-  std::vector<bool> is_output(g.nodes.size(), false);
-  for (const Operand& o : g.outputs) is_output[static_cast<std::size_t>(o.node)] = true;
   int current = register_bits(g);
   for (int sweep = 0; sweep < 4; ++sweep) {
     bool moved = false;
     for (std::size_t id = g.nodes.size(); id-- > 0;) {
       Node& n = g.nodes[id];
       if (n.kind == NodeKind::Input || is_const(n)) continue;
-      int limit = is_output[id] ? g.latency : g.latency;
+      int limit = g.latency;
       for (int u : users[id]) limit = std::min(limit, g.at(u).stage);
       if (n.stage >= limit) continue;
       const int old = n.stage;
@@ -147,6 +141,7 @@ int register_bits(const AdderGraph& g) {
 
 Schedule schedule_pipeline(AdderGraph& g, int latency, const DelayModel& model) {
   g.latency = latency;
+  for (Node& n : g.nodes) n.stage = 0;
   const auto delay = node_delays(g, model);
   const double total = std::max(worst_stage(g, delay), 1e-6);  // everything in one stage
   double best = total;
@@ -186,6 +181,7 @@ Schedule schedule_pipeline(AdderGraph& g, int latency, const DelayModel& model) 
 
 int latency_for_period(const AdderGraph& g, double period_ns, const DelayModel& model) {
   AdderGraph copy = g;
+  for (Node& n : copy.nodes) n.stage = 0;
   const auto delay = node_delays(copy, model);
   const double budget = period_ns - model.register_ns;
   if (budget <= 0) return -1;

@@ -1,0 +1,75 @@
+// The whole flow on shipped models: shift-add only, ports as documented,
+// deterministic output.
+#include <gtest/gtest.h>
+
+#include <regex>
+#include <set>
+
+#include "dagen/flow.hpp"
+#include "dagen/model_json.hpp"
+
+namespace dagen {
+namespace {
+
+const std::string kTiny = std::string(DAGEN_EXAMPLES) + "/tiny.json";
+const std::string kMixed = std::string(DAGEN_TEST_MODELS) + "/mixed_inputs.json";
+
+TEST(Flow, ConstantWeightsNeverBecomeMultipliers) {
+  for (const auto& path : {kTiny, kMixed}) {
+    const Design d = build_design(read_model_file(path), {});
+    for (const auto& [name, text] : d.emitted.files) {
+      const auto begin = text.find("module"), end = text.find("endmodule");
+      EXPECT_EQ(text.substr(begin, end - begin).find('*'), std::string::npos) << name;
+    }
+  }
+}
+
+TEST(Flow, ReportDescribesPackedPorts) {
+  const Model m = read_model_file(kMixed);
+  FlowOptions o;
+  o.pipeline = 2;
+  const Design d = build_design(m, o);
+  const auto& r = d.report;
+  EXPECT_EQ(r["latency_cycles"], 2);
+  ASSERT_EQ(r["inputs"].size(), m.input_types.size());
+  int offset = 0;
+  for (std::size_t i = 0; i < m.input_types.size(); ++i) {
+    EXPECT_EQ(r["inputs"][i]["offset"], offset);
+    EXPECT_EQ(r["inputs"][i]["width"], m.input_types[i].width());
+    EXPECT_EQ(r["inputs"][i]["frac_bits"], m.input_types[i].frac_bits);
+    offset += m.input_types[i].width();
+  }
+  // The model ends with a per-element quantizer: outputs have exactly its types.
+  const auto& q = std::get<QuantizeLayer>(m.layers.back());
+  for (std::size_t k = 0; k < q.to.size(); ++k) {
+    EXPECT_EQ(r["outputs"][k]["width"], q.to[k].width());
+    EXPECT_EQ(r["outputs"][k]["signed"], q.to[k].is_signed);
+  }
+  const std::string& v = d.emitted.files.at(d.top + ".v");
+  EXPECT_NE(v.find("input wire clk"), std::string::npos);
+  EXPECT_NE(v.find("input wire [" + std::to_string(offset - 1) + ":0] x"), std::string::npos);
+}
+
+TEST(Flow, CombinationalDesignHasNoClock) {
+  const Design d = build_design(read_model_file(kTiny), {});
+  EXPECT_EQ(d.emitted.files.at(d.top + ".v").find("clk"), std::string::npos);
+  EXPECT_EQ(d.emitted.files.count("dagen_delay.v"), 0u);
+}
+
+TEST(Flow, DeterministicOutput) {
+  FlowOptions o;
+  o.pipeline = 3;
+  const Model m = read_model_file(kMixed);
+  EXPECT_EQ(design_files(build_design(m, o), o), design_files(build_design(m, o), o));
+}
+
+TEST(Flow, TopNameIsALegalIdentifier) {
+  EXPECT_EQ(verilog_identifier("jsc_cernbox_acc75.16"), "jsc_cernbox_acc75_16");
+  EXPECT_EQ(verilog_identifier("../../etc/passwd"), "______etc_passwd");
+  EXPECT_EQ(verilog_identifier("3layer"), "m_3layer");
+  EXPECT_EQ(verilog_identifier("module"), "module_top");
+  EXPECT_TRUE(std::regex_match(verilog_identifier("a b-c"), std::regex("[A-Za-z_][A-Za-z0-9_]*")));
+}
+
+}  // namespace
+}  // namespace dagen

@@ -1,0 +1,69 @@
+// Register placement: deeper pipelines never have slower stages, registers are
+// spread through the datapath, and --clock-period picks a latency that meets it.
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "dagen/flow.hpp"
+#include "dagen/lower.hpp"
+#include "dagen/model_json.hpp"
+#include "dagen/passes.hpp"
+
+namespace dagen {
+namespace {
+
+AdderGraph graph_of(const std::string& name) {
+  AdderGraph g = lower_model(read_model_file(std::string(DAGEN_TEST_MODELS) + "/" + name), {});
+  remove_dead_nodes(g);
+  return g;
+}
+
+TEST(Schedule, DeeperPipelinesHaveShorterStages) {
+  AdderGraph g = graph_of("saturation.json");
+  const DelayModel& m = delay_model("xcup");
+  double previous = 1e9;
+  for (int n = 0; n <= 4; ++n) {
+    const Schedule s = schedule_pipeline(g, n, m);
+    EXPECT_EQ(static_cast<int>(s.stage_delay_ns.size()), n + 1);
+    EXPECT_LE(s.period_ns, previous + 1e-9) << "latency " << n;
+    previous = s.period_ns;
+    for (const Node& node : g.nodes) {
+      EXPECT_GE(node.stage, 0);
+      EXPECT_LE(node.stage, n);
+    }
+  }
+}
+
+TEST(Schedule, RegistersAreSpreadNotAllAtOneEnd) {
+  AdderGraph g = graph_of("saturation.json");
+  schedule_pipeline(g, 3, delay_model("xcup"));
+  std::set<int> stages;
+  for (const Node& n : g.nodes)
+    if (n.kind == NodeKind::Add) stages.insert(n.stage);
+  EXPECT_EQ(stages.size(), 4u);  // adders in every one of the four segments
+}
+
+TEST(Schedule, OperandsNeverComeFromALaterStage) {
+  AdderGraph g = graph_of("widths.json");
+  schedule_pipeline(g, 3, delay_model("ice40"));
+  for (const Node& n : g.nodes) {
+    if (n.kind == NodeKind::Input || n.kind == NodeKind::Const) continue;
+    const Node& a = g.at(n.a.node);
+    if (a.kind != NodeKind::Const && a.type.width() > 0) {
+      EXPECT_LE(a.stage, n.stage);
+    }
+  }
+}
+
+TEST(Schedule, ClockPeriodChoosesTheLatency) {
+  AdderGraph g = graph_of("saturation.json");
+  const DelayModel& m = delay_model("xcup");
+  const double period = 2.5;
+  const int n = latency_for_period(g, period, m);
+  ASSERT_GT(n, 0);
+  EXPECT_LE(schedule_pipeline(g, n, m).period_ns, period + 1e-9);
+  EXPECT_GT(schedule_pipeline(g, n - 1, m).period_ns, period);
+}
+
+}  // namespace
+}  // namespace dagen
