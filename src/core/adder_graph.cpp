@@ -124,7 +124,9 @@ void infer_node(AdderGraph& g, int id) {
       } catch (const std::overflow_error&) {
         exact = false;
       }
-      if (exact && rlo >= t.min_code() && rhi <= t.max_code()) {
+      // SAT_SYM on a signed type saturates below at -max_code, not at min_code.
+      const i128 low = n.overflow == Overflow::SAT_SYM && t.is_signed ? -t.max_code() : t.min_code();
+      if (exact && rlo >= low && rhi <= t.max_code()) {
         n.lo = rlo;
         n.hi = rhi;
       } else if (n.overflow == Overflow::WRAP || !exact) {
