@@ -1,6 +1,7 @@
 // Invariant checks between passes: topological order, exact types, and CMVM
 // coefficient vectors that agree with the node's structure.
 #include <algorithm>
+#include <map>
 
 #include "dagen/passes.hpp"
 
@@ -35,6 +36,17 @@ bool operand_coeffs(const AdderGraph& g, int layer, const Operand& o, std::vecto
 }  // namespace
 
 std::string check_graph(const AdderGraph& g) {
+  // Per layer input: the first input of the same node with the least shift.
+  std::vector<std::vector<std::size_t>> representatives;
+  for (const auto& inputs : g.layer_inputs) {
+    std::map<int, std::size_t> first;
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+      auto [it, fresh] = first.emplace(inputs[i].node, i);
+      if (!fresh && inputs[i].shift < inputs[it->second].shift) it->second = i;
+    }
+    auto& rep = representatives.emplace_back();
+    for (const Operand& o : inputs) rep.push_back(first.at(o.node));
+  }
   for (std::size_t id = 0; id < g.nodes.size(); ++id) {
     const Node& n = g.nodes[id];
     const std::string where = "node " + std::to_string(id) + ": ";
@@ -52,11 +64,19 @@ std::string check_graph(const AdderGraph& g) {
       if (!operand_coeffs(g, n.layer, n.a, ca, ea) || !operand_coeffs(g, n.layer, n.b, cb, eb))
         return where + "operand outside its layer's CMVM";
       const int e = std::min({ea, eb, n.coeff_exp});
+      // The same node may be several inputs of a layer (duplicate columns of the
+      // layer before), possibly with different shifts: compare the coefficients
+      // summed per distinct node, in units of that node's value * 2^(least shift).
+      const auto& inputs = g.layer_inputs[static_cast<std::size_t>(n.layer)];
+      const auto& rep = representatives[static_cast<std::size_t>(n.layer)];
+      std::vector<i128> lhs(n.coeffs.size(), 0), rhs(n.coeffs.size(), 0);
       for (std::size_t i = 0; i < n.coeffs.size(); ++i) {
-        const i128 lhs = shift_left(static_cast<i128>(n.coeffs[i]), n.coeff_exp - e);
-        const i128 rhs = shift_left(ca[i], ea - e) + (n.sub ? -1 : 1) * shift_left(cb[i], eb - e);
-        if (lhs != rhs) return where + "coefficient vector does not match its operands";
+        const std::size_t f = rep[i];
+        const int up = inputs[i].shift - inputs[f].shift;
+        lhs[f] += shift_left(shift_left(static_cast<i128>(n.coeffs[i]), n.coeff_exp - e), up);
+        rhs[f] += shift_left(shift_left(ca[i], ea - e) + (n.sub ? -1 : 1) * shift_left(cb[i], eb - e), up);
       }
+      if (lhs != rhs) return where + "coefficient vector does not match its operands";
     }
   }
   for (const Operand& o : g.outputs)
