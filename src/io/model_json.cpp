@@ -232,7 +232,7 @@ Model read_model_file(const std::string& path) {
   json doc;
   try {
     doc = json::parse(in);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, or out_of_range (e.g. 1e400)
     throw ModelError(path, std::string("invalid JSON: ") + e.what());
   }
   return parse_model(doc);
@@ -245,7 +245,7 @@ std::vector<std::vector<i128>> read_input_vectors(const std::string& path,
   json doc;
   try {
     doc = json::parse(in);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, or out_of_range (e.g. 1e400)
     throw ModelError(path, std::string("invalid JSON: ") + e.what());
   }
   if (!doc.is_object() || !doc.contains("inputs") || !doc.at("inputs").is_array())
