@@ -33,9 +33,11 @@ void require_object(const json& value, const std::string& at) {
 long long parse_int(const json& value, const std::string& at, long long lo, long long hi) {
   if (!value.is_number_integer())
     throw ModelError(at, "expected an integer, got " + value.dump());
-  const long long v = value.get<long long>();
-  if (v < lo || v > hi)
-    throw ModelError(at, std::to_string(v) + " is out of range [" + std::to_string(lo) + ", " +
+  // An unsigned JSON integer above INT64_MAX would wrap to a negative long long.
+  const bool huge = value.is_number_unsigned() && value.get<std::uint64_t>() > static_cast<std::uint64_t>(hi);
+  const long long v = huge ? hi : value.get<long long>();
+  if (huge || v < lo || v > hi)
+    throw ModelError(at, value.dump() + " is out of range [" + std::to_string(lo) + ", " +
                              std::to_string(hi) + "]");
   return v;
 }
