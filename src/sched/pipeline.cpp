@@ -10,6 +10,7 @@
 // Constants never need registers; every output is taken at the last stage.
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 #include "dagen/schedule.hpp"
 
@@ -42,7 +43,8 @@ std::vector<double> finish_times(const AdderGraph& g, const std::vector<double>&
     double t = 0;
     for_each_operand(n, [&](int o) {
       const Node& on = g.at(o);
-      if (!is_const(on) && on.stage == n.stage) t = std::max(t, finish[static_cast<std::size_t>(o)]);
+      if (!is_const(on) && on.stage == n.stage)
+        t = std::max(t, finish[static_cast<std::size_t>(o)]);
     });
     finish[id] = t + delay[id];
   }
@@ -99,28 +101,73 @@ double worst_stage(const AdderGraph& g, const std::vector<double>& delay) {
   return finish.empty() ? 0 : *std::max_element(finish.begin(), finish.end());
 }
 
+// Moves nodes one stage later while that saves register bits and every stage
+// still meets t_max.  Each candidate move is checked locally: the register
+// change touches only the node and its operands, the timing change only the
+// node's fan-out cone inside its new stage.
 void reduce_register_bits(AdderGraph& g, const std::vector<double>& delay, double t_max) {
-  std::vector<std::vector<int>> users(g.nodes.size());
-  for (std::size_t id = 0; id < g.nodes.size(); ++id)
-    for_each_operand(g.nodes[id], [&](int o) { users[static_cast<std::size_t>(o)].push_back(static_cast<int>(id)); });
-  int current = register_bits(g);
-  for (int sweep = 0; sweep < 4; ++sweep) {
+  const std::size_t n_nodes = g.nodes.size();
+  std::vector<std::vector<int>> users(n_nodes);
+  for (std::size_t id = 0; id < n_nodes; ++id)
+    for_each_operand(g.nodes[id], [&](int o) {
+      users[static_cast<std::size_t>(o)].push_back(static_cast<int>(id));
+    });
+  for (auto& u : users) u.erase(std::unique(u.begin(), u.end()), u.end());
+  std::vector<int> use = last_use(g);
+  std::vector<double> finish = finish_times(g, delay);
+  std::map<int, double> changed;  // tentative finish times of the moved node's cone
+
+  for (int sweep = 0; sweep < 8; ++sweep) {
     bool moved = false;
-    for (std::size_t id = g.nodes.size(); id-- > 0;) {
+    for (std::size_t id = n_nodes; id-- > 0;) {
       Node& n = g.nodes[id];
       if (n.kind == NodeKind::Input || is_const(n)) continue;
       int limit = g.latency;
       for (int u : users[id]) limit = std::min(limit, g.at(u).stage);
-      if (n.stage >= limit) continue;
-      const int old = n.stage;
-      ++n.stage;
-      const int bits = register_bits(g);
-      if (bits < current && worst_stage(g, delay) <= t_max + 1e-9) {
-        current = bits;
-        moved = true;
-      } else {
-        n.stage = old;
+      const int s = n.stage;
+      if (s >= limit) continue;
+      int delta = -n.type.width();
+      std::vector<int> operands;
+      for_each_operand(n, [&](int o) {
+        if (!is_const(g.at(o)) && std::find(operands.begin(), operands.end(), o) == operands.end())
+          operands.push_back(o);
+      });
+      for (int o : operands)
+        delta += g.at(o).type.width() * (std::max(use[static_cast<std::size_t>(o)], s + 1) -
+                                         use[static_cast<std::size_t>(o)]);
+      if (delta >= 0) continue;
+
+      // Timing of stage s + 1 with the node moved in (its operands now all arrive registered).
+      changed.clear();
+      changed[static_cast<int>(id)] = delay[id];
+      bool fits = delay[id] <= t_max + 1e-9;
+      for (auto it = changed.begin(); fits && it != changed.end(); ++it) {
+        for (int v : users[static_cast<std::size_t>(it->first)]) {
+          const Node& vn = g.at(v);
+          if (vn.stage != s + 1) continue;
+          double t = 0;
+          for_each_operand(vn, [&](int o) {
+            const Node& on = g.at(o);
+            const bool in_stage =
+                (o == static_cast<int>(id)) || (!is_const(on) && on.stage == s + 1);
+            if (!in_stage) return;
+            const auto c = changed.find(o);
+            t = std::max(t, c != changed.end() ? c->second : finish[static_cast<std::size_t>(o)]);
+          });
+          const double f = t + delay[static_cast<std::size_t>(v)];
+          if (f > t_max + 1e-9) {
+            fits = false;
+            break;
+          }
+          if (f > finish[static_cast<std::size_t>(v)] + 1e-12) changed[v] = f;
+        }
       }
+      if (!fits) continue;
+      n.stage = s + 1;
+      for (const auto& [v, f] : changed) finish[static_cast<std::size_t>(v)] = f;
+      for (int o : operands)
+        use[static_cast<std::size_t>(o)] = std::max(use[static_cast<std::size_t>(o)], s + 1);
+      moved = true;
     }
     if (!moved) break;
   }
