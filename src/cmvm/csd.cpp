@@ -1,4 +1,5 @@
 // Canonical signed digit (non-adjacent form) recoding of integer coefficients.
+#include <bit>
 #include <cstdint>
 
 #include "internal.hpp"
@@ -33,6 +34,11 @@ void for_each_csd_digit(std::int64_t v, F&& f) {
 }  // namespace
 
 int csd_digit_count(std::int64_t v) {
+  if (v > -(std::int64_t{1} << 61) && v < (std::int64_t{1} << 61)) {
+    // Non-adjacent form weight: the bits where m/2 and 3m/2 differ.
+    const auto m = static_cast<std::uint64_t>(v < 0 ? -v : v);
+    return std::popcount((m >> 1) ^ (m + (m >> 1)));
+  }
   int n = 0;
   for_each_csd_digit(v, [&](int, bool) { ++n; });
   return n;

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cassert>
 #include <cstdint>
+#include <cstdlib>
 #include <queue>
 #include <tuple>
 
@@ -58,22 +59,20 @@ Pattern pattern_of(const Term& u, const Term& v) {
 
 std::uint64_t kraft_weight(int depth) { return std::uint64_t{1} << std::min(depth, 62); }
 
+// A heap entry: the priority packs (count, secondary score, tie-break) into one
+// integer so that the heap compares single words.
 struct HeapEntry {
-  std::uint64_t tie;
+  std::uint64_t prio;
   std::uint64_t key;
-  int count;  // claimed count: an upper bound of the pattern's exact count
-  int depth;  // depth of the adder the pattern would create
-  bool operator<(const HeapEntry& o) const {
-    // Max-heap on count, then shallower first, then the tie-break value.
-    return std::tie(count, o.depth, o.tie) < std::tie(o.count, depth, tie);
-  }
+  bool operator<(const HeapEntry& o) const { return prio < o.prio; }
+  std::uint64_t major() const { return prio >> 44; }
 };
 
 class Cse {
  public:
   Cse(GraphBuilder& g, std::vector<std::vector<Term>>& cols, const std::vector<int>* budget,
-      const std::vector<std::uint64_t>* reserve, std::uint64_t seed)
-      : g_(g), cols_(cols), budget_(budget), seed_(seed) {
+      const std::vector<std::uint64_t>* reserve, std::uint64_t seed, int tie_mode)
+      : g_(g), cols_(cols), budget_(budget), seed_(seed), tie_mode_(tie_mode) {
     std::size_t pairs = 0;
     for (const auto& c : cols_) pairs += c.size() * c.size() / 2;
     counts_ = PairCounts(std::min<std::size_t>(pairs, std::size_t{1} << 24));
@@ -87,6 +86,7 @@ class Cse {
       }
       for (std::size_t x = 0; x < c.size(); ++x)
         for (std::size_t y = x + 1; y < c.size(); ++y) counts_.add(pack(pattern_of(c[x], c[y])), 1);
+      work_ += c.size() * c.size() / 2;
     }
     std::vector<HeapEntry> init;
     counts_.for_each([&](std::uint64_t key, int c) {
@@ -95,23 +95,24 @@ class Cse {
     heap_ = std::priority_queue<HeapEntry>(std::less<HeapEntry>(), std::move(init));
   }
 
+  std::uint64_t work() const { return work_; }
+
   void run() {
     while (!heap_.empty()) {
       const HeapEntry e = heap_.top();
       heap_.pop();
+      ++work_;
       const int now = counts_.get(e.key);
       if (now < 2) continue;  // stale
-      if (now < e.count) {    // the count fell since: re-queue with the current bound
-        heap_.push(entry(e.key, now));
+      if (const HeapEntry cur = entry(e.key, now); cur.prio < e.prio) {
+        heap_.push(cur);  // the count fell since: re-queue with the current bound
         continue;
       }
       const Pattern p = unpack(e.key);
       const int exact = apply(p, /*commit=*/false);
       if (exact < 2) continue;  // pairs remain but cannot be shared: drop until counts change
-      if (exact < e.count) {
-        HeapEntry r = e;
-        r.count = exact;
-        heap_.push(r);
+      if (const HeapEntry cur = entry(e.key, exact); cur.prio < e.prio) {
+        heap_.push(cur);
         continue;
       }
       apply(p, /*commit=*/true);
@@ -128,7 +129,29 @@ class Cse {
   int pattern_depth(const Pattern& p) const { return 1 + std::max(g_.depth(p.a), g_.depth(p.b)); }
 
   HeapEntry entry(std::uint64_t key, int count) const {
-    return HeapEntry{mix64(key ^ seed_), key, count, pattern_depth(unpack(key))};
+    const int dm = tie_mode_;
+    const Pattern p = unpack(key);
+    // Secondary score, smaller is better, in [0, 2^12).
+    int sec = 0;
+    const int depth = std::min(pattern_depth(p), 63);
+    if (dm == 1) sec = depth;
+    if (dm == -1) sec = 63 - depth;
+    if (dm == 2 || dm == 3) {
+      const int da = std::min(g_.depth(p.a), 20), db = std::min(g_.depth(p.b), 20);
+      const int kc = (1 << (1 + std::max(da, db))) - (1 << da) - (1 << db);
+      sec = std::min(kc, 63) * 64 + (dm == 2 ? depth : 63 - depth);
+    }
+    int major = count;
+    if (dm == 4 || dm == 5) {
+      const int da = std::min(g_.depth(p.a), 20), db = std::min(g_.depth(p.b), 20);
+      const int kc = (1 << (1 + std::max(da, db))) - (1 << da) - (1 << db);
+      major = 2 * count - (kc > 0 ? 1 : 0);
+      sec = dm == 4 ? depth : 63 - depth;
+    }
+    const std::uint64_t tie = mix64(key ^ seed_) >> 32;
+    return HeapEntry{(static_cast<std::uint64_t>(std::min(major, (1 << 20) - 1)) << 44) |
+                         (static_cast<std::uint64_t>(4095 - sec) << 32) | tie,
+                     key};
   }
 
   // Counts only grow through here with a heap push; a fall leaves a stale (higher)
@@ -136,6 +159,7 @@ class Cse {
   void bump(const Pattern& p, int delta) {
     const std::uint64_t key = pack(p);
     const int c = counts_.add(key, delta);
+    ++work_;
     if (delta > 0 && c >= 2) heap_.push(entry(key, c));
   }
 
@@ -182,24 +206,33 @@ class Cse {
     const std::vector<int> cand =
         p.a < static_cast<int>(cols_of_.size()) ? cols_of_[p.a] : std::vector<int>{};
     for (int j : cand) {
-      // Terms of operand a in column j, by increasing shift (greedy chain matching
-      // when a == b: a digit serves at most one occurrence).
-      std::vector<Term> as;
-      for (const Term& t : cols_[j])
-        if (t.operand == p.a) as.push_back(t);
-      if (as.empty()) continue;
-      std::sort(as.begin(), as.end(),
-                [](const Term& x, const Term& y) { return x.shift < y.shift; });
-      std::vector<int> used;  // shifts of a-terms consumed as the b side (a == b)
-      std::uint64_t saved_kraft = kraft_[j];
-      for (const Term& u : as) {
-        if (p.a == p.b && std::find(used.begin(), used.end(), u.shift) != used.end()) continue;
-        const int iv = find(cols_[j], p.b, u.shift + p.d);
-        if (iv < 0) continue;
-        const Term v = cols_[j][iv];
+      // Terms of operands a and b in column j; a-terms by increasing shift (greedy
+      // chain matching when a == b: a digit serves at most one occurrence).
+      as_.clear();
+      bs_.clear();
+      for (const Term& t : cols_[j]) {
+        if (t.operand == p.a) as_.push_back(t);
+        if (t.operand == p.b && p.a != p.b) bs_.push_back(t);
+      }
+      if (as_.empty()) continue;
+      if (p.a == p.b) {
+        std::sort(as_.begin(), as_.end(),
+                  [](const Term& x, const Term& y) { return x.shift < y.shift; });
+        bs_ = as_;
+      } else if (bs_.empty()) {
+        continue;
+      }
+      used_.clear();  // shifts of a-terms consumed as the b side (a == b)
+      const std::uint64_t saved_kraft = kraft_[j];
+      for (const Term& u : as_) {
+        if (p.a == p.b && std::find(used_.begin(), used_.end(), u.shift) != used_.end()) continue;
+        const auto iv = std::find_if(bs_.begin(), bs_.end(),
+                                     [&](const Term& t) { return t.shift == u.shift + p.d; });
+        if (iv == bs_.end()) continue;
+        const Term v = *iv;
         if ((u.negative != v.negative) != p.diff) continue;
         if (!fits(j, da, db, dp)) continue;
-        if (p.a == p.b) used.push_back(v.shift);
+        if (p.a == p.b) used_.push_back(v.shift);
         ++total;
         const int base = std::min(u.shift, v.shift);
         if (commit) {
@@ -225,18 +258,24 @@ class Cse {
   std::vector<std::vector<Term>>& cols_;
   const std::vector<int>* budget_;
   std::uint64_t seed_;
+  int tie_mode_;
+  std::uint64_t work_ = 0;  // deterministic effort measure: hash updates and heap pops
   PairCounts counts_;
   std::vector<std::uint64_t> kraft_;
   std::vector<std::vector<int>> cols_of_;
   std::priority_queue<HeapEntry> heap_;
+  std::vector<Term> as_, bs_;  // scratch of apply()
+  std::vector<int> used_;
 };
 
 }  // namespace
 
-void greedy_cse(GraphBuilder& g, std::vector<std::vector<Term>>& cols,
-                const std::vector<int>* budget, const std::vector<std::uint64_t>* reserve,
-                std::uint64_t seed) {
-  Cse(g, cols, budget, reserve, seed).run();
+std::uint64_t greedy_cse(GraphBuilder& g, std::vector<std::vector<Term>>& cols,
+                         const std::vector<int>* budget, const std::vector<std::uint64_t>* reserve,
+                         std::uint64_t seed, int tie_mode) {
+  Cse cse(g, cols, budget, reserve, seed, tie_mode);
+  cse.run();
+  return cse.work();
 }
 
 }  // namespace dagen::cmvm::detail

@@ -7,7 +7,7 @@
 // With depth bounds D_j the tree is grown by Prim's algorithm under constraints: a
 // column whose subtree is h levels high gets budget b_j = D_j - h, and an edge is
 // taken only if the difference's digits still fit the Kraft inequality next to the
-// parent's reserved depth: 2^b_parent + slack * digits(diff_j) <= 2^b_j.
+// parent's reserved depth: 2^b_parent + digits(diff_j) <= 2^b_j.
 #include <algorithm>
 #include <climits>
 #include <cstdint>
@@ -91,9 +91,10 @@ class Builder {
 
   // Whether column u (budget b, parent budget bp) has room for its difference digits.
   static bool fits(int b, int bp, int digits) {
-    // Kraft: the parent's reserved depth plus every digit at depth 0, with 25% room
-    // left for sharing (shared adders sit deeper than the digits they replace).
-    const std::uint64_t need = (bp >= 0 ? pow2(bp) : 0) + digits + digits / 4;
+    if (b < 0) return false;
+    // Kraft: the parent's reserved depth plus every digit at depth 0.  (Leaving extra
+    // room for sharing, which puts adders deeper, measured worse.)
+    const std::uint64_t need = (bp >= 0 ? pow2(bp) : 0) + digits;
     return need <= pow2(b);
   }
 

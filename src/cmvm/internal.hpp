@@ -65,9 +65,12 @@ int tree_depth(const std::vector<int>& depths);
 // budget, column j's terms stay summable within depth (*budget)[j].
 // reserve[j] (if given) is Kraft weight already spoken for in column j (a term that
 // joins the column after CSE, such as the parent column of a decomposition).
-void greedy_cse(GraphBuilder& g, std::vector<std::vector<Term>>& cols,
-                const std::vector<int>* budget, const std::vector<std::uint64_t>* reserve,
-                std::uint64_t seed);
+// Among equally frequent patterns, tie_mode picks: 1 the shallowest adder, -1 the
+// deepest, 2 the least Kraft-weight growth then shallowest, 3 the same then deepest;
+// the seed breaks the remaining ties.  Returns a deterministic work count.
+std::uint64_t greedy_cse(GraphBuilder& g, std::vector<std::vector<Term>>& cols,
+                         const std::vector<int>* budget, const std::vector<std::uint64_t>* reserve,
+                         std::uint64_t seed, int tie_mode);
 
 // W's columns as a spanning tree (decompose.cpp): column j = sign[j] * column
 // parent[j] + diff.col(j); parent -1 means diff.col(j) = column j.  `order` lists

@@ -3,7 +3,7 @@
 // two-term subexpressions greedily (cse.cpp), then sums each column, its parent
 // column included, with a depth-aware tree (tree.cpp).  Several seeded candidates
 // (and the plain, undecomposed problem) are tried; the cheapest wins.
-#include <cstdlib>
+#include <algorithm>
 #include <vector>
 
 #include "internal.hpp"
@@ -12,7 +12,7 @@ namespace dagen::cmvm {
 namespace {
 
 Solution solve_once(const IntMatrix& w, const std::vector<int>* bound, bool decompose,
-                    std::uint64_t seed) {
+                    std::uint64_t seed, int tie_mode, std::uint64_t& work) {
   const int n_in = static_cast<int>(w.rows());
   const int n_out = static_cast<int>(w.cols());
   detail::GraphBuilder g(n_in);
@@ -32,7 +32,8 @@ Solution solve_once(const IntMatrix& w, const std::vector<int>* bound, bool deco
     for (int i = 0; i < n_in; ++i) detail::append_csd_terms(dec.diff(i, j), i, cols[j]);
     if (bound && dec.parent[j] >= 0) reserve[j] = std::uint64_t{1} << dec.budget[dec.parent[j]];
   }
-  detail::greedy_cse(g, cols, bound ? &dec.budget : nullptr, bound ? &reserve : nullptr, seed);
+  work = detail::greedy_cse(g, cols, bound ? &dec.budget : nullptr, bound ? &reserve : nullptr,
+                            seed, tie_mode);
   std::vector<std::optional<Term>> outputs(n_out);
   for (int j : dec.order) {
     if (dec.parent[j] >= 0 && outputs[dec.parent[j]]) {
@@ -48,6 +49,13 @@ Solution solve_once(const IntMatrix& w, const std::vector<int>* bound, bool deco
   return s;
 }
 
+// Work units (hash updates + heap pops in CSE) for the restarts of one solve():
+// effort 1 is about 13 ms of CPU for a 16x16 matrix of 8-bit entries.
+std::uint64_t work_budget(int effort) {
+  return static_cast<std::uint64_t>(std::max(effort, 0)) * 500'000;
+}
+constexpr int kMaxRuns = 16;
+
 }  // namespace
 
 Solution solve(const IntMatrix& w, std::span<const InputSpec> /*inputs*/, const Options& options) {
@@ -57,12 +65,22 @@ Solution solve(const IntMatrix& w, std::span<const InputSpec> /*inputs*/, const 
       bound.push_back(min_depth_for_terms(detail::column_digit_count(w, j)) + *options.depth_slack);
   }
   const std::vector<int>* b = options.depth_slack ? &bound : nullptr;
-  Solution best = solve_once(w, b, false, options.seed);
-  const int runs = std::getenv("CMVM_RUNS") ? std::atoi(std::getenv("CMVM_RUNS")) : 1;
-  for (int r = 0; r < runs; ++r) {
+  // Candidates: decomposed problems with seeded tie-breaking.  Without depth slack,
+  // varying the tie rule too gives more diverse (and better) candidates.
+  static constexpr int kTight[] = {-1, 1, 2, 3};
+  const bool tight = options.depth_slack && *options.depth_slack == 0;
+  const std::uint64_t budget = work_budget(options.effort);
+  Solution best;
+  std::uint64_t spent = 0;
+  for (int r = 0;; ++r) {
     const std::uint64_t seed = r == 0 ? options.seed : detail::mix64(options.seed + r);
-    Solution d = solve_once(w, b, true, seed);
-    if (d.ops.size() < best.ops.size()) best = std::move(d);
+    const int tie_mode = tight ? kTight[r % 4] : -1;
+    std::uint64_t work = 0;
+    Solution s = solve_once(w, b, true, seed, tie_mode, work);
+    spent += work;
+    if (r == 0 || s.ops.size() < best.ops.size()) best = std::move(s);
+    // Iteration budget: stop when another run of the same size would overshoot.
+    if (options.effort <= 0 || r + 1 >= kMaxRuns * options.effort || spent + work > budget) break;
   }
   return best;
 }
