@@ -3,7 +3,7 @@
 // on corner and random vectors, for several CMVM options; graph invariants hold.
 //
 //   DAGEN_SEED=N            replay one model (all option sets), printing it
-//   DAGEN_RANDOM_MODELS=N   number of models (default 1200)
+//   DAGEN_RANDOM_MODELS=N   number of models (default 2500)
 //   DAGEN_RANDOM_BASE=N     first seed (default 1)
 #include <gtest/gtest.h>
 
@@ -99,7 +99,7 @@ void report_failure(std::uint64_t seed, const nlohmann::json& doc, const std::st
 TEST(RandomModels, ReferenceEqualsGraphInterpreter) {
   const char* replay = std::getenv("DAGEN_SEED");
   const std::uint64_t base = replay ? env_u64("DAGEN_SEED", 1) : env_u64("DAGEN_RANDOM_BASE", 1);
-  const std::uint64_t count = replay ? 1 : env_u64("DAGEN_RANDOM_MODELS", 1200);
+  const std::uint64_t count = replay ? 1 : env_u64("DAGEN_RANDOM_MODELS", 2500);
   const auto start = std::chrono::steady_clock::now();
   int failures = 0, layers = 0, elements = 0;
   for (std::uint64_t seed = base; seed < base + count && failures < 5; ++seed) {
@@ -133,7 +133,7 @@ TEST(RandomModels, ReferenceEqualsGraphInterpreter) {
 
 // The whole driver (lower, check, self-check, schedule, emit, report) on a sample.
 TEST(RandomModels, BuildDesignAtRandomPipelineDepths) {
-  const std::uint64_t count = env_u64("DAGEN_RANDOM_MODELS", 1200) / 10;
+  const std::uint64_t count = env_u64("DAGEN_RANDOM_MODELS", 2500) / 10;
   for (std::uint64_t seed = 100000; seed < 100000 + count; ++seed) {
     const nlohmann::json doc = testing::random_model(seed);
     FlowOptions o;

@@ -1,0 +1,179 @@
+// Every kind of bad input, run through the real binary: the exit code, ONE line
+// on stderr that names the JSON location (or the option / path), nothing on
+// stdout, and no output directory or stray file (hidden staging directories
+// included) left behind.  Each case's message is also documented in
+// docs/errors.md (checked below).
+#include <gtest/gtest.h>
+
+#include <regex>
+
+#include "cli.hpp"
+
+namespace dagen {
+namespace {
+
+namespace fs = std::filesystem;
+
+#define T3 R"({"signed": true, "int_bits": 3, "frac_bits": 0})"
+#define OK_INPUT R"("input": {"size": 2, "type": )" T3 "}"
+
+struct Case {
+  const char* name;
+  const char* model;  // written to m.json (nullptr: no model file)
+  std::vector<std::string> args;
+  int exit_code;
+  const char* message;  // the exact stderr line; {dir} = the scratch directory
+  const char* setup = "";  // "userdir": a non-empty directory of the user; "file": a plain file "afile"
+};
+
+const char* const kDense = "{" OK_INPUT R"(, "layers": [{"type": "dense", "weights": [[1], [2]]}]})";
+
+const std::vector<Case>& cases() {
+  static const std::vector<Case> k = {
+      // --- invalid model: exit 1 -------------------------------------------------
+      {"syntax-error", R"({"input": )", {"m.json"}, 1,
+       "da-gen: error: m.json: invalid JSON: [json.exception.parse_error.101] parse error at line 1, column 11: "
+       "syntax error while parsing value - unexpected end of input; expected '[', '{', or a literal"},
+      {"number-overflow", "{" OK_INPUT R"(, "layers": [{"type": "dense", "weights": [[1], [1e400]]}]})", {"m.json"}, 1,
+       "da-gen: error: m.json: invalid JSON: [json.exception.out_of_range.406] number overflow parsing '1e400'"},
+      {"missing-file", nullptr, {"nonexistent.json"}, 1, "da-gen: error: nonexistent.json: cannot open the model file"},
+      {"top-level-not-object", "[1]", {"m.json"}, 1, "da-gen: error: (top level): expected an object"},
+      {"missing-key", R"({"layers": []})", {"m.json"}, 1, "da-gen: error: (top level): missing required key 'input'"},
+      {"missing-type-key", R"({"input": {"size": 2, "type": {"signed": true, "int_bits": 3}}, "layers": []})", {"m.json"}, 1,
+       "da-gen: error: input.type: missing required key 'frac_bits'"},
+      {"wrong-type-integer", R"({"input": {"size": "2", "type": )" T3 R"(}, "layers": []})", {"m.json"}, 1,
+       "da-gen: error: input.size: expected an integer, got \"2\""},
+      {"wrong-type-bool", R"({"input": {"size": 2, "type": {"signed": 1, "int_bits": 3, "frac_bits": 0}}, "layers": []})",
+       {"m.json"}, 1, "da-gen: error: input.type.signed: expected true or false"},
+      {"unknown-key", "{" OK_INPUT R"(, "layers": [], "extra": 1})", {"m.json"}, 1, "da-gen: error: extra: unknown key 'extra'"},
+      {"unknown-layer-key", "{" OK_INPUT R"(, "layers": [{"type": "relu", "alpha": 0.1}]})", {"m.json"}, 1,
+       "da-gen: error: layers[0].alpha: unknown key 'alpha'"},
+      {"unknown-layer-type", "{" OK_INPUT R"(, "layers": [{"type": "conv2d"}]})", {"m.json"}, 1,
+       "da-gen: error: layers[0].type: unknown layer type 'conv2d' (dense, relu or quantize)"},
+      {"layers-not-a-list", "{" OK_INPUT R"(, "layers": {}})", {"m.json"}, 1, "da-gen: error: layers: expected a list of layers"},
+      {"weight-rows", "{" OK_INPUT R"(, "layers": [{"type": "dense", "weights": [[1, 2]]}]})", {"m.json"}, 1,
+       "da-gen: error: layers[0].weights: has 1 rows but the layer has 2 inputs (weights are [n_in][n_out])"},
+      {"weight-ragged", "{" OK_INPUT R"(, "layers": [{"type": "dense", "weights": [[1, 2], [3]]}]})", {"m.json"}, 1,
+       "da-gen: error: layers[0].weights[1]: has 1 entries, row 0 has 2"},
+      {"weight-no-outputs", "{" OK_INPUT R"(, "layers": [{"type": "dense", "weights": [[], []]}]})", {"m.json"}, 1,
+       "da-gen: error: layers[0].weights[0]: a dense layer needs at least one output"},
+      {"weight-not-exact", "{" OK_INPUT R"(, "layers": [{"type": "dense", "weights": [[1], [0.1]]}]})", {"m.json"}, 1,
+       "da-gen: error: layers[0].weights[1][0]: 0.1 is not an exact binary fraction with at most 32 fractional bits"},
+      {"weight-33-frac-bits", "{" OK_INPUT R"(, "layers": [{"type": "dense", "weights": [[1], [1.16415321826934814453125e-10]]}]})",
+       {"m.json"}, 1,
+       "da-gen: error: layers[0].weights[1][0]: 1.1641532182693481e-10 is not an exact binary fraction with at most 32 "
+       "fractional bits"},
+      {"weight-span", "{" OK_INPUT R"(, "layers": [{"type": "dense", "weights": [[1099511627776], [0.0009765625]]}]})",
+       {"m.json"}, 1,
+       "da-gen: error: layers[0].weights[0][0]: weight needs 51 bits on the layer's finest grid (2^-10); the limit is 48"},
+      {"weight-not-number", "{" OK_INPUT R"(, "layers": [{"type": "dense", "weights": [[1], ["2"]]}]})", {"m.json"}, 1,
+       "da-gen: error: layers[0].weights[1][0]: expected a number, got \"2\""},
+      {"weight-too-large", "{" OK_INPUT R"(, "layers": [{"type": "dense", "weights": [[1], [18446744073709551615]]}]})",
+       {"m.json"}, 1, "da-gen: error: layers[0].weights[1][0]: number is too large"},
+      {"bias-length", "{" OK_INPUT R"(, "layers": [{"type": "dense", "weights": [[1], [2]], "bias": [1, 2]}]})", {"m.json"}, 1,
+       "da-gen: error: layers[0].bias: has 2 entries but the layer has 1 outputs"},
+      {"type-too-wide", R"({"input": {"size": 2, "type": {"signed": true, "int_bits": 100, "frac_bits": 20}}, "layers": []})",
+       {"m.json"}, 1, "da-gen: error: input.type: width 121 exceeds the limit of 120 bits"},
+      {"negative-width", R"({"input": {"size": 2, "type": {"signed": false, "int_bits": -5, "frac_bits": 3}}, "layers": []})",
+       {"m.json"}, 1, "da-gen: error: input.type: width -2 is negative"},
+      {"exponent-range", R"({"input": {"size": 2, "type": {"signed": false, "int_bits": 600, "frac_bits": 3}}, "layers": []})",
+       {"m.json"}, 1, "da-gen: error: input.type.int_bits: 600 is out of range [-512, 512]"},
+      {"integer-above-int64",
+       R"({"input": {"size": 2, "type": {"signed": true, "int_bits": 18446744073709551615, "frac_bits": 1}}, "layers": []})",
+       {"m.json"}, 1, "da-gen: error: input.type.int_bits: 18446744073709551615 is out of range [-512, 512]"},
+      {"type-list-length", R"({"input": {"size": 2, "type": [)" T3 R"(]}, "layers": []})", {"m.json"}, 1,
+       "da-gen: error: input.type: has 1 types but the layer has 2 elements"},
+      {"quantize-list-length", "{" OK_INPUT R"(, "layers": [{"type": "quantize", "to": [)" T3 "," T3 "," T3 R"(]}]})",
+       {"m.json"}, 1, "da-gen: error: layers[0].to: has 3 types but the layer has 2 elements"},
+      {"bad-rounding", "{" OK_INPUT R"(, "layers": [{"type": "quantize", "to": )" T3 R"(, "rounding": "RNE"}]})", {"m.json"}, 1,
+       "da-gen: error: layers[0].rounding: unknown rounding 'RNE' (TRN or RND)"},
+      {"bad-overflow", "{" OK_INPUT R"(, "layers": [{"type": "quantize", "to": )" T3 R"(, "overflow": "SATURATE"}]})",
+       {"m.json"}, 1, "da-gen: error: layers[0].overflow: unknown overflow 'SATURATE' (WRAP, SAT or SAT_SYM)"},
+      {"rounding-not-string", "{" OK_INPUT R"(, "layers": [{"type": "quantize", "to": )" T3 R"(, "rounding": 1}]})", {"m.json"}, 1,
+       "da-gen: error: layers[0].rounding: expected a string, got 1"},
+      {"input-size-zero", R"({"input": {"size": 0, "type": )" T3 R"(}, "layers": []})", {"m.json"}, 1,
+       "da-gen: error: input.size: 0 is out of range [1, 1048576]"},
+      {"version", R"({"version": 2, )" OK_INPUT R"(, "layers": []})", {"m.json"}, 1,
+       "da-gen: error: version: unsupported format version 2 (this da-gen reads version 1)"},
+      {"layer-too-wide",
+       R"({"input": {"size": 1, "type": {"signed": false, "int_bits": 60, "frac_bits": 0}}, "layers": [)"
+       R"({"type": "dense", "weights": [[1099511627776, 1]]}, {"type": "dense", "weights": [[1099511627776], [3]]}]})",
+       {"m.json"}, 1, "da-gen: error: layers[1]: node 1: operands are too far apart in scale"},
+      {"eval-missing-file", kDense, {"m.json", "--eval", "nope.json"}, 1,
+       "da-gen: error: nope.json: cannot open the input vectors file"},
+      // --- bad command line: exit 2 ----------------------------------------------
+      {"no-model", nullptr, {"-o", "out"}, 2, "da-gen: usage: no model given (da-gen MODEL.json [options]; --help)"},
+      {"unknown-option", kDense, {"m.json", "--bogus"}, 2, "da-gen: usage: Option \xE2\x80\x98" "bogus\xE2\x80\x99 does not exist"},
+      {"pipeline-range", kDense, {"m.json", "--pipeline", "-1"}, 2, "da-gen: usage: --pipeline must be in [0, 1000]"},
+      {"pipeline-not-int", kDense, {"m.json", "--pipeline", "abc"}, 2,
+       "da-gen: usage: Argument \xE2\x80\x98" "abc\xE2\x80\x99 failed to parse"},
+      {"pipeline-and-period", kDense, {"m.json", "--pipeline", "2", "--clock-period", "3"}, 2,
+       "da-gen: usage: give --pipeline or --clock-period, not both"},
+      {"clock-period", kDense, {"m.json", "--clock-period", "-1"}, 2, "da-gen: usage: --clock-period must be positive"},
+      {"objective", kDense, {"m.json", "--objective", "speed"}, 2, "da-gen: usage: --objective must be adders or bits"},
+      {"target", kDense, {"m.json", "--target", "asic"}, 2, "da-gen: usage: unknown target 'asic' (xcup or ice40)"},
+      {"dc", kDense, {"m.json", "--dc", "-1"}, 2, "da-gen: usage: --dc must be >= 0"},
+      {"vectors", kDense, {"m.json", "--vectors", "-5"}, 2, "da-gen: usage: --vectors must be >= 0"},
+      {"extra-argument", kDense, {"m.json", "other.json"}, 2, "da-gen: usage: unexpected argument 'other.json'"},
+      {"empty-top", kDense, {"m.json", "--top", ""}, 2, "da-gen: usage: --top must not be empty"},
+      // --- tool errors: exit 4 ---------------------------------------------------
+      {"clock-period-too-short", kDense, {"m.json", "--clock-period", "0.01"}, 4,
+       "da-gen: error: no pipeline meets a 0.010000 ns clock on xcup: a single operator is slower"},
+      // --- output directory: exit 4 ----------------------------------------------
+      {"output-not-ours", kDense, {"m.json", "-o", "userdir"}, 4,
+       "da-gen: error: {dir}/userdir is not empty and was not written by da-gen; use --force to replace it", "userdir"},
+      {"output-is-file", kDense, {"m.json", "-o", "afile"}, 4, "da-gen: error: {dir}/afile exists and is not a directory",
+       "file"},
+      {"output-parent-missing", kDense, {"m.json", "-o", "nodir/sub"}, 4,
+       "da-gen: error: parent directory {dir}/nodir does not exist"},
+  };
+  return k;
+}
+
+std::string expand(std::string s, const fs::path& dir) {
+  for (std::size_t p; (p = s.find("{dir}")) != std::string::npos;) s.replace(p, 5, dir.string());
+  return s;
+}
+
+class Errors : public ::testing::TestWithParam<Case> {};
+
+TEST_P(Errors, OneLineExitCodeNothingWritten) {
+  const Case& c = GetParam();
+  cli::Scratch dir("errors");
+  if (c.model) cli::write_file(dir.path / "m.json", c.model);
+  if (std::string(c.setup) == "userdir") {
+    fs::create_directory(dir.path / "userdir");
+    cli::write_file(dir.path / "userdir" / "keep.txt", "mine\n");
+  }
+  if (std::string(c.setup) == "file") cli::write_file(dir.path / "afile", "mine\n");
+  const auto before = cli::listing(dir.path);
+  std::vector<std::string> args = c.args;
+  bool has_output = false;
+  for (const auto& a : args) has_output |= a == "-o";
+  if (!has_output) args.insert(args.end(), {"-o", "out"});
+  const cli::Result r = cli::run(DAGEN_BIN, args, dir.path);
+  EXPECT_EQ(r.exit_code, c.exit_code) << r.err;
+  EXPECT_EQ(r.err, expand(c.message, dir.path) + "\n");
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << "not one line: " << r.err;
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(cli::listing(dir.path), before) << "files were created or changed";
+}
+
+INSTANTIATE_TEST_SUITE_P(Cli, Errors, ::testing::ValuesIn(cases()), [](const auto& info) {
+  return std::regex_replace(std::string(info.param.name), std::regex("-"), "_");
+});
+
+// docs/errors.md lists every case with its exact message.
+TEST(ErrorsDoc, EveryCaseIsDocumented) {
+  const std::string doc = cli::slurp(fs::path(DAGEN_SOURCE_DIR) / "docs" / "errors.md");
+  ASSERT_FALSE(doc.empty()) << "docs/errors.md is missing";
+  for (const Case& c : cases()) {
+    EXPECT_NE(doc.find("`" + std::string(c.name) + "`"), std::string::npos) << c.name << " is not in docs/errors.md";
+    std::string msg = expand(c.message, "DIR");
+    for (std::size_t p = 0; (p = msg.find('|', p)) != std::string::npos; p += 2) msg.replace(p, 1, "\\|");
+    EXPECT_NE(doc.find(msg), std::string::npos) << c.name << ": message not in docs/errors.md: " << msg;
+  }
+}
+
+}  // namespace
+}  // namespace dagen
