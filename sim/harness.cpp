@@ -95,7 +95,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   std::vector<std::string> xs(static_cast<std::size_t>(count)), ys(static_cast<std::size_t>(count));
-  for (long k = 0; k < count; ++k) in >> xs[static_cast<std::size_t>(k)] >> ys[static_cast<std::size_t>(k)];
+  for (long k = 0; k < count; ++k)
+    in >> xs[static_cast<std::size_t>(k)] >> ys[static_cast<std::size_t>(k)];
 
   auto context = std::make_unique<VerilatedContext>();
   auto top = std::make_unique<DAGEN_TOP_CLASS>(context.get());
@@ -109,7 +110,8 @@ int main(int argc, char** argv) {
       const std::string got = hex_from_words(get_port(top->y), y_bits);
       if (got != expected) {
         if (++mismatches <= 10)
-          std::cout << "MISMATCH vector " << t - latency << ": x=" << xs[static_cast<std::size_t>(t - latency)]
+          std::cout << "MISMATCH vector " << t - latency
+                    << ": x=" << xs[static_cast<std::size_t>(t - latency)]
                     << " expected y=" << expected << " got y=" << got << "\n";
       }
     }

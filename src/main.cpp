@@ -18,25 +18,31 @@ struct UsageError : std::runtime_error {
 };
 
 cxxopts::Options make_options() {
-  cxxopts::Options o("da-gen", "Quantized neural network (model.json) -> pipelined shift-add Verilog");
+  cxxopts::Options o("da-gen",
+                     "Quantized neural network (model.json) -> pipelined shift-add Verilog");
   o.positional_help("MODEL.json").show_positional_help();
-  o.add_options()
-      ("model", "model.json to compile", cxxopts::value<std::string>())
-      ("o,output", "output directory", cxxopts::value<std::string>()->default_value("out"))
-      ("pipeline", "latency in clock cycles (0: combinational)", cxxopts::value<int>()->default_value("0"))
-      ("clock-period", "choose the smallest latency whose stages meet this period (ns)", cxxopts::value<double>())
-      ("top", "top module name (default: the model's name)", cxxopts::value<std::string>())
-      ("target", "delay model: xcup (UltraScale+ -2) or ice40", cxxopts::value<std::string>()->default_value("xcup"))
-      ("dc", "depth control: each output's adder depth <= its minimum + K", cxxopts::value<int>())
-      ("objective", "CMVM objective: adders or bits", cxxopts::value<std::string>()->default_value("adders"))
-      ("seed", "optimizer and test-vector seed", cxxopts::value<std::uint64_t>()->default_value("1"))
-      ("verify", "verilate the design and compare it with the reference model")
-      ("vectors", "random vectors for --verify (corners are always added)", cxxopts::value<int>()->default_value("1000"))
-      ("force", "replace a non-empty output directory da-gen did not write")
-      ("dump-graph", "also write the adder graph (<top>.graph.json, <top>.dot)")
-      ("eval", "evaluate the reference model on {\"inputs\": [[...]]} and print outputs; writes nothing", cxxopts::value<std::string>())
-      ("version", "print the version")
-      ("h,help", "print this help");
+  o.add_options()("model", "model.json to compile", cxxopts::value<std::string>())(
+      "o,output", "output directory", cxxopts::value<std::string>()->default_value("out"))(
+      "pipeline", "latency in clock cycles (0: combinational)",
+      cxxopts::value<int>()->default_value("0"))(
+      "clock-period", "choose the smallest latency whose stages meet this period (ns)",
+      cxxopts::value<double>())("top", "top module name (default: the model's name)",
+                                cxxopts::value<std::string>())(
+      "target", "delay model: xcup (UltraScale+ -2) or ice40",
+      cxxopts::value<std::string>()->default_value("xcup"))(
+      "dc", "depth control: each output's adder depth <= its minimum + K", cxxopts::value<int>())(
+      "objective", "CMVM objective: adders or bits",
+      cxxopts::value<std::string>()->default_value("adders"))(
+      "seed", "optimizer and test-vector seed",
+      cxxopts::value<std::uint64_t>()->default_value("1"))(
+      "verify", "verilate the design and compare it with the reference model")(
+      "vectors", "random vectors for --verify (corners are always added)",
+      cxxopts::value<int>()->default_value("1000"))(
+      "force", "replace a non-empty output directory da-gen did not write")(
+      "dump-graph", "also write the adder graph (<top>.graph.json, <top>.dot)")(
+      "eval",
+      "evaluate the reference model on {\"inputs\": [[...]]} and print outputs; writes nothing",
+      cxxopts::value<std::string>())("version", "print the version")("h,help", "print this help");
   o.parse_positional({"model"});
   return o;
 }
@@ -66,9 +72,12 @@ FlowOptions flow_options(const cxxopts::ParseResult& r) {
     f.cmvm.depth_slack = k;
   }
   const std::string objective = r["objective"].as<std::string>();
-  if (objective == "adders") f.cmvm.objective = cmvm::Objective::Adders;
-  else if (objective == "bits") f.cmvm.objective = cmvm::Objective::AdderBits;
-  else throw UsageError("--objective must be adders or bits");
+  if (objective == "adders")
+    f.cmvm.objective = cmvm::Objective::Adders;
+  else if (objective == "bits")
+    f.cmvm.objective = cmvm::Objective::AdderBits;
+  else
+    throw UsageError("--objective must be adders or bits");
   f.cmvm.seed = r["seed"].as<std::uint64_t>();
   f.dump_graph = r.count("dump-graph") > 0;
   return f;
@@ -95,8 +104,9 @@ int run(int argc, char** argv) {
     throw UsageError(e.what());
   }
   if (r.count("help")) {
-    std::cout << options.help() << "\nExit codes: 0 ok, 1 invalid model, 2 usage, 3 verification "
-                                   "mismatch, 4 tool error.\n";
+    std::cout << options.help()
+              << "\nExit codes: 0 ok, 1 invalid model, 2 usage, 3 verification "
+                 "mismatch, 4 tool error.\n";
     return kExitOk;
   }
   if (r.count("version")) {
@@ -104,7 +114,8 @@ int run(int argc, char** argv) {
     return kExitOk;
   }
   if (!r.count("model")) throw UsageError("no model given (da-gen MODEL.json [options]; --help)");
-  if (!r.unmatched().empty()) throw UsageError("unexpected argument '" + r.unmatched().front() + "'");
+  if (!r.unmatched().empty())
+    throw UsageError("unexpected argument '" + r.unmatched().front() + "'");
   const FlowOptions flow = flow_options(r);
   const int vectors = r["vectors"].as<int>();
   if (vectors < 0) throw UsageError("--vectors must be >= 0");

@@ -26,9 +26,9 @@ struct Operand {
 
 struct Node {
   NodeKind kind = NodeKind::Const;
-  Operand a;         // Add, Neg, Relu, Quantize
-  Operand b;         // Add
-  bool sub = false;  // Add: a - b instead of a + b
+  Operand a;             // Add, Neg, Relu, Quantize
+  Operand b;             // Add
+  bool sub = false;      // Add: a - b instead of a + b
   int input_index = -1;  // Input
   i128 const_code = 0;   // Const: value = const_code * 2^-type.frac_bits
   FixedType quant_to;    // Quantize
@@ -71,8 +71,8 @@ void infer_node(AdderGraph& g, int id);
 void infer_types(AdderGraph& g);
 
 struct GraphStats {
-  int adders = 0;      // two-input add/sub nodes (constant operands included)
-  int adder_bits = 0;  // sum of their output widths
+  int adders = 0;       // two-input add/sub nodes (constant operands included)
+  int adder_bits = 0;   // sum of their output widths
   int adder_depth = 0;  // most adders on any input-to-output path
   int negations = 0;
   int relus = 0;

@@ -20,7 +20,7 @@ inline constexpr int kMaxExponent = 512;
 
 struct FixedType {
   bool is_signed = false;
-  int int_bits = 0;  // excludes the sign bit; may be negative
+  int int_bits = 0;   // excludes the sign bit; may be negative
   int frac_bits = 0;  // may be negative
 
   int width() const { return (is_signed ? 1 : 0) + int_bits + frac_bits; }

@@ -52,8 +52,9 @@ std::map<std::string, std::string> design_files(const Design& design, const Flow
 // when everything succeeded.  `before_commit` runs on the complete staging
 // directory (used by --verify).  Refuses to replace a non-empty directory that
 // da-gen did not create unless `force`.  Throws ToolError.
-void write_output_dir(const std::filesystem::path& dir, const std::map<std::string, std::string>& files,
-                      bool force, const std::function<void(const std::filesystem::path&)>& before_commit);
+void write_output_dir(const std::filesystem::path& dir,
+                      const std::map<std::string, std::string>& files, bool force,
+                      const std::function<void(const std::filesystem::path&)>& before_commit);
 
 struct VerifyResult {
   bool passed = false;

@@ -125,7 +125,8 @@ void infer_node(AdderGraph& g, int id) {
         exact = false;
       }
       // SAT_SYM on a signed type saturates below at -max_code, not at min_code.
-      const i128 low = n.overflow == Overflow::SAT_SYM && t.is_signed ? -t.max_code() : t.min_code();
+      const i128 low =
+          n.overflow == Overflow::SAT_SYM && t.is_signed ? -t.max_code() : t.min_code();
       if (exact && rlo >= low && rhi <= t.max_code()) {
         n.lo = rlo;
         n.hi = rhi;
@@ -176,7 +177,8 @@ GraphStats graph_stats(const AdderGraph& g) {
     if (n.kind == NodeKind::Quantize) ++s.quantizers;
   }
   const auto depth = adder_depths(g);
-  for (const Operand& o : g.outputs) s.adder_depth = std::max(s.adder_depth, depth[static_cast<std::size_t>(o.node)]);
+  for (const Operand& o : g.outputs)
+    s.adder_depth = std::max(s.adder_depth, depth[static_cast<std::size_t>(o.node)]);
   return s;
 }
 

@@ -55,7 +55,9 @@ int trailing_zeros(i128 v) {
   return n;
 }
 
-i128 align_code(const Fixed& value, int to_frac) { return shift_left(value.code, to_frac - value.frac); }
+i128 align_code(const Fixed& value, int to_frac) {
+  return shift_left(value.code, to_frac - value.frac);
+}
 
 int compare(const Fixed& a, const Fixed& b) {
   const int f = std::max(a.frac, b.frac);

@@ -18,7 +18,8 @@ std::vector<Fixed> apply_dense(const DenseLayer& layer, const std::vector<Fixed>
     int frac = layer.bias_frac;
     for (int i = 0; i < layer.n_in(); ++i) {
       const Fixed& xi = x[static_cast<std::size_t>(i)];
-      if (layer.weights(i, j) != 0 && xi.code != 0) frac = std::max(frac, xi.frac + layer.weight_frac);
+      if (layer.weights(i, j) != 0 && xi.code != 0)
+        frac = std::max(frac, xi.frac + layer.weight_frac);
     }
     i128 sum = shift_left(layer.bias[static_cast<std::size_t>(j)], frac - layer.bias_frac);
     for (int i = 0; i < layer.n_in(); ++i) {
@@ -28,7 +29,8 @@ std::vector<Fixed> apply_dense(const DenseLayer& layer, const std::vector<Fixed>
       // w * 2^-wf * code * 2^-xf = (w * code) * 2^-(wf + xf), aligned to `frac`.
       i128 product = 0;
       if (__builtin_mul_overflow(w, xi.code, &product) ||
-          __builtin_add_overflow(sum, shift_left(product, frac - layer.weight_frac - xi.frac), &sum))
+          __builtin_add_overflow(sum, shift_left(product, frac - layer.weight_frac - xi.frac),
+                                 &sum))
         throw std::overflow_error("reference: a sum exceeds 127 bits");
     }
     y.push_back({sum, frac});

@@ -1,8 +1,8 @@
 // <top>.json: ports (offset, width, signedness, binary point of every element),
 // latency, adder statistics and the pipeline's estimated stage delays.
-#include <cmath>
-
 #include "dagen/report.hpp"
+
+#include <cmath>
 
 namespace dagen {
 
@@ -11,7 +11,10 @@ namespace {
 nlohmann::json elements(const std::vector<PortElement>& list) {
   auto out = nlohmann::json::array();
   for (const PortElement& e : list)
-    out.push_back({{"offset", e.offset}, {"width", e.width}, {"signed", e.is_signed}, {"frac_bits", e.frac_bits}});
+    out.push_back({{"offset", e.offset},
+                   {"width", e.width},
+                   {"signed", e.is_signed},
+                   {"frac_bits", e.frac_bits}});
   return out;
 }
 
@@ -56,12 +59,18 @@ namespace {
 
 const char* kind_name(NodeKind k) {
   switch (k) {
-    case NodeKind::Input: return "input";
-    case NodeKind::Const: return "const";
-    case NodeKind::Add: return "add";
-    case NodeKind::Neg: return "neg";
-    case NodeKind::Relu: return "relu";
-    case NodeKind::Quantize: return "quantize";
+    case NodeKind::Input:
+      return "input";
+    case NodeKind::Const:
+      return "const";
+    case NodeKind::Add:
+      return "add";
+    case NodeKind::Neg:
+      return "neg";
+    case NodeKind::Relu:
+      return "relu";
+    case NodeKind::Quantize:
+      return "quantize";
   }
   return "?";
 }

@@ -106,7 +106,8 @@ class Emitter {
     switch (n.kind) {
       case NodeKind::Input: {
         int offset = 0;
-        for (int i = 0; i < n.input_index; ++i) offset += g_.input_types[static_cast<std::size_t>(i)].width();
+        for (int i = 0; i < n.input_index; ++i)
+          offset += g_.input_types[static_cast<std::size_t>(i)].width();
         out_ << "  assign " << name << " = x[" << offset + w - 1 << ":" << offset << "];\n";
         break;
       }
@@ -163,8 +164,8 @@ class Emitter {
       }
       out_ << "  wire [" << w - 1 << ":0] " << name << "_p = " << aligned(p, frac, w) << ";\n";
       out_ << "  assign " << name << " = {" << name << "_p[" << w - 1 << ":" << k << "]"
-           << (a_low ? op : " + ") << aligned(q, frac - k, w - k) << ", " << name << "_p["
-           << k - 1 << ":0]};\n";
+           << (a_low ? op : " + ") << aligned(q, frac - k, w - k) << ", " << name << "_p[" << k - 1
+           << ":0]};\n";
       return;
     }
     out_ << "  assign " << name << " = " << aligned(a, frac, w) << op << aligned(b, frac, w)
@@ -190,7 +191,8 @@ class Emitter {
         const int k = a.frac - ft;
         const int wx = wr + k;
         out_ << "  wire [" << wx - 1 << ":0] " << name << "_x = " << aligned(a, a.frac, wx);
-        if (n.rounding == Rounding::RND) out_ << " + " << literal(static_cast<i128>(1) << (k - 1), wx);
+        if (n.rounding == Rounding::RND)
+          out_ << " + " << literal(static_cast<i128>(1) << (k - 1), wx);
         out_ << ";\n  assign " << r.name << " = " << name << "_x[" << wx - 1 << ":" << k << "];\n";
       }
     }
@@ -206,7 +208,8 @@ class Emitter {
     out_ << "  wire [" << wc - 1 << ":0] " << name << "_c = " << extend(r, wc) << ";\n";
     const std::string cmp = "$signed(" + name + "_c)";
     const std::string over = need_hi ? "(" + cmp + " > $signed(" + literal(hi, wc) + "))" : "1'b0";
-    const std::string under = need_lo ? "(" + cmp + " < $signed(" + literal(low, wc) + "))" : "1'b0";
+    const std::string under =
+        need_lo ? "(" + cmp + " < $signed(" + literal(low, wc) + "))" : "1'b0";
     out_ << "  assign " << name << " = " << over << " ? " << literal(hi, w) << " : " << under
          << " ? " << literal(low, w) << " : " << name << "_c[" << w - 1 << ":0];\n";
   }
@@ -222,10 +225,10 @@ std::string verilog_identifier(const std::string& name) {
   std::string id;
   for (char c : name) id.push_back(std::isalnum(static_cast<unsigned char>(c)) ? c : '_');
   if (id.empty() || std::isdigit(static_cast<unsigned char>(id[0]))) id = "m_" + id;
-  static const char* const kReserved[] = {"module", "input", "output", "wire", "reg", "assign",
-                                          "always", "begin", "end", "endmodule", "integer",
-                                          "parameter", "signed", "if", "else", "for", "case",
-                                          "dagen_delay"};
+  static const char* const kReserved[] = {"module",  "input",     "output",     "wire", "reg",
+                                          "assign",  "always",    "begin",      "end",  "endmodule",
+                                          "integer", "parameter", "signed",     "if",   "else",
+                                          "for",     "case",      "dagen_delay"};
   for (const char* r : kReserved)
     if (id == r) id += "_top";
   return id;

@@ -22,8 +22,9 @@ void self_check(const Model& model, const AdderGraph& g) {
     const auto got = interpret(g, inputs[v]);
     for (std::size_t k = 0; k < expected.size(); ++k) {
       if (compare(expected[k], got[k]) != 0)
-        throw ToolError("internal error: the adder graph disagrees with the reference model on output " +
-                        std::to_string(k) + " of self-check vector " + std::to_string(v));
+        throw ToolError(
+            "internal error: the adder graph disagrees with the reference model on output " +
+            std::to_string(k) + " of self-check vector " + std::to_string(v));
     }
   }
 }

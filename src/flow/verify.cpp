@@ -1,10 +1,10 @@
 // --verify: builds sim/ (the generic harness + verilate()) against the design
 // in a scratch directory, writes reference vectors and replays them.
+#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
-#include <fcntl.h>
 #include <fstream>
 #include <sstream>
 
@@ -20,7 +20,8 @@ namespace {
 
 fs::path sim_source_dir() {
   if (const char* env = std::getenv("DAGEN_SIM_DIR")) return env;
-  for (const fs::path& p : {fs::path(DAGEN_SOURCE_DIR) / "sim", fs::path(DAGEN_INSTALL_DATA_DIR) / "sim"})
+  for (const fs::path& p :
+       {fs::path(DAGEN_SOURCE_DIR) / "sim", fs::path(DAGEN_INSTALL_DATA_DIR) / "sim"})
     if (fs::exists(p / "harness.cpp")) return p;
   throw ToolError("cannot find the simulation harness (sim/); set DAGEN_SIM_DIR");
 }
@@ -51,7 +52,8 @@ std::string tail(const fs::path& path, int lines) {
   std::vector<std::string> all;
   for (std::string line; std::getline(in, line);) all.push_back(line);
   std::string out;
-  for (std::size_t k = all.size() > static_cast<std::size_t>(lines) ? all.size() - lines : 0; k < all.size(); ++k)
+  for (std::size_t k = all.size() > static_cast<std::size_t>(lines) ? all.size() - lines : 0;
+       k < all.size(); ++k)
     out += all[k] + "\n";
   return out;
 }
@@ -79,19 +81,26 @@ VerifyResult verify_with_verilator(const Model& model, const Design& design, con
   write_vector_file((scratch.path / "vectors.txt").string(), model, inputs, design.emitted.inputs,
                     design.emitted.outputs, design.graph.latency);
   log << "verify: verilating " << design.top << " (" << inputs.size() << " vectors)\n";
-  const std::vector<std::string> configure = {"cmake", "-S", sim_source_dir().string(), "-B",
-                                              build.string(), "-DDAGEN_RTL_DIR=" + fs::absolute(dir).string(),
-                                              "-DDAGEN_TOP=" + design.top, "-DCMAKE_BUILD_TYPE="};
+  const std::vector<std::string> configure = {"cmake",
+                                              "-S",
+                                              sim_source_dir().string(),
+                                              "-B",
+                                              build.string(),
+                                              "-DDAGEN_RTL_DIR=" + fs::absolute(dir).string(),
+                                              "-DDAGEN_TOP=" + design.top,
+                                              "-DCMAKE_BUILD_TYPE="};
   if (run(configure, build_log) != 0)
     throw ToolError("verify: configuring the simulation failed:\n" + tail(build_log, 20));
   if (run({"cmake", "--build", build.string(), "-j", "2"}, build_log) != 0)
     throw ToolError("verify: building the simulation failed:\n" + tail(build_log, 30));
   const fs::path sim_log = scratch.path / "sim.log";
-  const int status = run({(build / "dagen_sim").string(), (scratch.path / "vectors.txt").string()}, sim_log);
+  const int status =
+      run({(build / "dagen_sim").string(), (scratch.path / "vectors.txt").string()}, sim_log);
   VerifyResult result;
   result.summary = tail(sim_log, 12);
   result.passed = status == 0 && result.summary.find("PASS") != std::string::npos;
-  if (status != 0 && status != 1) throw ToolError("verify: the simulation crashed:\n" + result.summary);
+  if (status != 0 && status != 1)
+    throw ToolError("verify: the simulation crashed:\n" + result.summary);
   return result;
 }
 

@@ -31,10 +31,10 @@ void require_object(const json& value, const std::string& at) {
 }
 
 long long parse_int(const json& value, const std::string& at, long long lo, long long hi) {
-  if (!value.is_number_integer())
-    throw ModelError(at, "expected an integer, got " + value.dump());
+  if (!value.is_number_integer()) throw ModelError(at, "expected an integer, got " + value.dump());
   // An unsigned JSON integer above INT64_MAX would wrap to a negative long long.
-  const bool huge = value.is_number_unsigned() && value.get<std::uint64_t>() > static_cast<std::uint64_t>(hi);
+  const bool huge =
+      value.is_number_unsigned() && value.get<std::uint64_t>() > static_cast<std::uint64_t>(hi);
   const long long v = huge ? hi : value.get<long long>();
   if (huge || v < lo || v > hi)
     throw ModelError(at, value.dump() + " is out of range [" + std::to_string(lo) + ", " +
@@ -49,12 +49,11 @@ FixedType parse_type(const json& value, const std::string& at) {
   if (!sign.is_boolean()) throw ModelError(json_path(at, "signed"), "expected true or false");
   FixedType t;
   t.is_signed = sign.get<bool>();
-  t.int_bits = static_cast<int>(
-      parse_int(require(value, "int_bits", at), json_path(at, "int_bits"), -kMaxExponent, kMaxExponent));
-  t.frac_bits = static_cast<int>(parse_int(require(value, "frac_bits", at),
-                                           json_path(at, "frac_bits"), -kMaxExponent, kMaxExponent));
-  if (t.width() < 0)
-    throw ModelError(at, "width " + std::to_string(t.width()) + " is negative");
+  t.int_bits = static_cast<int>(parse_int(require(value, "int_bits", at), json_path(at, "int_bits"),
+                                          -kMaxExponent, kMaxExponent));
+  t.frac_bits = static_cast<int>(parse_int(
+      require(value, "frac_bits", at), json_path(at, "frac_bits"), -kMaxExponent, kMaxExponent));
+  if (t.width() < 0) throw ModelError(at, "width " + std::to_string(t.width()) + " is negative");
   if (t.width() > kMaxWidth)
     throw ModelError(at, "width " + std::to_string(t.width()) + " exceeds the limit of " +
                              std::to_string(kMaxWidth) + " bits");
@@ -69,7 +68,8 @@ std::vector<FixedType> parse_types(const json& value, std::size_t size, const st
     throw ModelError(at, "has " + std::to_string(value.size()) + " types but the layer has " +
                              std::to_string(size) + " elements");
   std::vector<FixedType> types;
-  for (std::size_t i = 0; i < value.size(); ++i) types.push_back(parse_type(value[i], json_path(at, i)));
+  for (std::size_t i = 0; i < value.size(); ++i)
+    types.push_back(parse_type(value[i], json_path(at, i)));
   return types;
 }
 
@@ -144,15 +144,21 @@ QuantizeLayer parse_quantize(const json& layer, std::size_t size, const std::str
   q.to = parse_types(require(layer, "to", at), size, json_path(at, "to"));
   if (layer.contains("rounding")) {
     const std::string r = parse_string(layer.at("rounding"), json_path(at, "rounding"));
-    if (r == "TRN") q.rounding = Rounding::TRN;
-    else if (r == "RND") q.rounding = Rounding::RND;
-    else throw ModelError(json_path(at, "rounding"), "unknown rounding '" + r + "' (TRN or RND)");
+    if (r == "TRN")
+      q.rounding = Rounding::TRN;
+    else if (r == "RND")
+      q.rounding = Rounding::RND;
+    else
+      throw ModelError(json_path(at, "rounding"), "unknown rounding '" + r + "' (TRN or RND)");
   }
   if (layer.contains("overflow")) {
     const std::string o = parse_string(layer.at("overflow"), json_path(at, "overflow"));
-    if (o == "WRAP") q.overflow = Overflow::WRAP;
-    else if (o == "SAT") q.overflow = Overflow::SAT;
-    else if (o == "SAT_SYM") q.overflow = Overflow::SAT_SYM;
+    if (o == "WRAP")
+      q.overflow = Overflow::WRAP;
+    else if (o == "SAT")
+      q.overflow = Overflow::SAT;
+    else if (o == "SAT_SYM")
+      q.overflow = Overflow::SAT_SYM;
     else
       throw ModelError(json_path(at, "overflow"),
                        "unknown overflow '" + o + "' (WRAP, SAT or SAT_SYM)");
@@ -192,7 +198,9 @@ Model parse_model(const json& doc) {
   model.name = doc.contains("name") ? parse_string(doc.at("name"), "name") : "model";
   if (doc.contains("version")) {
     const long long v = parse_int(doc.at("version"), "version", 0, 1000);
-    if (v != 1) throw ModelError("version", "unsupported format version " + std::to_string(v) + " (this da-gen reads version 1)");
+    if (v != 1)
+      throw ModelError("version", "unsupported format version " + std::to_string(v) +
+                                      " (this da-gen reads version 1)");
   }
   const json& input = require(doc, "input", "(top level)");
   require_object(input, "input");
@@ -264,13 +272,15 @@ std::vector<std::vector<i128>> read_input_vectors(const std::string& path,
       const Fixed x = parse_exact_number(list[v][i], eat, 64);
       const int frac = types[i].frac_bits;
       if (x.frac > frac && trailing_zeros(x.code) < x.frac - frac && x.code != 0)
-        throw ModelError(eat, list[v][i].dump() + " is not on the grid of type " + to_string(types[i]));
+        throw ModelError(eat,
+                         list[v][i].dump() + " is not on the grid of type " + to_string(types[i]));
       const bool too_wide = x.frac < frac && bit_length(x.code) + (frac - x.frac) > 125;
-      const i128 code = too_wide ? 0
+      const i128 code = too_wide        ? 0
                         : x.frac > frac ? shift_right_floor(x.code, x.frac - frac)
                                         : align_code(x, frac);
       if (too_wide || !code_in_type(code, types[i]))
-        throw ModelError(eat, list[v][i].dump() + " is out of range of type " + to_string(types[i]));
+        throw ModelError(eat,
+                         list[v][i].dump() + " is out of range of type " + to_string(types[i]));
       codes.push_back(code);
     }
     vectors.push_back(std::move(codes));
@@ -281,7 +291,8 @@ std::vector<std::vector<i128>> read_input_vectors(const std::string& path,
 int size_after(const Model& model, int layer_index) {
   int size = static_cast<int>(model.input_types.size());
   for (int k = 0; k <= layer_index && k < static_cast<int>(model.layers.size()); ++k) {
-    if (const auto* d = std::get_if<DenseLayer>(&model.layers[static_cast<std::size_t>(k)])) size = d->n_out();
+    if (const auto* d = std::get_if<DenseLayer>(&model.layers[static_cast<std::size_t>(k)]))
+      size = d->n_out();
   }
   return size;
 }

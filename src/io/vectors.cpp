@@ -42,7 +42,8 @@ std::vector<std::vector<i128>> make_input_vectors(const std::vector<FixedType>& 
     fill([&](std::size_t i) { return i == k ? types[i].min_code() : i128{0}; });
   }
   std::mt19937_64 rng(seed);
-  for (int r = 0; r < random_count; ++r) fill([&](std::size_t i) { return random_code(types[i], rng); });
+  for (int r = 0; r < random_count; ++r)
+    fill([&](std::size_t i) { return random_code(types[i], rng); });
   return v;
 }
 
@@ -68,14 +69,16 @@ std::string pack_hex(const std::vector<i128>& codes, const std::vector<PortEleme
 
 i128 output_code(const Fixed& value, const PortElement& e) {
   if (e.width == 0) {
-    if (value.code != 0) throw ToolError("reference output " + to_string(value.code) + " in a width-0 element");
+    if (value.code != 0)
+      throw ToolError("reference output " + to_string(value.code) + " in a width-0 element");
     return 0;
   }
   i128 code = 0;
   if (value.frac > e.frac_bits) {
     const int k = value.frac - e.frac_bits;
     code = shift_right_floor(value.code, k);
-    if (shift_left(code, k) != value.code) throw ToolError("reference output not on the output grid");
+    if (shift_left(code, k) != value.code)
+      throw ToolError("reference output not on the output grid");
   } else {
     code = align_code(value, e.frac_bits);
   }

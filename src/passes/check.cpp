@@ -74,7 +74,8 @@ std::string check_graph(const AdderGraph& g) {
         const std::size_t f = rep[i];
         const int up = inputs[i].shift - inputs[f].shift;
         lhs[f] += shift_left(shift_left(static_cast<i128>(n.coeffs[i]), n.coeff_exp - e), up);
-        rhs[f] += shift_left(shift_left(ca[i], ea - e) + (n.sub ? -1 : 1) * shift_left(cb[i], eb - e), up);
+        rhs[f] += shift_left(
+            shift_left(ca[i], ea - e) + (n.sub ? -1 : 1) * shift_left(cb[i], eb - e), up);
       }
       if (lhs != rhs) return where + "coefficient vector does not match its operands";
     }

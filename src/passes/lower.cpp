@@ -39,7 +39,8 @@ std::vector<Operand> lower_dense(AdderGraph& g, const DenseLayer& layer,
   const int n_in = layer.n_in(), n_out = layer.n_out();
   cmvm::IntMatrix w = layer.weights;
   std::vector<Fixed> bias;
-  for (int j = 0; j < n_out; ++j) bias.push_back({layer.bias[static_cast<std::size_t>(j)], layer.bias_frac});
+  for (int j = 0; j < n_out; ++j)
+    bias.push_back({layer.bias[static_cast<std::size_t>(j)], layer.bias_frac});
 
   // Fold constant inputs into the bias, so they cost no adders.
   std::vector<cmvm::InputSpec> specs(static_cast<std::size_t>(n_in));
@@ -65,7 +66,8 @@ std::vector<Operand> lower_dense(AdderGraph& g, const DenseLayer& layer,
   const int layer_id = static_cast<int>(g.layer_inputs.size());
   g.layer_inputs.push_back(x);
   std::vector<Operand> operand(static_cast<std::size_t>(n_in) + sol.ops.size());
-  for (int i = 0; i < n_in; ++i) operand[static_cast<std::size_t>(i)] = x[static_cast<std::size_t>(i)];
+  for (int i = 0; i < n_in; ++i)
+    operand[static_cast<std::size_t>(i)] = x[static_cast<std::size_t>(i)];
   auto term_operand = [&](const cmvm::Term& t) {
     Operand o = operand[static_cast<std::size_t>(t.operand)];
     o.shift += t.shift;

@@ -1,7 +1,7 @@
 // Fixed-point semantics against hand-computed values from the model.json spec.
-#include <gtest/gtest.h>
-
 #include "dagen/fixed.hpp"
+
+#include <gtest/gtest.h>
 
 namespace dagen {
 namespace {

@@ -1,11 +1,12 @@
 // The whole flow on shipped models: shift-add only, ports as documented,
 // deterministic output.
+#include "dagen/flow.hpp"
+
 #include <gtest/gtest.h>
 
 #include <regex>
 #include <set>
 
-#include "dagen/flow.hpp"
 #include "dagen/model_json.hpp"
 
 namespace dagen {

@@ -1,10 +1,11 @@
 // model.json parsing: valid documents, exact weights, and errors that name their location.
+#include "dagen/model_json.hpp"
+
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
 #include "dagen/diag.hpp"
-#include "dagen/model_json.hpp"
 
 namespace dagen {
 namespace {
@@ -12,7 +13,8 @@ namespace {
 using nlohmann::json;
 
 json base() {
-  return json::parse(R"({"name": "m", "input": {"size": 2, "type": {"signed": true, "int_bits": 3, "frac_bits": 4}},
+  return json::parse(
+      R"({"name": "m", "input": {"size": 2, "type": {"signed": true, "int_bits": 3, "frac_bits": 4}},
       "layers": [{"type": "dense", "weights": [[0.5, -1.25, 3], [1, 0, -0.375]], "bias": [0.25, 0, 1]},
                  {"type": "relu"},
                  {"type": "quantize", "to": {"signed": false, "int_bits": 3, "frac_bits": 3},
@@ -32,7 +34,7 @@ TEST(ModelJson, ParsesExactWeights) {
   const Model m = parse_model(base());
   ASSERT_EQ(m.layers.size(), 3u);
   const auto& d = std::get<DenseLayer>(m.layers[0]);
-  EXPECT_EQ(d.weight_frac, 3);  // -0.375 needs 3 fractional bits
+  EXPECT_EQ(d.weight_frac, 3);      // -0.375 needs 3 fractional bits
   EXPECT_EQ(d.weights(0, 1), -10);  // -1.25 * 8
   EXPECT_EQ(d.weights(1, 2), -3);
   EXPECT_EQ(d.bias_frac, 2);

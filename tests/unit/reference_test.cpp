@@ -1,5 +1,7 @@
 // The reference model against hand-computed outputs, and the graph interpreter
 // against the reference on every shipped test model.
+#include "dagen/reference.hpp"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -9,7 +11,6 @@
 #include "dagen/lower.hpp"
 #include "dagen/model_json.hpp"
 #include "dagen/passes.hpp"
-#include "dagen/reference.hpp"
 #include "dagen/vectors.hpp"
 
 namespace dagen {
@@ -35,7 +36,8 @@ class ShippedModels : public testing::TestWithParam<std::string> {};
 
 TEST_P(ShippedModels, GraphInterpreterMatchesReference) {
   const Model model = read_model_file(GetParam());
-  for (const std::optional<int> dc : {std::optional<int>{}, std::optional<int>{0}, std::optional<int>{2}}) {
+  for (const std::optional<int> dc :
+       {std::optional<int>{}, std::optional<int>{0}, std::optional<int>{2}}) {
     LowerOptions options;
     options.cmvm.depth_slack = dc;
     AdderGraph g = lower_model(model, options);
