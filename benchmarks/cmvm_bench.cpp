@@ -35,6 +35,7 @@ struct Args {
   std::string json_file;
   bool scaling = false;
   int effort = -1;
+  bool bits = false;  // Objective::AdderBits
 };
 
 struct Anchor {
@@ -77,10 +78,11 @@ std::vector<std::string> parse_strings(const std::string& s) {
 }
 
 void usage() {
-  std::fprintf(stderr,
-               "usage: cmvm_bench [--n 2,4,8,12,16,32,64] [--count 1000] [--big-count K]\n"
-               "                  [--seed S] [--modes free,dc2,dc0] [--effort E]\n"
-               "                  [--dump-matrices FILE] [--json FILE] [--scaling]\n");
+  std::fprintf(
+      stderr,
+      "usage: cmvm_bench [--n 2,4,8,12,16,32,64] [--count 1000] [--big-count K]\n"
+      "                  [--seed S] [--modes free,dc2,dc0] [--effort E] [--objective adders|bits]\n"
+      "                  [--dump-matrices FILE] [--json FILE] [--scaling]\n");
 }
 
 Args parse(int argc, char** argv) {
@@ -110,6 +112,8 @@ Args parse(int argc, char** argv) {
       a.dump_file = next();
     } else if (k == "--json") {
       a.json_file = next();
+    } else if (k == "--objective") {
+      a.bits = next() == "bits";
     } else if (k == "--scaling") {
       a.scaling = true;
     } else {
@@ -155,6 +159,7 @@ struct Result {
   std::string mode;
   int count = 0;
   double adders = 0, depth = 0, mean_ms = 0, median_ms = 0, max_ms = 0, unshared = 0;
+  double adder_bits = 0;  // with signed 8-bit integer inputs
 };
 
 // CPU time of this thread in ms: single-threaded solve() time, robust to a busy machine.
@@ -164,7 +169,8 @@ double cpu_ms() {
   return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) * 1e-6;
 }
 
-Result run(const std::vector<IntMatrix>& ms, int n, const std::string& mode, int effort) {
+Result run(const std::vector<IntMatrix>& ms, int n, const std::string& mode, int effort,
+           bool bits) {
   Result r;
   r.n = n;
   r.mode = mode;
@@ -174,6 +180,7 @@ Result run(const std::vector<IntMatrix>& ms, int n, const std::string& mode, int
   dagen::cmvm::Options opt;
   opt.depth_slack = slack_of(mode);
   if (effort >= 0) opt.effort = effort;
+  if (bits) opt.objective = dagen::cmvm::Objective::AdderBits;
   for (const IntMatrix& w : ms) {
     const double t0 = cpu_ms();
     const dagen::cmvm::Solution s = dagen::cmvm::solve(w, specs, opt);
@@ -183,6 +190,7 @@ Result run(const std::vector<IntMatrix>& ms, int n, const std::string& mode, int
     for (const auto& o : s.outputs)
       if (o) depth = std::max(depth, d[o->operand]);
     r.adders += static_cast<double>(s.ops.size());
+    r.adder_bits += static_cast<double>(dagen::cmvm::adder_bits(s, specs));
     r.depth += depth;
     r.unshared += unshared_adders(w);
   }
@@ -190,6 +198,7 @@ Result run(const std::vector<IntMatrix>& ms, int n, const std::string& mode, int
   r.adders /= c;
   r.depth /= c;
   r.unshared /= c;
+  r.adder_bits /= c;
   for (double t : times) r.mean_ms += t / c;
   std::sort(times.begin(), times.end());
   if (!times.empty()) {
@@ -239,7 +248,7 @@ int scaling(const Args& a) {
   for (int n : {8, 16, 32, 64, 96, 128}) {
     const int count = n <= 16 ? 20 : n <= 64 ? 5 : 2;
     const auto ms = make_matrices(n, count, a.seed);
-    const Result r = run(ms, n, "free", a.effort);
+    const Result r = run(ms, n, "free", a.effort, a.bits);
     const double rss = static_cast<double>(peak_rss_kb()) / 1024.0;
     std::printf("%6d %6d %12.1f %12.2f %10.2f %14.1f\n", n, count, r.adders, r.median_ms, r.depth,
                 rss);
@@ -271,15 +280,15 @@ int main(int argc, char** argv) {
 
   std::printf("seed %llu; entries uniform in [129, 255]\n",
               static_cast<unsigned long long>(a.seed));
-  std::printf("%4s %5s %6s %9s %7s %9s %10s %9s %9s  %s\n", "N", "mode", "count", "adders", "depth",
-              "mean_ms", "median_ms", "max_ms", "unshared", "published");
+  std::printf("%4s %5s %6s %9s %7s %9s %10s %9s %9s %9s  %s\n", "N", "mode", "count", "adders",
+              "depth", "mean_ms", "median_ms", "max_ms", "unshared", "addbits", "published");
   std::vector<Result> results;
   for (const auto& [n, ms] : all) {
     for (const std::string& mode : a.modes) {
-      const Result r = run(ms, n, mode, a.effort);
-      std::printf("%4d %5s %6d %9.1f %7.2f %9.2f %10.2f %9.2f %9.1f  %s\n", n, mode.c_str(),
+      const Result r = run(ms, n, mode, a.effort, a.bits);
+      std::printf("%4d %5s %6d %9.1f %7.2f %9.2f %10.2f %9.2f %9.1f %9.0f  %s\n", n, mode.c_str(),
                   r.count, r.adders, r.depth, r.mean_ms, r.median_ms, r.max_ms, r.unshared,
-                  anchor_for(n, mode));
+                  r.adder_bits, anchor_for(n, mode));
       std::fflush(stdout);
       results.push_back(r);
     }
@@ -293,7 +302,8 @@ int main(int argc, char** argv) {
           << "\", \"count\": " << r.count << ", \"adders\": " << r.adders
           << ", \"depth\": " << r.depth << ", \"mean_ms\": " << r.mean_ms
           << ", \"median_ms\": " << r.median_ms << ", \"max_ms\": " << r.max_ms
-          << ", \"unshared_adders\": " << r.unshared << ", \"published\": \""
+          << ", \"unshared_adders\": " << r.unshared << ", \"adder_bits\": " << r.adder_bits
+          << ", \"objective\": \"" << (a.bits ? "bits" : "adders") << "\", \"published\": \""
           << anchor_for(r.n, r.mode) << "\"}";
     }
     out << "\n]}\n";

@@ -83,4 +83,13 @@ std::vector<std::vector<std::int64_t>> operand_coefficients(const Solution& s);
 // Adder depth of every operand (inputs 0, op = 1 + max of its operands).
 std::vector<int> operand_depths(const Solution& s);
 
+// Estimated width in bits of each adder's carry chain (Objective::AdderBits): from
+// the higher least-significant bit of its two shifted operands up to the sign bit of
+// its result, with value ranges derived exactly from `inputs` (missing specs count
+// as the range [0, 0]).
+std::vector<int> adder_widths(const Solution& s, std::span<const InputSpec> inputs);
+
+// Sum of adder_widths: the cost that Objective::AdderBits minimises.
+std::int64_t adder_bits(const Solution& s, std::span<const InputSpec> inputs);
+
 }  // namespace dagen::cmvm

@@ -141,6 +141,7 @@ class Cse {
       const int kc = (1 << (1 + std::max(da, db))) - (1 << da) - (1 << db);
       sec = std::min(kc, 63) * 64 + (dm == 2 ? depth : 63 - depth);
     }
+    if (dm == 6) sec = std::min(std::abs(p.d), 63) * 64 + depth;
     int major = count;
     if (dm == 4 || dm == 5) {
       const int da = std::min(g_.depth(p.a), 20), db = std::min(g_.depth(p.b), 20);

@@ -58,27 +58,39 @@ constexpr int kMaxRuns = 16;
 
 }  // namespace
 
-Solution solve(const IntMatrix& w, std::span<const InputSpec> /*inputs*/, const Options& options) {
+Solution solve(const IntMatrix& w, std::span<const InputSpec> inputs, const Options& options) {
   std::vector<int> bound;
   if (options.depth_slack) {
     for (int j = 0; j < w.cols(); ++j)
       bound.push_back(min_depth_for_terms(detail::column_digit_count(w, j)) + *options.depth_slack);
   }
   const std::vector<int>* b = options.depth_slack ? &bound : nullptr;
-  // Candidates: decomposed problems with seeded tie-breaking.  Without depth slack,
-  // varying the tie rule too gives more diverse (and better) candidates.
+  // Candidates: decomposed problems with seeded tie-breaking.  With depth slack 0 the
+  // tie rule varies too (more diverse, better candidates); for AdderBits every other
+  // run prefers small relative shifts (narrower adders).
   static constexpr int kTight[] = {-1, 1, 2, 3};
   const bool tight = options.depth_slack && *options.depth_slack == 0;
   const std::uint64_t budget = work_budget(options.effort);
+  const bool bits = options.objective == Objective::AdderBits;
   Solution best;
+  std::int64_t best_bits = 0;
   std::uint64_t spent = 0;
   for (int r = 0;; ++r) {
     const std::uint64_t seed = r == 0 ? options.seed : detail::mix64(options.seed + r);
-    const int tie_mode = tight ? kTight[r % 4] : -1;
+    int tie_mode = tight ? kTight[r % 4] : -1;
+    if (bits && r % 2 == 1) tie_mode = 6;  // narrow adders: small relative shifts first
     std::uint64_t work = 0;
     Solution s = solve_once(w, b, true, seed, tie_mode, work);
     spent += work;
-    if (r == 0 || s.ops.size() < best.ops.size()) best = std::move(s);
+    if (bits) {
+      const std::int64_t c = adder_bits(s, inputs);
+      if (r == 0 || c < best_bits || (c == best_bits && s.ops.size() < best.ops.size())) {
+        best = std::move(s);
+        best_bits = c;
+      }
+    } else if (r == 0 || s.ops.size() < best.ops.size()) {
+      best = std::move(s);
+    }
     // Iteration budget: stop when another run of the same size would overshoot.
     if (options.effort <= 0 || r + 1 >= kMaxRuns * options.effort || spent + work > budget) break;
   }

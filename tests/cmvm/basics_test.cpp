@@ -55,5 +55,21 @@ TEST(Analysis, CoefficientsAndDepths) {
   EXPECT_EQ(operand_depths(s), (std::vector<int>{0, 0, 1, 2}));
 }
 
+TEST(Cost, AdderWidths) {
+  Solution s;
+  s.n_inputs = 2;
+  s.ops.push_back(Op{Term{0, 0, false}, Term{1, 2, false}});  // x0 + 4 x1
+  s.ops.push_back(Op{Term{2, 0, false}, Term{2, 3, true}});   // -7 (x0 + 4 x1)
+  s.outputs = {Term{3, 0, false}};
+  const std::vector<InputSpec> in = {{-128, 127, 0}, {-128, 127, 0}};
+  // x0 + 4 x1 in [-640, 635]: 11-bit result, the low 2 bits pass through from x0.
+  // -7 (x0 + 4 x1) in [-4445, 4480]: 14-bit result, the low 3 bits pass through.
+  EXPECT_EQ(adder_widths(s, in), (std::vector<int>{9, 11}));
+  EXPECT_EQ(adder_bits(s, in), 20);
+  // Unsigned inputs [0, 255] with 2 fraction bits: x0 + 4 x1 in [0, 318.75] on 2^-2.
+  const std::vector<InputSpec> u = {{0, 63.75, 2}, {0, 63.75, 2}};
+  EXPECT_EQ(adder_widths(s, u)[0], 9 - 0);  // top 2^9, lowest adding bit 2^(2-2)
+}
+
 }  // namespace
 }  // namespace dagen::cmvm

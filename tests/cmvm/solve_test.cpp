@@ -108,6 +108,32 @@ TEST(Solve, NegativeColumnsAvoidNegatedOutputs) {
   check_all_slacks(w);
 }
 
+TEST(Solve, AdderBitsObjectiveNarrowsAdders) {
+  const IntMatrix w = random_matrix(16, 16, -255, 255, 21);
+  std::vector<InputSpec> specs(16, InputSpec{-128.0, 127.0, 0});
+  Options a;
+  a.effort = 0;
+  Options b;
+  b.objective = Objective::AdderBits;
+  const Solution sa = solve(w, specs, a);
+  const Solution sb = solve(w, specs, b);
+  check_solution(w, sb, std::nullopt);
+  EXPECT_LE(adder_bits(sb, specs), adder_bits(sa, specs));
+}
+
+TEST(Solve, EffortLevels) {
+  const IntMatrix w = random_matrix(12, 10, 1, 255, 33);
+  for (int effort : {0, 1, 3}) {
+    for (const auto& dc : kSlacks) {
+      std::vector<InputSpec> specs(12, InputSpec{-8.0, 7.0, 0});
+      Options o;
+      o.effort = effort;
+      o.depth_slack = dc;
+      check_solution(w, solve(w, specs, o), dc);
+    }
+  }
+}
+
 TEST(Solve, Deterministic) {
   const IntMatrix w = random_matrix(16, 16, 129, 255, 9);
   for (const auto& dc : kSlacks) {
@@ -120,6 +146,27 @@ TEST(Solve, Deterministic) {
     }
     EXPECT_EQ(a.outputs, b.outputs);
   }
+}
+
+TEST(Solve, SharesSubexpressions) {
+  // 16x16 in [129, 255]: an unshared CSD tree needs ~870 adders; the published
+  // heuristics need ~340 (free), ~355 (dc = 2) and ~425 (dc = 0).
+  const IntMatrix w = random_matrix(16, 16, 129, 255, 5);
+  const int unshared = testing::total_digits(w) - 16;
+  EXPECT_GT(unshared, 800);
+  EXPECT_LT(static_cast<int>(run(w, std::nullopt).ops.size()), 360);
+  EXPECT_LT(static_cast<int>(run(w, 2).ops.size()), 375);
+  EXPECT_LT(static_cast<int>(run(w, 0).ops.size()), 450);
+}
+
+TEST(Solve, HugeEntriesDoNotOverflow) {
+  // Entries near 2^40 with sharing across columns: every intermediate coefficient
+  // must stay exact (check_solution compares exact int64 coefficient vectors).
+  const std::int64_t big = std::int64_t{1} << 40;
+  IntMatrix w = random_matrix(6, 8, big - (1 << 20), big, 77);
+  w.col(3) = -w.col(2);
+  w.col(5) = w.col(4) - w.col(1);
+  check_all_slacks(w);
 }
 
 }  // namespace
