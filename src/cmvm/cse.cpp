@@ -6,13 +6,12 @@
 // with a depth bound only occurrences that keep the column's Kraft sum
 // sum_k 2^depth_k <= 2^D_j) becomes a new adder and replaces its occurrences;
 // this repeats until no pattern occurs twice.  Pair counts are kept
-// incrementally in a hash map; a lazy max-heap holds upper bounds that are
+// incrementally in a hash map; a lazy bucket queue holds upper bounds that are
 // verified (exact count) when they reach the top.
 #include <algorithm>
 #include <cassert>
 #include <cstdint>
 #include <cstdlib>
-#include <queue>
 #include <tuple>
 
 #include "internal.hpp"
@@ -59,20 +58,44 @@ Pattern pattern_of(const Term& u, const Term& v) {
 
 std::uint64_t kraft_weight(int depth) { return std::uint64_t{1} << std::min(depth, 62); }
 
-// A heap entry: the priority packs (count, secondary score, tie-break) into one
-// integer so that the heap compares single words.
-struct HeapEntry {
-  std::uint64_t prio;
-  std::uint64_t key;
-  bool operator<(const HeapEntry& o) const { return prio < o.prio; }
-  std::uint64_t major() const { return prio >> 44; }
+// A lazy bucket queue of pattern keys by priority (count major, tie rule minor).
+// Entries may be stale (their pattern's priority fell since): the caller re-queues
+// them when they surface.  Within the top bucket the seed picks the entry.
+class BucketQueue {
+ public:
+  explicit BucketQueue(std::uint64_t seed) : seed_(seed) {}
+
+  void push(int prio, std::uint64_t key) {
+    if (prio >= static_cast<int>(buckets_.size())) buckets_.resize(prio + 1);
+    buckets_[prio].push_back(key);
+    top_ = std::max(top_, prio);
+  }
+
+  // Removes one entry of the highest priority; false when empty.
+  bool pop(int& prio, std::uint64_t& key) {
+    while (top_ >= 0 && buckets_[top_].empty()) --top_;
+    if (top_ < 0) return false;
+    auto& b = buckets_[top_];
+    const std::size_t i = b.size() == 1 ? 0 : mix64(seed_ + ++draws_) % b.size();
+    key = b[i];
+    b[i] = b.back();
+    b.pop_back();
+    prio = top_;
+    return true;
+  }
+
+ private:
+  std::uint64_t seed_;
+  std::uint64_t draws_ = 0;
+  int top_ = -1;
+  std::vector<std::vector<std::uint64_t>> buckets_;
 };
 
 class Cse {
  public:
   Cse(GraphBuilder& g, std::vector<std::vector<Term>>& cols, const std::vector<int>* budget,
       const std::vector<std::uint64_t>* reserve, std::uint64_t seed, int tie_mode)
-      : g_(g), cols_(cols), budget_(budget), seed_(seed), tie_mode_(tie_mode) {
+      : g_(g), cols_(cols), budget_(budget), seed_(seed), tie_mode_(tie_mode), queue_(seed) {
     std::size_t pairs = 0;
     for (const auto& c : cols_) pairs += c.size() * c.size() / 2;
     counts_ = PairCounts(std::min<std::size_t>(pairs, std::size_t{1} << 24));
@@ -88,31 +111,29 @@ class Cse {
         for (std::size_t y = x + 1; y < c.size(); ++y) counts_.add(pack(pattern_of(c[x], c[y])), 1);
       work_ += c.size() * c.size() / 2;
     }
-    std::vector<HeapEntry> init;
     counts_.for_each([&](std::uint64_t key, int c) {
-      if (c >= 2) init.push_back(entry(key, c));
+      if (c >= 2) queue_.push(priority(key, c), key);
     });
-    heap_ = std::priority_queue<HeapEntry>(std::less<HeapEntry>(), std::move(init));
   }
 
   std::uint64_t work() const { return work_; }
 
   void run() {
-    while (!heap_.empty()) {
-      const HeapEntry e = heap_.top();
-      heap_.pop();
+    int prio = 0;
+    std::uint64_t key = 0;
+    while (queue_.pop(prio, key)) {
       ++work_;
-      const int now = counts_.get(e.key);
+      const int now = counts_.get(key);
       if (now < 2) continue;  // stale
-      if (const HeapEntry cur = entry(e.key, now); cur.prio < e.prio) {
-        heap_.push(cur);  // the count fell since: re-queue with the current bound
+      if (const int cur = priority(key, now); cur < prio) {
+        queue_.push(cur, key);  // the count fell since: re-queue with the current bound
         continue;
       }
-      const Pattern p = unpack(e.key);
+      const Pattern p = unpack(key);
       const int exact = apply(p, /*commit=*/false);
       if (exact < 2) continue;  // pairs remain but cannot be shared: drop until counts change
-      if (const HeapEntry cur = entry(e.key, exact); cur.prio < e.prio) {
-        heap_.push(cur);
+      if (const int cur = priority(key, exact); cur < prio) {
+        queue_.push(cur, key);
         continue;
       }
       apply(p, /*commit=*/true);
@@ -128,31 +149,34 @@ class Cse {
 
   int pattern_depth(const Pattern& p) const { return 1 + std::max(g_.depth(p.a), g_.depth(p.b)); }
 
-  HeapEntry entry(std::uint64_t key, int count) const {
-    const int dm = tie_mode_;
+  // Queue priority of a pattern occurring `count` times: count major, then the tie
+  // rule's preference in [0, 64).
+  int priority(std::uint64_t key, int count) const {
     const Pattern p = unpack(key);
-    // Secondary score, smaller is better, in [0, 2^12).
-    int sec = 0;
     const int depth = std::min(pattern_depth(p), 63);
-    if (dm == 1) sec = depth;
-    if (dm == -1) sec = 63 - depth;
-    if (dm == 2 || dm == 3) {
-      const int da = std::min(g_.depth(p.a), 20), db = std::min(g_.depth(p.b), 20);
-      const int kc = (1 << (1 + std::max(da, db))) - (1 << da) - (1 << db);
-      sec = std::min(kc, 63) * 64 + (dm == 2 ? depth : 63 - depth);
+    const int d7 = std::min(depth, 7);
+    int pref = 0;  // larger is preferred
+    switch (tie_mode_) {
+      case 1:  // shallow first
+        pref = 63 - depth;
+        break;
+      case -1:  // deep first
+        pref = depth;
+        break;
+      case 2:
+      case 3: {  // least Kraft weight growth, then shallow (2) or deep (3)
+        const int da = std::min(g_.depth(p.a), 20), db = std::min(g_.depth(p.b), 20);
+        const int kc = (1 << (1 + std::max(da, db))) - (1 << da) - (1 << db);
+        pref = (7 - std::min(kc, 7)) * 8 + (tie_mode_ == 2 ? 7 - d7 : d7);
+        break;
+      }
+      case 6:  // small relative shift (narrow adder), then shallow
+        pref = (7 - std::min(std::abs(p.d), 7)) * 8 + 7 - d7;
+        break;
+      default:
+        break;
     }
-    if (dm == 6) sec = std::min(std::abs(p.d), 63) * 64 + depth;
-    int major = count;
-    if (dm == 4 || dm == 5) {
-      const int da = std::min(g_.depth(p.a), 20), db = std::min(g_.depth(p.b), 20);
-      const int kc = (1 << (1 + std::max(da, db))) - (1 << da) - (1 << db);
-      major = 2 * count - (kc > 0 ? 1 : 0);
-      sec = dm == 4 ? depth : 63 - depth;
-    }
-    const std::uint64_t tie = mix64(key ^ seed_) >> 32;
-    return HeapEntry{(static_cast<std::uint64_t>(std::min(major, (1 << 20) - 1)) << 44) |
-                         (static_cast<std::uint64_t>(4095 - sec) << 32) | tie,
-                     key};
+    return std::min(count, 1 << 24) * 64 + pref;
   }
 
   // Counts only grow through here with a heap push; a fall leaves a stale (higher)
@@ -161,7 +185,7 @@ class Cse {
     const std::uint64_t key = pack(p);
     const int c = counts_.add(key, delta);
     ++work_;
-    if (delta > 0 && c >= 2) heap_.push(entry(key, c));
+    if (delta > 0 && c >= 2) queue_.push(priority(key, c), key);
   }
 
   // Whether replacing terms of depths da, db by one of depth dp keeps column j feasible.
@@ -264,7 +288,7 @@ class Cse {
   PairCounts counts_;
   std::vector<std::uint64_t> kraft_;
   std::vector<std::vector<int>> cols_of_;
-  std::priority_queue<HeapEntry> heap_;
+  BucketQueue queue_;
   std::vector<Term> as_, bs_;  // scratch of apply()
   std::vector<int> used_;
 };

@@ -50,11 +50,12 @@ Solution solve_once(const IntMatrix& w, const std::vector<int>* bound, bool deco
 }
 
 // Work units (hash updates + heap pops in CSE) for the restarts of one solve():
-// effort 1 is about 13 ms of CPU for a 16x16 matrix of 8-bit entries.
+// effort 1 is about 13 ms of CPU for a 16x16 matrix of 8-bit entries (at most
+// kMaxRuns * effort runs).
 std::uint64_t work_budget(int effort) {
-  return static_cast<std::uint64_t>(std::max(effort, 0)) * 500'000;
+  return static_cast<std::uint64_t>(std::max(effort, 0)) * 900'000;
 }
-constexpr int kMaxRuns = 16;
+constexpr int kMaxRuns = 24;
 
 }  // namespace
 
