@@ -1,8 +1,9 @@
 // solve(): the CMVM optimizer's entry point.  Decomposes the columns along a
 // spanning tree (decompose.cpp), CSD-recodes the difference columns, shares
-// two-term subexpressions greedily (cse.cpp), then sums each column, its parent
-// column included, with a depth-aware tree (tree.cpp).  Several seeded candidates
-// (and the plain, undecomposed problem) are tried; the cheapest wins.
+// two-term subexpressions greedily (cse.cpp), then, level by level of the tree,
+// adds each column's parent, shares again among the level, and sums each column
+// with a depth-aware tree (tree.cpp).  Several seeded candidates are tried under a
+// deterministic work budget; the cheapest wins.
 #include <algorithm>
 #include <vector>
 
@@ -34,15 +35,40 @@ Solution solve_once(const IntMatrix& w, const std::vector<int>* bound, bool deco
   }
   work = detail::greedy_cse(g, cols, bound ? &dec.budget : nullptr, bound ? &reserve : nullptr,
                             seed, tie_mode);
-  std::vector<std::optional<Term>> outputs(n_out);
+  // Sum the columns level by level of the spanning tree.  A column's parent joins
+  // it as one more term; siblings then share patterns with their common parent, so
+  // each level (but the roots') gets another CSE pass over its remaining terms.
+  std::vector<int> level(n_out, 0);
+  int levels = 1;
   for (int j : dec.order) {
-    if (dec.parent[j] >= 0 && outputs[dec.parent[j]]) {
-      Term t = *outputs[dec.parent[j]];
-      if (dec.sign[j] < 0) t.negative = !t.negative;
-      cols[j].push_back(t);
+    if (dec.parent[j] >= 0) level[j] = level[dec.parent[j]] + 1;
+    levels = std::max(levels, level[j] + 1);
+  }
+  std::vector<std::optional<Term>> outputs(n_out);
+  for (int l = 0; l < levels; ++l) {
+    std::vector<int> at;
+    for (int j : dec.order)
+      if (level[j] == l) at.push_back(j);
+    std::vector<std::vector<Term>> sub(at.size());
+    std::vector<int> sub_budget;
+    for (std::size_t k = 0; k < at.size(); ++k) {
+      const int j = at[k];
+      sub[k] = std::move(cols[j]);
+      if (dec.parent[j] >= 0 && outputs[dec.parent[j]]) {
+        Term t = *outputs[dec.parent[j]];
+        if (dec.sign[j] < 0) t.negative = !t.negative;
+        sub[k].push_back(t);
+      }
+      if (bound) sub_budget.push_back(dec.budget[j]);
     }
-    detail::make_one_positive(g, cols[j]);
-    outputs[j] = detail::sum_tree(g, std::move(cols[j]));
+    if (l > 0) {
+      work +=
+          detail::greedy_cse(g, sub, bound ? &sub_budget : nullptr, nullptr, seed + l, tie_mode);
+    }
+    for (std::size_t k = 0; k < at.size(); ++k) {
+      detail::make_one_positive(g, sub[k]);
+      outputs[at[k]] = detail::sum_tree(g, std::move(sub[k]));
+    }
   }
   Solution s = std::move(g).take(std::move(outputs));
   detail::prune_dead(s);
@@ -69,7 +95,7 @@ Solution solve(const IntMatrix& w, std::span<const InputSpec> inputs, const Opti
   // Candidates: decomposed problems with seeded tie-breaking.  With depth slack 0 the
   // tie rule varies too (more diverse, better candidates); for AdderBits every other
   // run prefers small relative shifts (narrower adders).
-  static constexpr int kTight[] = {-1, 1, 2, 3};
+  static constexpr int kTight[] = {2, 1, 3, -1};
   const bool tight = options.depth_slack && *options.depth_slack == 0;
   const std::uint64_t budget = work_budget(options.effort);
   const bool bits = options.objective == Objective::AdderBits;
