@@ -81,7 +81,7 @@ Solution solve_once(const IntMatrix& w, const std::vector<int>* bound, bool deco
 std::uint64_t work_budget(int effort) {
   return static_cast<std::uint64_t>(std::max(effort, 0)) * 900'000;
 }
-constexpr int kMaxRuns = 24;
+constexpr int kMaxRuns = 64;
 
 }  // namespace
 
@@ -95,16 +95,17 @@ Solution solve(const IntMatrix& w, std::span<const InputSpec> inputs, const Opti
   // Candidates: decomposed problems with seeded tie-breaking.  With depth slack 0 the
   // tie rule varies too (more diverse, better candidates); for AdderBits every other
   // run prefers small relative shifts (narrower adders).
-  static constexpr int kTight[] = {2, 1, 3, -1};
+  static constexpr int kTight[] = {2, 1, 3};
   const bool tight = options.depth_slack && *options.depth_slack == 0;
-  const std::uint64_t budget = work_budget(options.effort);
+  // Tight runs spend more time per work unit (Kraft checks): a larger budget evens out.
+  const std::uint64_t budget = work_budget(options.effort) * (tight ? 7 : 5) / 5;
   const bool bits = options.objective == Objective::AdderBits;
   Solution best;
   std::int64_t best_bits = 0;
   std::uint64_t spent = 0;
   for (int r = 0;; ++r) {
     const std::uint64_t seed = r == 0 ? options.seed : detail::mix64(options.seed + r);
-    int tie_mode = tight ? kTight[r % 4] : -1;
+    int tie_mode = tight ? kTight[r % 3] : -1;
     if (bits && r % 2 == 1) tie_mode = 6;  // narrow adders: small relative shifts first
     std::uint64_t work = 0;
     Solution s = solve_once(w, b, true, seed, tie_mode, work);
