@@ -57,6 +57,7 @@ enum class Objective {
 struct Options {
   // Depth control (--dc K): each output's adder depth <= ceil(log2 d_j) + K,
   // where d_j is the total number of CSD digits in column j.  nullopt: free.
+  // (A negative K is unreachable in general and is treated as 0.)
   std::optional<int> depth_slack;
   Objective objective = Objective::Adders;
   std::uint64_t seed = 0;  // same seed, same inputs: same solution

@@ -88,15 +88,20 @@ constexpr int kMaxRuns = 64;
 Solution solve(const IntMatrix& w, std::span<const InputSpec> inputs, const Options& options) {
   std::vector<int> bound;
   if (options.depth_slack) {
-    for (int j = 0; j < w.cols(); ++j)
-      bound.push_back(min_depth_for_terms(detail::column_digit_count(w, j)) + *options.depth_slack);
+    // A negative slack is unreachable and counts as 0; bounds above 48 cannot bind
+    // (and keep the 64-bit Kraft sums exact).
+    const int slack = std::max(*options.depth_slack, 0);
+    for (int j = 0; j < w.cols(); ++j) {
+      const int d = min_depth_for_terms(detail::column_digit_count(w, j));
+      bound.push_back(std::min(d + std::min(slack, 48), std::max(d, 48)));
+    }
   }
   const std::vector<int>* b = options.depth_slack ? &bound : nullptr;
   // Candidates: decomposed problems with seeded tie-breaking.  With depth slack 0 the
   // tie rule varies too (more diverse, better candidates); for AdderBits every other
   // run prefers small relative shifts (narrower adders).
   static constexpr int kTight[] = {2, 1, 3};
-  const bool tight = options.depth_slack && *options.depth_slack == 0;
+  const bool tight = options.depth_slack && *options.depth_slack <= 0;
   // Tight runs spend more time per work unit (Kraft checks): a larger budget evens out.
   const std::uint64_t budget = work_budget(options.effort) * (tight ? 7 : 5) / 5;
   const bool bits = options.objective == Objective::AdderBits;

@@ -134,6 +134,14 @@ TEST(Solve, EffortLevels) {
   }
 }
 
+TEST(Solve, ExtremeSlacks) {
+  const IntMatrix w = random_matrix(8, 8, -255, 255, 61);
+  for (int dc : {5, 40, 100, 1 << 20}) check_solution(w, run(w, dc), dc);
+  // Large slack behaves like no bound (no overflowing Kraft sums blocking sharing).
+  EXPECT_LE(run(w, 100).ops.size(), run(w, std::nullopt).ops.size() + 8);
+  check_solution(w, run(w, -3), 0);  // negative slack counts as 0
+}
+
 TEST(Solve, Deterministic) {
   const IntMatrix w = random_matrix(16, 16, 129, 255, 9);
   for (const auto& dc : kSlacks) {
