@@ -12,21 +12,14 @@
 namespace dagen::cmvm {
 namespace {
 
-Solution solve_once(const IntMatrix& w, const std::vector<int>* bound, bool decompose,
-                    std::uint64_t seed, int tie_mode, std::uint64_t& work) {
+// One candidate solution.  Without a profitable (or, with bounds, feasible) tree
+// edge every column is a root and this is plain CSE on W.
+Solution solve_once(const IntMatrix& w, const std::vector<int>* bound, std::uint64_t seed,
+                    int tie_mode, std::uint64_t& work) {
   const int n_in = static_cast<int>(w.rows());
   const int n_out = static_cast<int>(w.cols());
   detail::GraphBuilder g(n_in);
-  detail::Decomposition dec;
-  if (decompose) {
-    dec = detail::decompose_columns(w, seed, bound);
-  } else {
-    dec.parent.assign(n_out, -1);
-    dec.sign.assign(n_out, 1);
-    for (int j = 0; j < n_out; ++j) dec.order.push_back(j);
-    dec.diff = w;
-    if (bound) dec.budget = *bound;
-  }
+  const detail::Decomposition dec = detail::decompose_columns(w, seed, bound);
   std::vector<std::vector<Term>> cols(n_out);
   std::vector<std::uint64_t> reserve(n_out, 0);
   for (int j = 0; j < n_out; ++j) {
@@ -75,7 +68,7 @@ Solution solve_once(const IntMatrix& w, const std::vector<int>* bound, bool deco
   return s;
 }
 
-// Work units (hash updates + heap pops in CSE) for the restarts of one solve():
+// Work units (hash updates + queue pops in CSE) for the restarts of one solve():
 // effort 1 is about 13 ms of CPU for a 16x16 matrix of 8-bit entries (at most
 // kMaxRuns * effort runs).
 std::uint64_t work_budget(int effort) {
@@ -113,7 +106,7 @@ Solution solve(const IntMatrix& w, std::span<const InputSpec> inputs, const Opti
     int tie_mode = tight ? kTight[r % 3] : -1;
     if (bits && r % 2 == 1) tie_mode = 6;  // narrow adders: small relative shifts first
     std::uint64_t work = 0;
-    Solution s = solve_once(w, b, true, seed, tie_mode, work);
+    Solution s = solve_once(w, b, seed, tie_mode, work);
     spent += work;
     if (bits) {
       const std::int64_t c = adder_bits(s, inputs);
