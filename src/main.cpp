@@ -21,28 +21,34 @@ cxxopts::Options make_options() {
   cxxopts::Options o("da-gen",
                      "Quantized neural network (model.json) -> pipelined shift-add Verilog");
   o.positional_help("MODEL.json").show_positional_help();
-  o.add_options()("model", "model.json to compile", cxxopts::value<std::string>())(
-      "o,output", "output directory", cxxopts::value<std::string>()->default_value("out"))(
-      "pipeline", "latency in clock cycles (0: combinational)",
-      cxxopts::value<int>()->default_value("0"))(
-      "clock-period", "choose the smallest latency whose stages meet this period (ns)",
-      cxxopts::value<double>())("top", "top module name (default: the model's name)",
-                                cxxopts::value<std::string>())(
-      "target", "delay model: xcup (UltraScale+ -2) or ice40",
-      cxxopts::value<std::string>()->default_value("xcup"))(
-      "dc", "depth control: each output's adder depth <= its minimum + K", cxxopts::value<int>())(
-      "objective", "CMVM objective: adders or bits",
-      cxxopts::value<std::string>()->default_value("adders"))(
-      "seed", "optimizer and test-vector seed",
-      cxxopts::value<std::uint64_t>()->default_value("1"))(
-      "verify", "verilate the design and compare it with the reference model")(
-      "vectors", "random vectors for --verify (corners are always added)",
-      cxxopts::value<int>()->default_value("1000"))(
-      "force", "replace a non-empty output directory da-gen did not write")(
-      "dump-graph", "also write the adder graph (<top>.graph.json, <top>.dot)")(
-      "eval",
-      "evaluate the reference model on {\"inputs\": [[...]]} and print outputs; writes nothing",
-      cxxopts::value<std::string>())("version", "print the version")("h,help", "print this help");
+  // clang-format off
+  o.add_options()
+      ("model", "model.json to compile", cxxopts::value<std::string>())
+      ("o,output", "output directory", cxxopts::value<std::string>()->default_value("out"))
+      ("pipeline", "latency in clock cycles (0: combinational)",
+       cxxopts::value<int>()->default_value("0"))
+      ("clock-period", "choose the smallest latency whose stages meet this period (ns)",
+       cxxopts::value<double>())
+      ("top", "top module name (default: the model's name)", cxxopts::value<std::string>())
+      ("target", "delay model: xcup (UltraScale+ -2) or ice40",
+       cxxopts::value<std::string>()->default_value("xcup"))
+      ("dc", "depth control: each output's adder depth <= its minimum + K",
+       cxxopts::value<int>())
+      ("objective", "CMVM objective: adders or bits",
+       cxxopts::value<std::string>()->default_value("adders"))
+      ("no-share", "no common subexpressions: one CSD adder tree per output (a baseline)")
+      ("seed", "optimizer and test-vector seed",
+       cxxopts::value<std::uint64_t>()->default_value("1"))
+      ("verify", "verilate the design and compare it with the reference model")
+      ("vectors", "random vectors for --verify (corners are always added)",
+       cxxopts::value<int>()->default_value("1000"))
+      ("force", "replace a non-empty output directory da-gen did not write")
+      ("dump-graph", "also write the adder graph (<top>.graph.json, <top>.dot)")
+      ("eval", "evaluate the reference model on {\"inputs\": [[...]]}, print the outputs, "
+       "write nothing", cxxopts::value<std::string>())
+      ("version", "print the version")
+      ("h,help", "print this help");
+  // clang-format on
   o.parse_positional({"model"});
   return o;
 }
@@ -79,6 +85,7 @@ FlowOptions flow_options(const cxxopts::ParseResult& r) {
   else
     throw UsageError("--objective must be adders or bits");
   f.cmvm.seed = r["seed"].as<std::uint64_t>();
+  f.cmvm.share = r.count("no-share") == 0;
   f.dump_graph = r.count("dump-graph") > 0;
   return f;
 }

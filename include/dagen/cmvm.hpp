@@ -65,6 +65,8 @@ struct Options {
   // 1 = default (about 15 ms for a 16x16 8-bit matrix), higher = more randomised
   // restarts and candidate decompositions (roughly linear in time).
   int effort = 1;
+  // false: no sharing at all, one CSD adder tree per column (a baseline for benchmarks).
+  bool share = true;
 };
 
 // Optimise one CMVM problem.  `inputs` has W.rows() entries.

@@ -45,6 +45,9 @@ class GraphBuilder {
   std::vector<bool> neg_;
 };
 
+// One CSD adder tree per column, nothing shared (unshared.cpp).
+Solution solve_unshared(const IntMatrix& w);
+
 // Removes ops that no output reaches and renumbers the rest (order kept).
 void prune_dead(Solution& s);
 

@@ -79,6 +79,7 @@ constexpr int kMaxRuns = 64;
 }  // namespace
 
 Solution solve(const IntMatrix& w, std::span<const InputSpec> inputs, const Options& options) {
+  if (!options.share) return detail::solve_unshared(w);
   std::vector<int> bound;
   if (options.depth_slack) {
     // A negative slack is unreachable and counts as 0; bounds above 48 cannot bind

@@ -1,0 +1,197 @@
+#!/usr/bin/env python3
+"""LUT/FF/carry table: da-gen vs an unshared CSD adder tree vs da4ml, one Yosys flow.
+
+    benchmarks/resources.py [--cases all|quick|NAME,...] [--out benchmarks/results]
+
+For every case (random N x N layers with 8- and 4-bit weights, a JSC-shaped
+network, the trained QKeras MLP, the two real HGQ2 jet classifiers) it writes
+the model.json, then generates and synthesizes these rows:
+
+  da-gen p0        da-gen combinational
+  da-gen pL        da-gen pipelined at the same latency L as da4ml's pipelined row
+  CSD tree p0      da-gen --no-share: canonical signed digits, no sharing
+  da4ml p0 / pL    da4ml's own Verilog for the same model (tools/da4ml_rtl.py),
+                   when benchmarks/.venv has da4ml (benchmarks/da4ml/README.md)
+
+Every design goes through tools/yosys_report.py (Xilinx UltraScale+ flow,
+two-input carry adders, no DSP, no SRL; tools/README.md).  Results go to
+OUT/resources.json and OUT/resources.md; `benchmarks/plot_luts.py` draws
+LUTs against N.  Stdlib only.
+"""
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DA4ML_PY = ROOT / "benchmarks" / ".venv" / "bin" / "python"
+
+
+def t(signed, i, f):
+    return {"signed": signed, "int_bits": i, "frac_bits": f}
+
+
+def random_layer(n, bits, seed):
+    """One dense N x N layer, integer weights uniform over `bits` signed bits, 8-bit inputs."""
+    rng = random.Random(seed)
+    lim = 2 ** (bits - 1)
+    w = [[rng.randrange(-lim, lim) for _ in range(n)] for _ in range(n)]
+    return {"name": f"rand{n}x{n}_w{bits}", "input": {"size": n, "type": t(True, 7, 0)},
+            "layers": [{"type": "dense", "name": "fc", "weights": w}]}
+
+
+def jsc_shaped(seed):
+    """16 -> 64 -> 32 -> 32 -> 5 with sparse 3-5-bit weights and quantized ReLUs."""
+    rng = random.Random(seed)
+    sizes = [16, 64, 32, 32, 5]
+    layers = []
+    for k in range(4):
+        bits = [4, 3, 5, 4][k]
+        lim = 2 ** (bits - 1)
+        w = [[(rng.randrange(-lim, lim) / lim) if rng.random() < 0.4 else 0
+              for _ in range(sizes[k + 1])] for _ in range(sizes[k])]
+        layers.append({"type": "dense", "name": f"fc{k + 1}", "weights": w,
+                       "bias": [rng.randrange(-8, 8) / 8 for _ in range(sizes[k + 1])]})
+        if k < 3:
+            layers += [{"type": "relu"},
+                       {"type": "quantize", "to": t(False, 3, 3), "rounding": "TRN", "overflow": "SAT"}]
+    return {"name": "jsc_shaped", "input": {"size": 16, "type": t(True, 3, 4)}, "layers": layers}
+
+
+def cases():
+    out = {}
+    for bits in (8, 4):
+        for n in (8, 16, 32, 64):
+            m = random_layer(n, bits, seed=100 * n + bits)
+            out[m["name"]] = m
+    out["jsc_shaped"] = jsc_shaped(7)
+    for name in ("qkeras_mlp", "jsc_cernbox_acc75.16", "jsc_cernbox_acc74.98"):
+        path = ROOT / "models" / f"{name}.json"
+        if path.exists():
+            out[name] = json.loads(path.read_text())
+    return out
+
+
+def run(cmd, **kw):
+    start = time.perf_counter()
+    p = subprocess.run([str(c) for c in cmd], capture_output=True, text=True, **kw)
+    if p.returncode != 0:
+        raise RuntimeError(f"{' '.join(map(str, cmd))} failed:\n{p.stdout}\n{p.stderr}")
+    return p, time.perf_counter() - start
+
+
+def yosys(design_dir, top, work):
+    out = work / "yosys.json"
+    run([sys.executable, ROOT / "tools" / "yosys_report.py", design_dir, "--top", top, "--json", out])
+    return json.loads(out.read_text())
+
+
+def dagen_row(da_gen, model_path, work, label, args):
+    design = work / "rtl"
+    _, seconds = run([da_gen, model_path, "-o", design, "--force", *args])
+    report = next(p for p in design.glob("*.json") if not p.name.endswith(".graph.json"))
+    rep = json.loads(report.read_text())
+    syn = yosys(design, rep["top"], work)
+    s = rep["stats"]
+    return {"row": label, "adders": s["adders"], "adder_bits": s["adder_bits"], "depth": s["adder_depth"],
+            "latency": rep["latency_cycles"], "lut": syn["lut"], "ff": syn["ff"], "carry": syn["carry"],
+            "tool_s": round(seconds, 3), "yosys_s": syn["yosys_seconds"]}
+
+
+def da4ml_row(model_path, work, label, pipeline):
+    design = work / "rtl"
+    args = ["--pipeline", str(pipeline)] if pipeline else []
+    _, seconds = run([DA4ML_PY, ROOT / "tools" / "da4ml_rtl.py", model_path, "-o", design, *args])
+    ports = json.loads((design / "ports.json").read_text())
+    syn = yosys(design, ports["top"], work)
+    return {"row": label, "adders": f"{ports['adders']}+{ports['const_adds']}", "adder_bits": "",
+            "depth": ports["comb_depth"], "latency": ports["latency_cycles"], "lut": syn["lut"],
+            "ff": syn["ff"], "carry": syn["carry"], "tool_s": round(seconds, 3),
+            "yosys_s": syn["yosys_seconds"]}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--da-gen", default=ROOT / "build" / "da-gen")
+    ap.add_argument("--cases", default="all", help="all, quick (N <= 16 and jsc_shaped), or NAME,NAME")
+    ap.add_argument("--da4ml-cutoff", type=int, default=3,
+                    help="da4ml latency_cutoff of its pipelined row; da-gen gets the same latency")
+    ap.add_argument("--out", default=ROOT / "benchmarks" / "results")
+    a = ap.parse_args()
+    out = Path(a.out)
+    out.mkdir(parents=True, exist_ok=True)
+    all_cases = cases()
+    if a.cases == "all":
+        names = list(all_cases)
+    elif a.cases == "quick":
+        names = [n for n in all_cases if n.startswith(("rand8x", "rand16x")) or n == "jsc_shaped"]
+    else:
+        names = a.cases.split(",")
+    have_da4ml = DA4ML_PY.exists() and subprocess.run(
+        [DA4ML_PY, "-c", "import da4ml"], capture_output=True).returncode == 0
+    if not have_da4ml:
+        print("da4ml not installed (benchmarks/.venv): its rows are skipped", file=sys.stderr)
+
+    results = {}
+    for name in names:
+        work = out / "work" / name
+        work.mkdir(parents=True, exist_ok=True)
+        model_path = work / "model.json"
+        model_path.write_text(json.dumps(all_cases[name]))
+        rows = []
+
+        def add(label, make_row):
+            row_work = work / label.replace(" ", "_")
+            row_work.mkdir(exist_ok=True)
+            try:
+                rows.append(make_row(row_work, label))
+            except RuntimeError as e:
+                print(f"{name} / {label}: {e}", file=sys.stderr)
+                rows.append({"row": label, "error": str(e).splitlines()[0]})
+            print(f"{name:24s} {label:12s} {json.dumps(rows[-1])}", flush=True)
+
+        def dagen(*args):
+            return lambda w, label: dagen_row(a.da_gen, model_path, w, label, list(args))
+
+        def da4ml(pipeline):
+            return lambda w, label: da4ml_row(model_path, w, label, pipeline)
+
+        latency = 2
+        if have_da4ml:
+            add("da4ml p0", da4ml(0))
+            add(f"da4ml c{a.da4ml_cutoff}", da4ml(a.da4ml_cutoff))
+            latency = rows[-1].get("latency", latency)
+        add("da-gen p0", dagen())
+        add(f"da-gen p{latency}", dagen("--pipeline", str(latency)))
+        add("CSD tree p0", dagen("--no-share"))
+        results[name] = rows
+        (out / "resources.json").write_text(json.dumps(results, indent=1) + "\n")
+
+    write_markdown(results, out / "resources.md")
+    print((out / "resources.md").read_text())
+
+
+def write_markdown(results, path):
+    cols = ["row", "adders", "adder_bits", "depth", "latency", "lut", "ff", "carry", "tool_s", "yosys_s"]
+    head = ["case", "row", "adders", "adder bits", "depth", "latency", "LUT", "FF", "carry",
+            "tool s", "Yosys s", "LUT / da4ml", "FF / da4ml"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for name, rows in results.items():
+        ref = {r["latency"]: r for r in rows if r["row"].startswith("da4ml") and "lut" in r}
+        for r in rows:
+            if "error" in r:
+                lines.append(f"| {name} | {r['row']} | error: {r['error']} |" + " |" * (len(head) - 3))
+                continue
+            d = ref.get(r["latency"])
+            lut_ratio = f"{r['lut'] / d['lut']:.2f}" if d and d["lut"] else ""
+            ff_ratio = f"{r['ff'] / d['ff']:.2f}" if d and d["ff"] else ""
+            lines.append("| " + " | ".join([name] + [str(r[c]) for c in cols] + [lut_ratio, ff_ratio]) + " |")
+    path.write_text("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    main()
