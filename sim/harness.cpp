@@ -78,6 +78,19 @@ void clock_low(Top& top) {
   if constexpr (requires { top.clk; }) top.clk = 0;
 }
 
+// With a valid handshake the harness marks every third cycle invalid and
+// checks y_valid against x_valid delayed by the latency.
+template <typename Top>
+void drive_valid(Top& top, long t) {
+  if constexpr (requires { top.x_valid; }) top.x_valid = (t % 3 != 2) ? 1 : 0;
+}
+
+template <typename Top>
+bool valid_matches(Top& top, long t_in) {
+  if constexpr (requires { top.y_valid; }) return top.y_valid == ((t_in % 3 != 2) ? 1 : 0);
+  return true;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -104,11 +117,14 @@ int main(int argc, char** argv) {
   long mismatches = 0;
   for (long t = 0; t < count + latency; ++t) {
     set_port(top->x, words_from_hex(xs[static_cast<std::size_t>(t < count ? t : count - 1)]));
+    drive_valid(*top, t);
     top->eval();
     if (t >= latency) {
       const std::string& expected = ys[static_cast<std::size_t>(t - latency)];
       const std::string got = hex_from_words(get_port(top->y), y_bits);
-      if (got != expected) {
+      if (!valid_matches(*top, t - latency)) {
+        if (++mismatches <= 10) std::cout << "MISMATCH y_valid at vector " << t - latency << "\n";
+      } else if (got != expected) {
         if (++mismatches <= 10)
           std::cout << "MISMATCH vector " << t - latency
                     << ": x=" << xs[static_cast<std::size_t>(t - latency)]

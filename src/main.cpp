@@ -36,6 +36,7 @@ cxxopts::Options make_options() {
        cxxopts::value<int>())
       ("objective", "CMVM objective: adders or bits",
        cxxopts::value<std::string>()->default_value("adders"))
+      ("valid", "add x_valid / y_valid, delayed with the data")
       ("no-share", "no common subexpressions: one CSD adder tree per output (a baseline)")
       ("seed", "optimizer and test-vector seed",
        cxxopts::value<std::uint64_t>()->default_value("1"))
@@ -87,6 +88,7 @@ FlowOptions flow_options(const cxxopts::ParseResult& r) {
   f.cmvm.seed = r["seed"].as<std::uint64_t>();
   f.cmvm.share = r.count("no-share") == 0;
   f.dump_graph = r.count("dump-graph") > 0;
+  f.valid = r.count("valid") > 0;
   return f;
 }
 

@@ -30,6 +30,7 @@ struct FlowOptions {
   std::string target = "xcup";
   cmvm::Options cmvm;
   bool dump_graph = false;
+  bool valid = false;  // x_valid / y_valid handshake
 };
 
 struct Design {

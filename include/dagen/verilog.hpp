@@ -22,7 +22,9 @@ struct EmittedDesign {
 };
 
 // `header` is prepended as a comment (provenance: tool version, model, options).
-EmittedDesign emit_verilog(const AdderGraph& g, const std::string& top, const std::string& header);
+// `with_valid` adds x_valid / y_valid, a flag delayed exactly like the data.
+EmittedDesign emit_verilog(const AdderGraph& g, const std::string& top, const std::string& header,
+                           bool with_valid = false);
 
 // A legal Verilog identifier made from any name (never a path).
 std::string verilog_identifier(const std::string& name);

@@ -234,7 +234,8 @@ std::string verilog_identifier(const std::string& name) {
   return id;
 }
 
-EmittedDesign emit_verilog(const AdderGraph& g, const std::string& top, const std::string& header) {
+EmittedDesign emit_verilog(const AdderGraph& g, const std::string& top, const std::string& header,
+                           bool with_valid) {
   EmittedDesign design;
   int x_width = 0, y_width = 0;
   for (const FixedType& t : g.input_types) {
@@ -255,7 +256,9 @@ EmittedDesign emit_verilog(const AdderGraph& g, const std::string& top, const st
        "/* verilator lint_off UNUSEDSIGNAL */\n";
   v << "module " << top << " (\n";
   if (g.latency > 0) v << "    input wire clk,\n";
+  if (with_valid) v << "    input wire x_valid,\n";
   v << "    input wire [" << std::max(x_width, 1) - 1 << ":0] x,\n";
+  if (with_valid) v << "    output wire y_valid,\n";
   v << "    output wire [" << std::max(y_width, 1) - 1 << ":0] y\n);\n";
   v << emitter.body();
   std::vector<std::string> parts;
@@ -273,9 +276,19 @@ EmittedDesign emit_verilog(const AdderGraph& g, const std::string& top, const st
     for (std::size_t k = 0; k < parts.size(); ++k) v << (k ? ", " : "") << parts[k];
     v << "}";
   }
-  v << ";\nendmodule\n/* verilator lint_on UNUSEDSIGNAL */\n";
+  v << ";\n";
+  // The valid flag travels with the data: the same number of register ranks.
+  const bool valid_delay = with_valid && g.latency > 0;
+  if (valid_delay)
+    v << "  wire [" << g.latency - 1 << ":0] x_valid_t;\n"
+      << "  dagen_delay #(.WIDTH(1), .DEPTH(" << g.latency
+      << ")) x_valid_delay (.clk(clk), .d(x_valid), .taps(x_valid_t));\n"
+      << "  assign y_valid = x_valid_t[" << g.latency - 1 << "];\n";
+  else if (with_valid)
+    v << "  assign y_valid = x_valid;\n";
+  v << "endmodule\n/* verilator lint_on UNUSEDSIGNAL */\n";
   design.files[top + ".v"] = v.str();
-  if (emitter.uses_delay()) design.files["dagen_delay.v"] = rtl_lib::kDagenDelay;
+  if (emitter.uses_delay() || valid_delay) design.files["dagen_delay.v"] = rtl_lib::kDagenDelay;
   return design;
 }
 

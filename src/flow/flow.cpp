@@ -58,8 +58,9 @@ Design build_design(const Model& model, const FlowOptions& options) {
                       " ns clock on " + options.target + ": a single operator is slower");
   }
   d.schedule = schedule_pipeline(d.graph, latency, delays);
-  d.emitted = emit_verilog(d.graph, d.top, provenance(d, options));
+  d.emitted = emit_verilog(d.graph, d.top, provenance(d, options), options.valid);
   d.report = interface_report(d.top, d.graph, d.schedule, d.emitted, options.target);
+  d.report["valid"] = options.valid;
   return d;
 }
 
