@@ -16,7 +16,7 @@ that justify it):
       $add/$sub mapped to its own carry-chain $alu (tools/synth/add2alu.v)
       BEFORE `alumacc`, so that Yosys does not merge adder trees into $macc
       carry-save trees (2-3x more LUTs than the carry-chain adders a vendor
-      tool builds).  LUT = LUT1..LUT6; CARRY = CARRY4 + CARRY8 cells (Yosys
+      tool builds).  LUT = LUT1..LUT6 + INV; CARRY = CARRY4 + CARRY8 cells (Yosys
       0.23 maps carries to CARRY4 even for xcup; carry_bits = 4*CARRY4 +
       8*CARRY8 is also given); FF = FDRE/FDSE/FDCE/FDPE.
   ice40: `synth_ice40` (flattened, no DSP) with the same add2alu step.
@@ -140,7 +140,9 @@ def classify(cells, flow):
     carry_bits = 0
     for t, n in sorted(cells.items()):
         if flow == "xilinx":
-            if XILINX_LUT.match(t):
+            if XILINX_LUT.match(t) or t == "INV":
+                # Yosys maps inverting LUT1s to INV cells; Vivado places
+                # INV as a LUT1, so it counts as a LUT.
                 r["lut"] += n
             elif XILINX_FF.match(t):
                 r["ff"] += n

@@ -7,8 +7,9 @@
 #       bits) costs about one LUT per adder bit (<= 136), i.e. Yosys' alumacc
 #       $macc merging is avoided (it gives ~2.8x on xilinx);
 #   (c) a 32-flip-flop pipeline reports 32 FF, 0 LUT, 0 SRL;
-#   (d) the mapped netlists of (a) and (b) are formally equivalent to the RTL
-#       (Yosys miter + SAT), so the add2alu techmap does not change function;
+#   (d) the mapped netlists of (a), (b) and addsub (signed/unsigned/wrapping
+#       subtractions) are formally equivalent to the RTL (Yosys miter + SAT),
+#       so the add2alu techmap does not change function;
 #   (e) ice40_fmax.py places and routes (a) and (c) (skipped with a note if
 #       nextpnr-ice40 is not installed) and reports Fmax > 0 and exact DUT
 #       counts through the measurement shell.
@@ -96,6 +97,10 @@ for fl in xilinx ice40; do
         expect "addtree8/$fl lut" "$(field "$j" lut)" "<=" 136
         expect "addtree8/$fl lut" "$(field "$j" lut)" ">=" 100
         equiv addtree8 "$fl" "$TMP/addtree8.$fl.v"
+    fi
+    # signed/unsigned/wrapping subtractions: function only
+    if report addsub "$fl" --netlist "$TMP/addsub.$fl.v"; then
+        equiv addsub "$fl" "$TMP/addsub.$fl.v"
     fi
     # (c) 32 FFs, no logic, no SRL
     if report regs32 "$fl"; then
