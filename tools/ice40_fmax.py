@@ -172,9 +172,13 @@ def run(design_dir, top, device="hx8k", package=None, freq=300.0, seed=1,
         log_text = open(log_path, errors="replace").read() if os.path.exists(log_path) else ""
         log_text += p.stdout
         if p.returncode != 0:
-            errs = [l for l in log_text.splitlines() if "ERROR" in l]
-            raise RuntimeError("nextpnr-ice40 failed (rc=%d): %s" % (
-                p.returncode, "; ".join(errs[:3]) or log_text[-500:]))
+            errs = list(dict.fromkeys(l for l in log_text.splitlines() if "ERROR" in l))
+            msg = "; ".join(errs[:3]) or log_text[-500:]
+            m = re.search(r"ICESTORM_LC:\s*(\d+)/\s*(\d+)", log_text)
+            if m and int(m.group(1)) > int(m.group(2)):
+                msg = "design does not fit %s: needs %s ICESTORM_LCs, device has %s (%s)" % (
+                    device, m.group(1), m.group(2), msg)
+            raise RuntimeError("nextpnr-ice40 failed (rc=%d): %s" % (p.returncode, msg))
         fmax, util = parse_nextpnr(log_text, os.path.join(workdir, "report.json"))
         if fmax is None:
             raise RuntimeError("no 'Max frequency for clock' in nextpnr output")
