@@ -77,6 +77,49 @@ int asap(AdderGraph& g, const std::vector<double>& delay, double t_max) {
   return last;
 }
 
+// As-late-as-possible stages for stage delay T, filling stages from the
+// outputs backwards (inputs stay in stage 0 and are carried by registers).
+// Returns false when some node would need a stage before 0.
+bool alap(AdderGraph& g, const std::vector<double>& delay, double t_max) {
+  const std::size_t n = g.nodes.size();
+  std::vector<int> stage(n, g.latency);
+  std::vector<double> tail(n, 0);  // delay from the node's input to its stage's end
+  std::vector<std::vector<int>> users(n);
+  for (std::size_t id = 0; id < n; ++id)
+    for_each_operand(g.nodes[id], [&](int o) {
+      users[static_cast<std::size_t>(o)].push_back(static_cast<int>(id));
+    });
+  for (std::size_t id = n; id-- > 0;) {
+    Node& node = g.nodes[id];
+    if (is_const(node)) {
+      node.stage = 0;
+      continue;
+    }
+    int s = g.latency;
+    for (int u : users[id])
+      if (!is_const(g.at(u))) s = std::min(s, stage[static_cast<std::size_t>(u)]);
+    double t = 0;
+    for (int u : users[id])
+      if (!is_const(g.at(u)) && stage[static_cast<std::size_t>(u)] == s)
+        t = std::max(t, tail[static_cast<std::size_t>(u)]);
+    if (node.kind == NodeKind::Input) {
+      if (s > 0 || t + delay[id] <= t_max) s = std::min(s, 0);
+      stage[id] = 0;
+      node.stage = 0;
+      continue;
+    }
+    if (t + delay[id] > t_max && t > 0) {
+      --s;
+      t = 0;
+    }
+    if (s < 0) return false;
+    stage[id] = s;
+    tail[id] = t + delay[id];
+    node.stage = s;
+  }
+  return true;
+}
+
 std::vector<double> node_delays(const AdderGraph& g, const DelayModel& model) {
   std::vector<double> d;
   for (const Node& n : g.nodes) d.push_back(node_delay(g, n, model));
@@ -203,8 +246,16 @@ Schedule schedule_pipeline(AdderGraph& g, int latency, const DelayModel& model) 
     best = hi;
   }
   if (latency > 0) {
+    // Two starting points, each improved by moving nodes later; keep the cheaper.
     asap(g, delay, best);
     reduce_register_bits(g, delay, best);
+    std::vector<int> asap_stages;
+    for (const Node& n : g.nodes) asap_stages.push_back(n.stage);
+    const int asap_bits = register_bits(g);
+    if (!alap(g, delay, best) || worst_stage(g, delay) > best + 1e-9 ||
+        (reduce_register_bits(g, delay, best), register_bits(g) >= asap_bits)) {
+      for (std::size_t id = 0; id < g.nodes.size(); ++id) g.nodes[id].stage = asap_stages[id];
+    }
   } else {
     for (Node& n : g.nodes) n.stage = 0;
   }
