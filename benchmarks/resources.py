@@ -7,8 +7,10 @@ For every case (random N x N layers with 8- and 4-bit weights, a JSC-shaped
 network, the trained QKeras MLP, the two real HGQ2 jet classifiers) it writes
 the model.json, then generates and synthesizes these rows:
 
-  da-gen p0        da-gen combinational
-  da-gen pL        da-gen pipelined at the same latency L as da4ml's pipelined row
+  da-gen p0        da-gen combinational (default: fewest adders, free depth)
+  da-gen bits p0   --objective bits (fewest adder bits)
+  da-gen pL        pipelined at the same latency L as da4ml's pipelined row
+  da-gen dc2 pL    the same with --dc 2 (da4ml's converter defaults to hard_dc=2)
   CSD tree p0      da-gen --no-share: canonical signed digits, no sharing
   da4ml p0 / pL    da4ml's own Verilog for the same model (tools/da4ml_rtl.py),
                    when benchmarks/.venv has da4ml (benchmarks/da4ml/README.md)
@@ -166,7 +168,9 @@ def main():
             add(f"da4ml c{a.da4ml_cutoff}", da4ml(a.da4ml_cutoff))
             latency = rows[-1].get("latency", latency)
         add("da-gen p0", dagen())
+        add("da-gen bits p0", dagen("--objective", "bits"))
         add(f"da-gen p{latency}", dagen("--pipeline", str(latency)))
+        add(f"da-gen dc2 p{latency}", dagen("--dc", "2", "--pipeline", str(latency)))
         add("CSD tree p0", dagen("--no-share"))
         results[name] = rows
         (out / "resources.json").write_text(json.dumps(results, indent=1) + "\n")
