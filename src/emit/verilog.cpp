@@ -225,10 +225,34 @@ std::string verilog_identifier(const std::string& name) {
   std::string id;
   for (char c : name) id.push_back(std::isalnum(static_cast<unsigned char>(c)) ? c : '_');
   if (id.empty() || std::isdigit(static_cast<unsigned char>(id[0]))) id = "m_" + id;
-  static const char* const kReserved[] = {"module",  "input",     "output",     "wire", "reg",
-                                          "assign",  "always",    "begin",      "end",  "endmodule",
-                                          "integer", "parameter", "signed",     "if",   "else",
-                                          "for",     "case",      "dagen_delay"};
+  // Verilog-2005 and common SystemVerilog keywords (Icarus reads -g2012), and our own cell.
+  static const char* const kReserved[] = {
+      "always",     "and",        "assign",       "automatic",   "begin",       "bit",
+      "buf",        "byte",       "case",         "casex",       "casez",       "cell",
+      "class",      "config",     "const",        "deassign",    "default",     "defparam",
+      "design",     "disable",    "do",           "edge",        "else",        "end",
+      "endcase",    "endclass",   "endconfig",    "endfunction", "endgenerate", "endinterface",
+      "endmodule",  "endpackage", "endprimitive", "endprogram",  "endspecify",  "endtable",
+      "endtask",    "enum",       "event",        "export",      "extern",      "final",
+      "for",        "force",      "foreach",      "forever",     "fork",        "function",
+      "generate",   "genvar",     "if",           "ifnone",      "import",      "incdir",
+      "include",    "initial",    "inout",        "input",       "instance",    "int",
+      "integer",    "interface",  "join",         "large",       "liblist",     "library",
+      "localparam", "logic",      "longint",      "macromodule", "medium",      "module",
+      "nand",       "negedge",    "new",          "nmos",        "nor",         "not",
+      "notif0",     "notif1",     "null",         "or",          "output",      "package",
+      "packed",     "parameter",  "pmos",         "posedge",     "primitive",   "priority",
+      "program",    "property",   "pull0",        "pull1",       "pulldown",    "pullup",
+      "rcmos",      "real",       "realtime",     "reg",         "release",     "repeat",
+      "return",     "rnmos",      "rpmos",        "rtran",       "rtranif0",    "rtranif1",
+      "scalared",   "shortint",   "signed",       "small",       "specify",     "specparam",
+      "static",     "string",     "strong0",      "strong1",     "struct",      "super",
+      "supply0",    "supply1",    "table",        "task",        "this",        "time",
+      "tran",       "tranif0",    "tranif1",      "tri",         "tri0",        "tri1",
+      "triand",     "trior",      "trireg",       "type",        "typedef",     "union",
+      "unique",     "unsigned",   "use",          "uwire",       "var",         "vectored",
+      "virtual",    "void",       "wait",         "wand",        "weak0",       "weak1",
+      "while",      "wire",       "wor",          "xnor",        "xor",         "dagen_delay"};
   for (const char* r : kReserved)
     if (id == r) id += "_top";
   return id;

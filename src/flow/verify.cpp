@@ -18,10 +18,17 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// The harness: $DAGEN_SIM_DIR, else next to an installed binary
+// (<prefix>/share/da-gen/sim), else the source tree this binary was built from.
 fs::path sim_source_dir() {
   if (const char* env = std::getenv("DAGEN_SIM_DIR")) return env;
-  for (const fs::path& p :
-       {fs::path(DAGEN_SOURCE_DIR) / "sim", fs::path(DAGEN_INSTALL_DATA_DIR) / "sim"})
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  std::vector<fs::path> candidates;
+  if (!ec) candidates.push_back(exe.parent_path().parent_path() / "share" / "da-gen" / "sim");
+  candidates.push_back(fs::path(DAGEN_SOURCE_DIR) / "sim");
+  candidates.push_back(fs::path(DAGEN_INSTALL_DATA_DIR) / "sim");
+  for (const fs::path& p : candidates)
     if (fs::exists(p / "harness.cpp")) return p;
   throw ToolError("cannot find the simulation harness (sim/); set DAGEN_SIM_DIR");
 }
