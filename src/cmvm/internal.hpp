@@ -90,6 +90,15 @@ struct Decomposition {
 Decomposition decompose_columns(const IntMatrix& w, std::uint64_t seed,
                                 const std::vector<int>* bound);
 
+// Iterated greedy (perturb.cpp): replaces, in every column, the adders from
+// first_op on that a seeded draw picks (per_mille of them, and their users) by the
+// terms they summed.  The adders stay in g (dead unless still used).
+void dissolve(const GraphBuilder& g, std::vector<std::vector<Term>>& cols, int first_op,
+              int per_mille, std::uint64_t seed);
+
+// Adders a CSE state will cost: live adders plus one tree adder per extra term.
+int live_cost(const GraphBuilder& g, const std::vector<std::vector<Term>>& cols);
+
 // A 64-bit mixing function (splitmix64 finaliser) for seeded tie-breaking.
 inline std::uint64_t mix64(std::uint64_t x) {
   x += 0x9e3779b97f4a7c15ull;

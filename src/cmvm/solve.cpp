@@ -1,8 +1,9 @@
 // solve(): the CMVM optimizer's entry point.  Decomposes the columns along a
 // spanning tree (decompose.cpp), CSD-recodes the difference columns, shares
-// two-term subexpressions greedily (cse.cpp), then, level by level of the tree,
-// adds each column's parent, shares again among the level, and sums each column
-// with a depth-aware tree (tree.cpp).  Several seeded candidates are tried under a
+// two-term subexpressions greedily (cse.cpp) and improves that by iterated greedy
+// (perturb.cpp: dissolve some shared adders, share again), then, level by level of
+// the tree, adds each column's parent, shares again among the level, and sums each
+// column with a depth-aware tree (tree.cpp).  Several seeded candidates are tried under a
 // deterministic work budget; the cheapest wins.
 #include <algorithm>
 #include <vector>
@@ -11,6 +12,9 @@
 
 namespace dagen::cmvm {
 namespace {
+
+constexpr int kPerturbRounds = 8;
+constexpr int kPerturbPerMille = 150;
 
 // One candidate solution.  Without a profitable (or, with bounds, feasible) tree
 // edge every column is a root and this is plain CSE on W.
@@ -28,6 +32,22 @@ Solution solve_once(const IntMatrix& w, const std::vector<int>* bound, std::uint
   }
   work = detail::greedy_cse(g, cols, bound ? &dec.budget : nullptr, bound ? &reserve : nullptr,
                             seed, tie_mode);
+  // Iterated greedy: dissolve a random 15% of the shared adders (and their users) and
+  // re-run CSE on the rest; keep the result when it costs fewer adders.
+  int cost = detail::live_cost(g, cols);
+  for (int round = 0; round < kPerturbRounds; ++round) {
+    detail::GraphBuilder g2 = g;
+    std::vector<std::vector<Term>> cols2 = cols;
+    detail::dissolve(g2, cols2, n_in, kPerturbPerMille, detail::mix64(seed ^ (round + 1) * 977));
+    work += detail::greedy_cse(g2, cols2, bound ? &dec.budget : nullptr, bound ? &reserve : nullptr,
+                               seed + round + 1, tie_mode);
+    const int c2 = detail::live_cost(g2, cols2);
+    if (c2 < cost) {
+      cost = c2;
+      g = std::move(g2);
+      cols = std::move(cols2);
+    }
+  }
   // Sum the columns level by level of the spanning tree.  A column's parent joins
   // it as one more term; siblings then share patterns with their common parent, so
   // each level (but the roots') gets another CSE pass over its remaining terms.
@@ -72,9 +92,9 @@ Solution solve_once(const IntMatrix& w, const std::vector<int>* bound, std::uint
 // effort 1 is about 13 ms of CPU for a 16x16 matrix of 8-bit entries (at most
 // kMaxRuns * effort runs).
 std::uint64_t work_budget(int effort) {
-  return static_cast<std::uint64_t>(std::max(effort, 0)) * 900'000;
+  return static_cast<std::uint64_t>(std::max(effort, 0)) * 750'000;
 }
-constexpr int kMaxRuns = 64;
+constexpr int kMaxRuns = 24;
 
 }  // namespace
 
@@ -97,7 +117,7 @@ Solution solve(const IntMatrix& w, std::span<const InputSpec> inputs, const Opti
   static constexpr int kTight[] = {2, 1, 3};
   const bool tight = options.depth_slack && *options.depth_slack <= 0;
   // Tight runs spend more time per work unit (Kraft checks): a larger budget evens out.
-  const std::uint64_t budget = work_budget(options.effort) * (tight ? 7 : 5) / 5;
+  const std::uint64_t budget = work_budget(options.effort) * (tight ? 12 : 10) / 10;
   const bool bits = options.objective == Objective::AdderBits;
   Solution best;
   std::int64_t best_bits = 0;
