@@ -236,28 +236,27 @@ Model parse_model(const json& doc) {
   return model;
 }
 
-Model read_model_file(const std::string& path) {
+namespace {
+
+json read_json_file(const std::string& path, const std::string& what) {
   std::ifstream in(path);
-  if (!in) throw ModelError(path, "cannot open the model file");
-  json doc;
+  if (!in) throw ModelError(path, "cannot open the " + what);
   try {
-    doc = json::parse(in);
+    return json::parse(in);
   } catch (const json::exception& e) {  // parse_error, or out_of_range (e.g. 1e400)
     throw ModelError(path, std::string("invalid JSON: ") + e.what());
   }
-  return parse_model(doc);
+}
+
+}  // namespace
+
+Model read_model_file(const std::string& path) {
+  return parse_model(read_json_file(path, "model file"));
 }
 
 std::vector<std::vector<i128>> read_input_vectors(const std::string& path,
                                                   const std::vector<FixedType>& types) {
-  std::ifstream in(path);
-  if (!in) throw ModelError(path, "cannot open the input vectors file");
-  json doc;
-  try {
-    doc = json::parse(in);
-  } catch (const json::exception& e) {  // parse_error, or out_of_range (e.g. 1e400)
-    throw ModelError(path, std::string("invalid JSON: ") + e.what());
-  }
+  const json doc = read_json_file(path, "input vectors file");
   if (!doc.is_object() || !doc.contains("inputs") || !doc.at("inputs").is_array())
     throw ModelError("inputs", "expected {\"inputs\": [[...], ...]}");
   std::vector<std::vector<i128>> vectors;
