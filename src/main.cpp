@@ -36,6 +36,8 @@ cxxopts::Options make_options() {
        cxxopts::value<int>())
       ("objective", "CMVM objective: adders or bits",
        cxxopts::value<std::string>()->default_value("adders"))
+      ("stage-slack", "let stages be up to (1 + X) times the least worst-stage delay, "
+       "for fewer register bits", cxxopts::value<double>()->default_value("0"))
       ("valid", "add x_valid / y_valid, delayed with the data")
       ("no-share", "no common subexpressions: one CSD adder tree per output (a baseline)")
       ("seed", "optimizer and test-vector seed",
@@ -89,6 +91,9 @@ FlowOptions flow_options(const cxxopts::ParseResult& r) {
   f.cmvm.share = r.count("no-share") == 0;
   f.dump_graph = r.count("dump-graph") > 0;
   f.valid = r.count("valid") > 0;
+  f.stage_slack = r["stage-slack"].as<double>();
+  if (!(f.stage_slack >= 0 && f.stage_slack <= 10))
+    throw UsageError("--stage-slack must be in [0, 10]");
   return f;
 }
 

@@ -30,7 +30,8 @@ struct FlowOptions {
   std::string target = "xcup";
   cmvm::Options cmvm;
   bool dump_graph = false;
-  bool valid = false;  // x_valid / y_valid handshake
+  bool valid = false;        // x_valid / y_valid handshake
+  double stage_slack = 0.0;  // see schedule_pipeline()
 };
 
 struct Design {

@@ -33,8 +33,11 @@ struct Schedule {
 
 // Place `latency` register ranks to minimise the worst stage delay, then, at
 // that delay, move nodes to later stages where it saves register bits.
+// `stage_slack` > 0 lets stages be up to (1 + stage_slack) times the least
+// worst-stage delay, trading clock rate for fewer register bits.
 // Sets every node's stage and g.latency.
-Schedule schedule_pipeline(AdderGraph& g, int latency, const DelayModel& model);
+Schedule schedule_pipeline(AdderGraph& g, int latency, const DelayModel& model,
+                           double stage_slack = 0.0);
 
 // The smallest latency whose stages all meet `period_ns` by the model (-1 if
 // even one node alone is slower).

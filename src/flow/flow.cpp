@@ -57,7 +57,7 @@ Design build_design(const Model& model, const FlowOptions& options) {
       throw ToolError("no pipeline meets a " + std::to_string(*options.clock_period_ns) +
                       " ns clock on " + options.target + ": a single operator is slower");
   }
-  d.schedule = schedule_pipeline(d.graph, latency, delays);
+  d.schedule = schedule_pipeline(d.graph, latency, delays, options.stage_slack);
   d.emitted = emit_verilog(d.graph, d.top, provenance(d, options), options.valid);
   d.report = interface_report(d.top, d.graph, d.schedule, d.emitted, options.target);
   d.report["valid"] = options.valid;

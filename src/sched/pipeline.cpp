@@ -229,7 +229,8 @@ int register_bits(const AdderGraph& g) {
   return bits;
 }
 
-Schedule schedule_pipeline(AdderGraph& g, int latency, const DelayModel& model) {
+Schedule schedule_pipeline(AdderGraph& g, int latency, const DelayModel& model,
+                           double stage_slack) {
   g.latency = latency;
   for (Node& n : g.nodes) n.stage = 0;
   const auto delay = node_delays(g, model);
@@ -243,7 +244,7 @@ Schedule schedule_pipeline(AdderGraph& g, int latency, const DelayModel& model) 
       const double mid = 0.5 * (lo + hi);
       (asap(g, delay, mid) <= latency ? hi : lo) = mid;
     }
-    best = hi;
+    best = hi * (1.0 + stage_slack);
   }
   if (latency > 0) {
     // Two starting points, each improved by moving nodes later; keep the cheaper.

@@ -67,3 +67,18 @@ TEST(Schedule, ClockPeriodChoosesTheLatency) {
 
 }  // namespace
 }  // namespace dagen
+
+namespace dagen {
+namespace {
+
+TEST(Schedule, StageSlackTradesClockForRegisters) {
+  AdderGraph g = graph_of("saturation.json");
+  const DelayModel& m = delay_model("xcup");
+  const Schedule tight = schedule_pipeline(g, 3, m);
+  const Schedule loose = schedule_pipeline(g, 3, m, 0.5);
+  EXPECT_LE(loose.register_bits, tight.register_bits);
+  EXPECT_LE(loose.period_ns, 1.5 * tight.period_ns + 1e-9);
+}
+
+}  // namespace
+}  // namespace dagen
