@@ -1,4 +1,4 @@
-// random_model_dump SEED [SEED...]: writes each generated model.json to stdout
+// random_model_dump [--small] SEED [SEED...]: writes each generated model.json to stdout
 // (one per line), or with -o DIR to DIR/rand_SEED.json.
 #include <cstdlib>
 #include <fstream>
@@ -10,17 +10,24 @@
 int main(int argc, char** argv) {
   std::string dir;
   int first = 1;
-  if (argc > 2 && std::string(argv[1]) == "-o") {
-    dir = argv[2];
-    first = 3;
+  dagen::testing::RandomModelConfig config;
+  if (argc > 1 && std::string(argv[1]) == "--small") {  // small enough for a SAT proof
+    config.max_dense = 2;
+    config.max_size = 3;
+    config.max_input_width = 6;
+    first = 2;
+  }
+  if (argc > first + 1 && std::string(argv[first]) == "-o") {
+    dir = argv[first + 1];
+    first += 2;
   }
   if (first >= argc) {
-    std::cerr << "usage: random_model_dump [-o DIR] SEED [SEED...]\n";
+    std::cerr << "usage: random_model_dump [--small] [-o DIR] SEED [SEED...]\n";
     return 2;
   }
   for (int k = first; k < argc; ++k) {
     const std::uint64_t seed = std::strtoull(argv[k], nullptr, 0);
-    const std::string text = dagen::testing::random_model(seed).dump() + "\n";
+    const std::string text = dagen::testing::random_model(seed, config).dump() + "\n";
     if (dir.empty()) {
       std::cout << text;
     } else {
