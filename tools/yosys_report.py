@@ -224,7 +224,7 @@ def yosys_version(yosys):
         return "unknown"
 
 
-MD_COLS = ["design", "LUT", "FF", "CARRY", "SRL", "DSP", "Yosys s"]
+MD_COLS = ["top", "LUT", "FF", "CARRY", "SRL", "DSP", "Yosys s"]
 
 
 def md_header():
@@ -233,7 +233,7 @@ def md_header():
 
 def md_row(r):
     return "| %s | %d | %d | %d | %d | %d | %.1f |" % (
-        r["design"], r["lut"], r["ff"], r["carry"], r["srl"], r["dsp"], r["yosys_seconds"])
+        r["top"], r["lut"], r["ff"], r["carry"], r["srl"], r["dsp"], r["yosys_seconds"])
 
 
 def main(argv=None):

@@ -59,11 +59,14 @@ equiv() {  # equiv DESIGN FLOW NETLIST
         lib="read_verilog $TMP/ice40_min_cells.v"
     fi
     checks=$((checks + 1))
-    if ! "$YOSYS" -q -p "read_verilog $SYN/$d/$d.v; rename $d gold; read_verilog $net; rename $d gate;
+    # SAT proves the add2alu netlists in about a second (same adder structure
+    # as the RTL); a structurally different netlist (e.g. alumacc's carry-save
+    # trees) can take many minutes, so the check is bounded and a timeout fails.
+    if ! timeout "${EQUIV_TIMEOUT:-120}" "$YOSYS" -q -p "read_verilog $SYN/$d/$d.v; rename $d gold; read_verilog $net; rename $d gate;
             $lib; hierarchy -check; flatten gate; proc; opt_clean;
             miter -equiv -flatten -make_assert gold gate miter; hierarchy -top miter;
             sat -verify -prove-asserts miter" >"$TMP/eq.$d.$fl.log" 2>&1; then
-        fail "$d ($fl): mapped netlist not equivalent to RTL (see SAT log)"
+        fail "$d ($fl): mapped netlist not proven equivalent to RTL (SAT failed or timed out)"
         grep -m5 ERROR "$TMP/eq.$d.$fl.log"
     fi
 }
