@@ -19,7 +19,7 @@ constexpr int kPerturbPerMille = 150;
 // One candidate solution.  Without a profitable (or, with bounds, feasible) tree
 // edge every column is a root and this is plain CSE on W.
 Solution solve_once(const IntMatrix& w, const std::vector<int>* bound, std::uint64_t seed,
-                    int tie_mode, std::uint64_t& work) {
+                    int tie_mode, int rounds, std::uint64_t budget, std::uint64_t& work) {
   const int n_in = static_cast<int>(w.rows());
   const int n_out = static_cast<int>(w.cols());
   detail::GraphBuilder g(n_in);
@@ -35,7 +35,8 @@ Solution solve_once(const IntMatrix& w, const std::vector<int>* bound, std::uint
   // Iterated greedy: dissolve a random 15% of the shared adders (and their users) and
   // re-run CSE on the rest; keep the result when it costs fewer adders.
   int cost = detail::live_cost(g, cols);
-  for (int round = 0; round < kPerturbRounds; ++round) {
+  // Large problems (one pass over the budget) get two rounds only.
+  for (int round = 0; round < rounds && (round < 2 || work < budget); ++round) {
     detail::GraphBuilder g2 = g;
     std::vector<std::vector<Term>> cols2 = cols;
     detail::dissolve(g2, cols2, n_in, kPerturbPerMille, detail::mix64(seed ^ (round + 1) * 977));
@@ -127,7 +128,8 @@ Solution solve(const IntMatrix& w, std::span<const InputSpec> inputs, const Opti
     int tie_mode = tight ? kTight[r % 3] : -1;
     if (bits && r % 2 == 1) tie_mode = 6;  // narrow adders: small relative shifts first
     std::uint64_t work = 0;
-    Solution s = solve_once(w, b, seed, tie_mode, work);
+    const int rounds = options.effort > 0 ? kPerturbRounds : 0;
+    Solution s = solve_once(w, b, seed, tie_mode, rounds, budget, work);
     spent += work;
     if (bits) {
       const std::int64_t c = adder_bits(s, inputs);
