@@ -11,6 +11,7 @@ the model.json, then generates and synthesizes these rows:
   da-gen bits p0   --objective bits (fewest adder bits)
   da-gen pL        pipelined at the same latency L as da4ml's pipelined row
   da-gen dc2 pL    the same with --dc 2 (da4ml's converter defaults to hard_dc=2)
+  da-gen pL slack0.5  --stage-slack 0.5: stages up to 1.5x the least delay, fewer registers
   CSD tree p0      da-gen --no-share: canonical signed digits, no sharing
   da4ml p0 / pL    da4ml's own Verilog for the same model (tools/da4ml_rtl.py),
                    when benchmarks/.venv has da4ml (benchmarks/da4ml/README.md)
@@ -171,15 +172,19 @@ def main():
         add("da-gen bits p0", dagen("--objective", "bits"))
         add(f"da-gen p{latency}", dagen("--pipeline", str(latency)))
         add(f"da-gen dc2 p{latency}", dagen("--dc", "2", "--pipeline", str(latency)))
+        add(f"da-gen p{latency} slack0.5", dagen("--pipeline", str(latency), "--stage-slack", "0.5"))
         add("CSD tree p0", dagen("--no-share"))
         results[name] = rows
         (out / "resources.json").write_text(json.dumps(results, indent=1) + "\n")
 
-    write_markdown(results, out / "resources.md")
+    commit = subprocess.run(["git", "-C", ROOT, "describe", "--always", "--dirty"], capture_output=True,
+                            text=True).stdout.strip()
+    write_markdown(results, out / "resources.md", f"da-gen at commit {commit}; command: "
+                   f"`benchmarks/resources.py --cases {a.cases}`")
     print((out / "resources.md").read_text())
 
 
-def write_markdown(results, path):
+def write_markdown(results, path, caption):
     cols = ["row", "adders", "adder_bits", "depth", "latency", "lut", "ff", "carry", "tool_s", "yosys_s"]
     head = ["case", "row", "adders", "adder bits", "depth", "latency", "LUT", "FF", "carry",
             "tool s", "Yosys s", "LUT / da4ml", "FF / da4ml"]
@@ -194,7 +199,7 @@ def write_markdown(results, path):
             lut_ratio = f"{r['lut'] / d['lut']:.2f}" if d and d["lut"] else ""
             ff_ratio = f"{r['ff'] / d['ff']:.2f}" if d and d["ff"] else ""
             lines.append("| " + " | ".join([name] + [str(r[c]) for c in cols] + [lut_ratio, ff_ratio]) + " |")
-    path.write_text("\n".join(lines) + "\n")
+    path.write_text(caption + "\n\n" + "\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":
