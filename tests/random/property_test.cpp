@@ -131,6 +131,52 @@ TEST(RandomModels, ReferenceEqualsGraphInterpreter) {
             << " input elements) in " << secs << " s\n";
 }
 
+// Wide models near kMaxWidth: a layer may be rejected (ModelError naming it),
+// but nothing else may go wrong, and accepted models must still be exact.
+TEST(RandomModels, NearTheWidthLimit) {
+  testing::RandomModelConfig config;
+  config.max_input_width = 100;
+  config.max_width_estimate = 135;
+  const std::uint64_t count = env_u64("DAGEN_RANDOM_MODELS", 2500) / 5;
+  int rejected = 0, accepted = 0;
+  for (std::uint64_t seed = 200000; seed < 200000 + count; ++seed) {
+    const nlohmann::json doc = testing::random_model(seed, config);
+    const Model model = parse_model(doc);
+    const OptionSet& set = kOptionSets[seed % 6];
+    LowerOptions lo;
+    lo.cmvm.depth_slack = set.depth_slack;
+    lo.cmvm.objective = set.objective;
+    lo.cmvm.effort = 0;
+    try {
+      (void)lower_model(model, lo);
+    } catch (const ModelError& e) {
+      ++rejected;
+      const std::string msg = e.what();
+      EXPECT_EQ(msg.rfind("layers[", 0), 0u) << "seed " << seed << ": " << msg;
+      EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
+      continue;
+    }
+    ++accepted;
+    const std::string problem = check_model(model, set, seed, 12);
+    if (!problem.empty()) {
+      report_failure(seed, doc, std::string(set.name) + ": " + problem);
+      return;
+    }
+    if (seed % 7 == 0) {
+      FlowOptions o;
+      o.pipeline = static_cast<int>(seed % 4);
+      o.cmvm.effort = 0;
+      try {
+        (void)build_design(model, o);
+      } catch (const std::exception& e) {
+        report_failure(seed, doc, std::string("build_design threw: ") + e.what());
+        return;
+      }
+    }
+  }
+  std::cout << "near the width limit: " << accepted << " accepted, " << rejected << " rejected\n";
+}
+
 // The whole driver (lower, check, self-check, schedule, emit, report) on a sample.
 TEST(RandomModels, BuildDesignAtRandomPipelineDepths) {
   const std::uint64_t count = env_u64("DAGEN_RANDOM_MODELS", 2500) / 10;
