@@ -61,9 +61,10 @@ struct Options {
   std::optional<int> depth_slack;
   Objective objective = Objective::Adders;
   std::uint64_t seed = 0;  // same seed, same inputs: same solution
-  // Search effort (an iteration budget, never a time budget): 0 = one greedy pass,
-  // 1 = default (about 15 ms for a 16x16 8-bit matrix), higher = more randomised
-  // restarts and candidate decompositions (roughly linear in time).
+  // Search effort (an iteration budget, never a time budget): 0 = one greedy pass
+  // (about 1 ms for a 16x16 8-bit matrix), 1 = default (seeded restarts with
+  // iterated-greedy rounds, about 13 ms for 16x16), higher = proportionally more
+  // restarts.
   int effort = 1;
   // false: no sharing at all, one CSD adder tree per column (a baseline for benchmarks).
   bool share = true;
