@@ -124,6 +124,7 @@ def main():
     ap.add_argument("--da4ml-cutoff", type=int, default=3,
                     help="da4ml latency_cutoff of its pipelined row; da-gen gets the same latency")
     ap.add_argument("--out", default=ROOT / "benchmarks" / "results")
+    ap.add_argument("--label", help="what da-gen was measured (default: this checkout's commit)")
     a = ap.parse_args()
     out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -139,7 +140,9 @@ def main():
     if not have_da4ml:
         print("da4ml not installed (benchmarks/.venv): its rows are skipped", file=sys.stderr)
 
-    results = {}
+    # Cases already measured in OUT stay; the ones run now are replaced.
+    results_path = out / "resources.json"
+    results = json.loads(results_path.read_text()) if results_path.exists() else {}
     for name in names:
         work = out / "work" / name
         work.mkdir(parents=True, exist_ok=True)
@@ -177,10 +180,9 @@ def main():
         results[name] = rows
         (out / "resources.json").write_text(json.dumps(results, indent=1) + "\n")
 
-    commit = subprocess.run(["git", "-C", ROOT, "describe", "--always", "--dirty"], capture_output=True,
-                            text=True).stdout.strip()
-    write_markdown(results, out / "resources.md", f"da-gen at commit {commit}; command: "
-                   f"`benchmarks/resources.py --cases {a.cases}`")
+    label = a.label or "commit " + subprocess.run(
+        ["git", "-C", ROOT, "describe", "--always", "--dirty"], capture_output=True, text=True).stdout.strip()
+    write_markdown(results, out / "resources.md", f"da-gen: {label}")
     print((out / "resources.md").read_text())
 
 
