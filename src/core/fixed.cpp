@@ -118,7 +118,7 @@ i128 quantize(const Fixed& value, const FixedType& to, Rounding rounding, Overfl
   i128 low_limit = lo;
   if (overflow == Overflow::SAT_SYM && to.is_signed) low_limit = -hi;
   if (!fits_shift) return code > 0 ? hi : low_limit;
-  const i128 v = code * pow2(up);
+  const i128 v = code == 0 ? 0 : code * pow2(up);  // up may be >= 128 when code == 0
   return std::clamp(v, low_limit, hi);
 }
 
