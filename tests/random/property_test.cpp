@@ -258,3 +258,21 @@ TEST(Regression, DuplicateColumnsFeedTheNextLayer) {
 
 }  // namespace
 }  // namespace dagen
+
+namespace dagen {
+namespace {
+
+// Regression (fixed in src/core/fixed.cpp, found by UBSan on random models): a
+// zero value on a very coarse grid (a zero-width input with frac_bits -400)
+// quantized with SAT computed pow2(400), undefined behaviour.
+TEST(Regression, QuantizeZeroWithHugeUpShift) {
+  const FixedType to{true, 3, 0};
+  for (Overflow o : {Overflow::WRAP, Overflow::SAT, Overflow::SAT_SYM})
+    for (Rounding r : {Rounding::TRN, Rounding::RND}) EXPECT_EQ(quantize({0, -400}, to, r, o), 0);
+  expect_model_ok(R"({"input":{"size":2,"type":[{"signed":false,"int_bits":400,"frac_bits":-400},
+      {"signed":true,"int_bits":2,"frac_bits":1}]},
+      "layers":[{"type":"quantize","to":{"signed":true,"int_bits":3,"frac_bits":0},"overflow":"SAT"}]})");
+}
+
+}  // namespace
+}  // namespace dagen
