@@ -3,7 +3,7 @@
 // on corner and random vectors, for several CMVM options; graph invariants hold.
 //
 //   DAGEN_SEED=N            replay one model (all option sets), printing it
-//   DAGEN_RANDOM_MODELS=N   number of models (default 2500)
+//   DAGEN_RANDOM_MODELS=N   number of models (default 2500; 500 under ASan)
 //   DAGEN_RANDOM_BASE=N     first seed (default 1)
 #include <gtest/gtest.h>
 
@@ -41,6 +41,19 @@ const OptionSet kOptionSets[] = {
     {"dc=0,bits,effort1", 0, cmvm::Objective::AdderBits, 1},
     {"dc=2,bits,effort0", 2, cmvm::Objective::AdderBits, 0},
 };
+
+// Default model count: sanitized builds run about 20x slower.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr std::uint64_t kDefaultModels = 500;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr std::uint64_t kDefaultModels = 500;
+#else
+constexpr std::uint64_t kDefaultModels = 2500;
+#endif
+#else
+constexpr std::uint64_t kDefaultModels = 2500;
+#endif
 
 std::uint64_t env_u64(const char* name, std::uint64_t fallback) {
   const char* v = std::getenv(name);
@@ -99,7 +112,7 @@ void report_failure(std::uint64_t seed, const nlohmann::json& doc, const std::st
 TEST(RandomModels, ReferenceEqualsGraphInterpreter) {
   const char* replay = std::getenv("DAGEN_SEED");
   const std::uint64_t base = replay ? env_u64("DAGEN_SEED", 1) : env_u64("DAGEN_RANDOM_BASE", 1);
-  const std::uint64_t count = replay ? 1 : env_u64("DAGEN_RANDOM_MODELS", 2500);
+  const std::uint64_t count = replay ? 1 : env_u64("DAGEN_RANDOM_MODELS", kDefaultModels);
   const auto start = std::chrono::steady_clock::now();
   int failures = 0, layers = 0, elements = 0;
   for (std::uint64_t seed = base; seed < base + count && failures < 5; ++seed) {
@@ -137,7 +150,7 @@ TEST(RandomModels, NearTheWidthLimit) {
   testing::RandomModelConfig config;
   config.max_input_width = 100;
   config.max_width_estimate = 135;
-  const std::uint64_t count = env_u64("DAGEN_RANDOM_MODELS", 2500) / 5;
+  const std::uint64_t count = env_u64("DAGEN_RANDOM_MODELS", kDefaultModels) / 5;
   int rejected = 0, accepted = 0;
   for (std::uint64_t seed = 200000; seed < 200000 + count; ++seed) {
     const nlohmann::json doc = testing::random_model(seed, config);
@@ -179,7 +192,7 @@ TEST(RandomModels, NearTheWidthLimit) {
 
 // The whole driver (lower, check, self-check, schedule, emit, report) on a sample.
 TEST(RandomModels, BuildDesignAtRandomPipelineDepths) {
-  const std::uint64_t count = env_u64("DAGEN_RANDOM_MODELS", 2500) / 10;
+  const std::uint64_t count = env_u64("DAGEN_RANDOM_MODELS", kDefaultModels) / 10;
   for (std::uint64_t seed = 100000; seed < 100000 + count; ++seed) {
     const nlohmann::json doc = testing::random_model(seed);
     FlowOptions o;
