@@ -13,26 +13,33 @@ namespace {
 std::vector<Fixed> apply_dense(const DenseLayer& layer, const std::vector<Fixed>& x) {
   std::vector<Fixed> y;
   for (int j = 0; j < layer.n_out(); ++j) {
-    // The grid of y_j: only terms that can be nonzero count (a zero-width input
-    // may have any frac_bits, e.g. 512, and must not force an unrepresentable grid).
-    int frac = layer.bias_frac;
-    for (int i = 0; i < layer.n_in(); ++i) {
-      const Fixed& xi = x[static_cast<std::size_t>(i)];
-      if (layer.weights(i, j) != 0 && xi.code != 0)
-        frac = std::max(frac, xi.frac + layer.weight_frac);
-    }
-    i128 sum = shift_left(layer.bias[static_cast<std::size_t>(j)], frac - layer.bias_frac);
+    // Every term as odd * 2^-f (trailing zeros stripped): the sum's grid is the
+    // finest any nonzero term needs, so no code is wider than its value (a weight
+    // 2^40 times a 100-bit code is a 60-bit value on a coarse grid, not a
+    // 140-bit code; a zero-width input may have any frac_bits, e.g. 512).
+    struct Term {
+      i128 code;
+      int frac;
+    };
+    std::vector<Term> terms;
+    const i128 b = layer.bias[static_cast<std::size_t>(j)];
+    if (b != 0) terms.push_back({b >> trailing_zeros(b), layer.bias_frac - trailing_zeros(b)});
     for (int i = 0; i < layer.n_in(); ++i) {
       const i128 w = layer.weights(i, j);
       const Fixed& xi = x[static_cast<std::size_t>(i)];
       if (w == 0 || xi.code == 0) continue;
-      // w * 2^-wf * code * 2^-xf = (w * code) * 2^-(wf + xf), aligned to `frac`.
+      const int tw = trailing_zeros(w), tx = trailing_zeros(xi.code);
       i128 product = 0;
-      if (__builtin_mul_overflow(w, xi.code, &product) ||
-          __builtin_add_overflow(sum, shift_left(product, frac - layer.weight_frac - xi.frac),
-                                 &sum))
-        throw std::overflow_error("reference: a sum exceeds 127 bits");
+      if (__builtin_mul_overflow(w >> tw, xi.code >> tx, &product))
+        throw std::overflow_error("reference: a product exceeds 127 bits");
+      terms.push_back({product, xi.frac + layer.weight_frac - tw - tx});
     }
+    int frac = 0;
+    for (std::size_t t = 0; t < terms.size(); ++t) frac = t == 0 ? terms[t].frac : std::max(frac, terms[t].frac);
+    i128 sum = 0;
+    for (const Term& t : terms)
+      if (__builtin_add_overflow(sum, shift_left(t.code, frac - t.frac), &sum))
+        throw std::overflow_error("reference: a sum exceeds 127 bits");
     y.push_back({sum, frac});
   }
   return y;
