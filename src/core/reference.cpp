@@ -35,7 +35,8 @@ std::vector<Fixed> apply_dense(const DenseLayer& layer, const std::vector<Fixed>
       terms.push_back({product, xi.frac + layer.weight_frac - tw - tx});
     }
     int frac = 0;
-    for (std::size_t t = 0; t < terms.size(); ++t) frac = t == 0 ? terms[t].frac : std::max(frac, terms[t].frac);
+    for (std::size_t t = 0; t < terms.size(); ++t)
+      frac = t == 0 ? terms[t].frac : std::max(frac, terms[t].frac);
     i128 sum = 0;
     for (const Term& t : terms)
       if (__builtin_add_overflow(sum, shift_left(t.code, frac - t.frac), &sum))

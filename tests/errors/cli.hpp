@@ -34,10 +34,12 @@ inline void write_file(const fs::path& p, const std::string& text) {
 }
 
 // Runs `binary args...` in `cwd` with extra environment `env` (NAME=VALUE).
-inline Result run(const std::string& binary, const std::vector<std::string>& args, const fs::path& cwd,
-                  const std::vector<std::string>& env = {}) {
-  const fs::path out_path = fs::temp_directory_path() / ("dagen-cli-out-" + std::to_string(::getpid()));
-  const fs::path err_path = fs::temp_directory_path() / ("dagen-cli-err-" + std::to_string(::getpid()));
+inline Result run(const std::string& binary, const std::vector<std::string>& args,
+                  const fs::path& cwd, const std::vector<std::string>& env = {}) {
+  const fs::path out_path =
+      fs::temp_directory_path() / ("dagen-cli-out-" + std::to_string(::getpid()));
+  const fs::path err_path =
+      fs::temp_directory_path() / ("dagen-cli-err-" + std::to_string(::getpid()));
   const pid_t pid = ::fork();
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {

@@ -13,17 +13,20 @@ namespace fs = std::filesystem;
 
 const fs::path kSource = DAGEN_SOURCE_DIR;
 
-cli::Result gen(const fs::path& cwd, std::vector<std::string> args, const std::vector<std::string>& env = {}) {
+cli::Result gen(const fs::path& cwd, std::vector<std::string> args,
+                const std::vector<std::string>& env = {}) {
   return cli::run(DAGEN_BIN, args, cwd, env);
 }
 
 TEST(OutputSafety, IdenticalInputGivesByteIdenticalOutput) {
   cli::Scratch dir("determinism");
-  for (const char* model : {"examples/tiny.json", "tests/fuzz/corpus/rand_5.json", "tests/fuzz/corpus/rand_12.json"}) {
+  for (const char* model :
+       {"examples/tiny.json", "tests/fuzz/corpus/rand_5.json", "tests/fuzz/corpus/rand_12.json"}) {
     SCOPED_TRACE(model);
     const std::string path = (kSource / model).string();
     for (const auto& flags : std::vector<std::vector<std::string>>{
-             {"--pipeline", "2", "--dump-graph"}, {"--clock-period", "6", "--objective", "bits", "--dc", "1"}}) {
+             {"--pipeline", "2", "--dump-graph"},
+             {"--clock-period", "6", "--objective", "bits", "--dc", "1"}}) {
       std::vector<std::string> a = {path, "-o", "a"}, b = {path, "-o", "b"};
       a.insert(a.end(), flags.begin(), flags.end());
       b.insert(b.end(), flags.begin(), flags.end());
@@ -48,7 +51,8 @@ TEST(OutputSafety, FailedVerifyLeavesNoDirectory) {
   const std::string model = (kSource / "examples/tiny.json").string();
   const auto before = cli::listing(dir.path);
   // A harness directory that does not exist: the simulation cannot be configured.
-  const auto r = gen(dir.path, {model, "-o", "out", "--verify"}, {"DAGEN_SIM_DIR=/nonexistent-dagen-sim"});
+  const auto r =
+      gen(dir.path, {model, "-o", "out", "--verify"}, {"DAGEN_SIM_DIR=/nonexistent-dagen-sim"});
   EXPECT_EQ(r.exit_code, 4) << r.err;
   EXPECT_NE(r.err.find("da-gen: error: verify:"), std::string::npos) << r.err;
   EXPECT_EQ(cli::listing(dir.path), before) << "a partial or staging directory was left behind";
@@ -107,7 +111,8 @@ TEST(OutputSafety, EvalWritesNothing) {
   cli::Scratch dir("eval");
   cli::write_file(dir.path / "v.json", R"({"inputs": [[0.5, -1, 2, 7.9375], [0, 0, 0, 0]]})");
   const auto before = cli::listing(dir.path);
-  const auto r = gen(dir.path, {(kSource / "examples/tiny.json").string(), "--eval", "v.json", "-o", "out"});
+  const auto r =
+      gen(dir.path, {(kSource / "examples/tiny.json").string(), "--eval", "v.json", "-o", "out"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("\"outputs\""), std::string::npos);
   EXPECT_EQ(cli::listing(dir.path), before);

@@ -62,7 +62,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   dagen::FlowOptions o;
   o.pipeline = knob % 4;
   if (knob & 4) o.cmvm.depth_slack = (knob >> 4) % 3;
-  o.cmvm.objective = (knob & 8) ? dagen::cmvm::Objective::AdderBits : dagen::cmvm::Objective::Adders;
+  o.cmvm.objective =
+      (knob & 8) ? dagen::cmvm::Objective::AdderBits : dagen::cmvm::Objective::Adders;
   o.cmvm.effort = 0;
   dagen::Design design;
   try {
@@ -79,9 +80,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const auto want = dagen::evaluate_reference(model, x);
     const auto got = dagen::interpret(design.graph, x);
     for (std::size_t k = 0; k < want.size(); ++k)
-      if (dagen::compare(want[k], got[k]) != 0) fail("reference and graph differ on output " + std::to_string(k));
+      if (dagen::compare(want[k], got[k]) != 0)
+        fail("reference and graph differ on output " + std::to_string(k));
     // Every output value must be representable in its port element.
-    for (std::size_t k = 0; k < want.size(); ++k) (void)dagen::output_code(want[k], design.emitted.outputs[k]);
+    for (std::size_t k = 0; k < want.size(); ++k)
+      (void)dagen::output_code(want[k], design.emitted.outputs[k]);
   }
   return 0;
 }

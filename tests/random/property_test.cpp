@@ -60,10 +60,13 @@ std::uint64_t env_u64(const char* name, std::uint64_t fallback) {
   return v && *v ? std::strtoull(v, nullptr, 0) : fallback;
 }
 
-std::string fixed_str(const Fixed& f) { return to_string(f.code) + "*2^-" + std::to_string(f.frac); }
+std::string fixed_str(const Fixed& f) {
+  return to_string(f.code) + "*2^-" + std::to_string(f.frac);
+}
 
 // Empty when the model passes under `o`, else what went wrong.
-std::string check_model(const Model& model, const OptionSet& set, std::uint64_t seed, int random_vectors) {
+std::string check_model(const Model& model, const OptionSet& set, std::uint64_t seed,
+                        int random_vectors) {
   LowerOptions lo;
   lo.cmvm.depth_slack = set.depth_slack;
   lo.cmvm.objective = set.objective;
@@ -106,7 +109,8 @@ void report_failure(std::uint64_t seed, const nlohmann::json& doc, const std::st
   std::string text = doc.dump();
   if (text.size() > 6000) text = text.substr(0, 6000) + "...";
   ADD_FAILURE() << "seed " << seed << ": " << what << "\n  replay: DAGEN_SEED=" << seed
-                << " tests/random/random_property_tests --gtest_filter='RandomModels.*'\n  model: " << text;
+                << " tests/random/random_property_tests --gtest_filter='RandomModels.*'\n  model: "
+                << text;
 }
 
 TEST(RandomModels, ReferenceEqualsGraphInterpreter) {
@@ -139,7 +143,8 @@ TEST(RandomModels, ReferenceEqualsGraphInterpreter) {
       }
     }
   }
-  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::cout << "checked " << count << " random models (" << layers << " layers, " << elements
             << " input elements) in " << secs << " s\n";
 }
@@ -297,7 +302,8 @@ namespace {
 // on a 100-bit value is a 60-bit value on a coarse grid; the reference computed
 // it as a 140-bit code on grid 2^0 and threw "a sum exceeds 127 bits" (exit 4).
 TEST(Regression, PowerOfTwoWeightOnAWideValue) {
-  expect_model_ok(R"({"input": {"size": 1, "type": {"signed": false, "int_bits": 60, "frac_bits": 0}},
+  expect_model_ok(
+      R"({"input": {"size": 1, "type": {"signed": false, "int_bits": 60, "frac_bits": 0}},
       "layers": [{"type":"dense","weights":[[1099511627776, 0]]},{"type":"dense","weights":[[1099511627776],[4]]}]})");
 }
 

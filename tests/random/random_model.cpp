@@ -56,7 +56,8 @@ Type random_type(Rng& rng, int max_width) {
   const int kind = static_cast<int>(rng.uniform(0, 99));
   if (kind < 8) {  // zero width: the constant 0, on any grid
     t.is_signed = rng.chance(30);
-    const int f = rng.chance(15) ? static_cast<int>(rng.uniform(-400, 400)) : static_cast<int>(rng.uniform(-20, 20));
+    const int f = rng.chance(15) ? static_cast<int>(rng.uniform(-400, 400))
+                                 : static_cast<int>(rng.uniform(-20, 20));
     t.frac_bits = f;
     t.int_bits = -f - (t.is_signed ? 1 : 0);
     return t;
@@ -70,9 +71,12 @@ Type random_type(Rng& rng, int max_width) {
   }
   int w = 0;
   const int r = static_cast<int>(rng.uniform(0, 9));
-  if (r < 6) w = static_cast<int>(rng.uniform(2, std::min(10, max_width)));
-  else if (r < 9) w = static_cast<int>(rng.uniform(2, std::min(20, max_width)));
-  else w = static_cast<int>(rng.uniform(2, max_width));
+  if (r < 6)
+    w = static_cast<int>(rng.uniform(2, std::min(10, max_width)));
+  else if (r < 9)
+    w = static_cast<int>(rng.uniform(2, std::min(20, max_width)));
+  else
+    w = static_cast<int>(rng.uniform(2, max_width));
   t.is_signed = rng.chance(60);
   t.frac_bits = static_cast<int>(rng.uniform(-6, w + 6));
   t.int_bits = w - t.frac_bits - (t.is_signed ? 1 : 0);
@@ -104,9 +108,12 @@ struct Dense {
 
 Dense random_dense(Rng& rng, int n_in, int n_out, int shrink) {
   Dense d;
-  const int style = static_cast<int>(rng.uniform(0, 5));  // 0 dense, 1 sparse, 2 pow2, 3 ternary, 4-5 mixed
-  int max_frac = rng.chance(10) ? static_cast<int>(rng.uniform(0, 32)) : static_cast<int>(rng.uniform(0, 6));
-  int bits = rng.chance(10) ? static_cast<int>(rng.uniform(1, 14)) : static_cast<int>(rng.uniform(1, 8));
+  const int style =
+      static_cast<int>(rng.uniform(0, 5));  // 0 dense, 1 sparse, 2 pow2, 3 ternary, 4-5 mixed
+  int max_frac =
+      rng.chance(10) ? static_cast<int>(rng.uniform(0, 32)) : static_cast<int>(rng.uniform(0, 6));
+  int bits =
+      rng.chance(10) ? static_cast<int>(rng.uniform(1, 14)) : static_cast<int>(rng.uniform(1, 8));
   if (shrink > 0) {
     max_frac = std::max(0, max_frac - 4 * shrink);
     bits = std::max(1, bits - 3 * shrink);
@@ -129,8 +136,8 @@ Dense random_dense(Rng& rng, int n_in, int n_out, int shrink) {
     for (auto& x : row) x = one();
   if (shrink == 0 && rng.chance(10)) {  // one large integer weight
     const int k = static_cast<int>(rng.uniform(8, std::max(8, 40 - max_frac)));
-    d.w[static_cast<std::size_t>(rng.uniform(0, n_in - 1))][static_cast<std::size_t>(rng.uniform(0, n_out - 1))] =
-        {(rng.chance(50) ? -1 : 1) * (1ll << k), 0};
+    d.w[static_cast<std::size_t>(rng.uniform(0, n_in - 1))][static_cast<std::size_t>(
+        rng.uniform(0, n_out - 1))] = {(rng.chance(50) ? -1 : 1) * (1ll << k), 0};
   }
   // Structure: zero rows and columns, duplicate and negated columns, an all-zero matrix.
   for (int i = 0; i < n_in; ++i)
@@ -141,9 +148,12 @@ Dense random_dense(Rng& rng, int n_in, int n_out, int shrink) {
     const auto src = static_cast<std::size_t>(rng.uniform(0, n_out - 1));
     for (int i = 0; i < n_in; ++i) {
       auto& row = d.w[static_cast<std::size_t>(i)];
-      if (r < 8) row[static_cast<std::size_t>(j)] = {0, 0};
-      else if (r < 18) row[static_cast<std::size_t>(j)] = row[src];
-      else if (r < 26) row[static_cast<std::size_t>(j)] = {-row[src].code, row[src].frac};
+      if (r < 8)
+        row[static_cast<std::size_t>(j)] = {0, 0};
+      else if (r < 18)
+        row[static_cast<std::size_t>(j)] = row[src];
+      else if (r < 26)
+        row[static_cast<std::size_t>(j)] = {-row[src].code, row[src].frac};
     }
   }
   if (rng.chance(3))
@@ -157,10 +167,13 @@ Dense random_dense(Rng& rng, int n_in, int n_out, int shrink) {
     d.explicit_zero_bias = true;
     return d;
   }
-  const int bias_frac = rng.chance(10) ? static_cast<int>(rng.uniform(0, 32)) : static_cast<int>(rng.uniform(0, 10));
-  const int bias_bits = std::max(1, std::min(static_cast<int>(rng.uniform(1, 12)), 44 - bias_frac) - 3 * shrink);
+  const int bias_frac =
+      rng.chance(10) ? static_cast<int>(rng.uniform(0, 32)) : static_cast<int>(rng.uniform(0, 10));
+  const int bias_bits =
+      std::max(1, std::min(static_cast<int>(rng.uniform(1, 12)), 44 - bias_frac) - 3 * shrink);
   for (auto& x : d.bias)
-    if (!rng.chance(30)) x = {(rng.chance(50) ? -1 : 1) * rng.uniform(1, (1ll << bias_bits) - 1), bias_frac};
+    if (!rng.chance(30))
+      x = {(rng.chance(50) ? -1 : 1) * rng.uniform(1, (1ll << bias_bits) - 1), bias_frac};
   return d;
 }
 
@@ -260,7 +273,8 @@ json quantize_json(Rng& rng, std::vector<Elem>& x, int max_width, bool narrow) {
 }
 
 int random_size(Rng& rng, int max_size) {
-  return static_cast<int>(rng.chance(60) ? rng.uniform(1, std::min(8, max_size)) : rng.uniform(1, max_size));
+  return static_cast<int>(rng.chance(60) ? rng.uniform(1, std::min(8, max_size))
+                                         : rng.uniform(1, max_size));
 }
 
 }  // namespace
@@ -318,7 +332,8 @@ nlohmann::json random_model(std::uint64_t seed, const RandomModelConfig& config)
     x = y;
     if (rng.chance(40)) layers.push_back({{"type", "relu"}});
     if (rng.chance(50) || (k + 1 < n_dense && rng.chance(50)))
-      layers.push_back(quantize_json(rng, x, config.max_input_width, k + 1 < n_dense && rng.chance(50)));
+      layers.push_back(
+          quantize_json(rng, x, config.max_input_width, k + 1 < n_dense && rng.chance(50)));
   }
   doc["layers"] = std::move(layers);
   return doc;

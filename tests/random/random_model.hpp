@@ -17,8 +17,8 @@ namespace dagen::testing {
 struct RandomModelConfig {
   int min_dense = 1;
   int max_dense = 4;
-  int max_size = 24;         // inputs / outputs of every layer: 1 .. max_size
-  int max_input_width = 40;  // widest input or quantizer element
+  int max_size = 24;            // inputs / outputs of every layer: 1 .. max_size
+  int max_input_width = 40;     // widest input or quantizer element
   int max_width_estimate = 96;  // insert a quantizer before a dense layer whose sums would be wider
 };
 

@@ -27,7 +27,8 @@ TEST_P(VerifySample, VerilatedDesignMatchesReference) {
   config.max_size = 16;  // keeps each Verilator build in the 10-20 s range
   // The first seed of this test's block whose design has some adders (random
   // quantizers often saturate a model to constants, which Verilator need not see).
-  std::uint64_t seed = env_u64("DAGEN_VERIFY_BASE", 7000) + 1000 * static_cast<std::uint64_t>(GetParam());
+  std::uint64_t seed =
+      env_u64("DAGEN_VERIFY_BASE", 7000) + 1000 * static_cast<std::uint64_t>(GetParam());
   nlohmann::json doc;
   for (;; ++seed) {
     doc = testing::random_model(seed, config);
