@@ -11,6 +11,10 @@ the model.json, then generates and synthesizes these rows:
   da-gen bits p0   --objective bits (fewest adder bits)
   da-gen pL        pipelined at the same latency L as da4ml's pipelined row
   da-gen dc2 pL    the same with --dc 2 (da4ml's converter defaults to hard_dc=2)
+  da-gen pL @da4ml  pipelined at latency L with --clock-period P, P = da4ml's own
+                   estimated period by the same delay model (tools/da4ml_rtl.py):
+                   equal latency and equal estimated clock, fewest registers
+  da-gen dc2 pL @da4ml  the same with --dc 2
   da-gen pL slack0.5  --stage-slack 0.5: stages up to 1.5x the least delay, fewer registers
   CSD tree p0      da-gen --no-share: canonical signed digits, no sharing
   da4ml p0 / pL    da4ml's own Verilog for the same model (tools/da4ml_rtl.py),
@@ -101,7 +105,8 @@ def dagen_row(da_gen, model_path, work, label, args):
     syn = yosys(design, rep["top"], work)
     s = rep["stats"]
     return {"row": label, "adders": s["adders"], "adder_bits": s["adder_bits"], "depth": s["adder_depth"],
-            "latency": rep["latency_cycles"], "lut": syn["lut"], "ff": syn["ff"], "carry": syn["carry"],
+            "latency": rep["latency_cycles"], "period_ns": rep["pipeline"]["estimated_period_ns"],
+            "lut": syn["lut"], "ff": syn["ff"], "carry": syn["carry"],
             "tool_s": round(seconds, 3), "yosys_s": syn["yosys_seconds"]}
 
 
@@ -112,7 +117,8 @@ def da4ml_row(model_path, work, label, pipeline):
     ports = json.loads((design / "ports.json").read_text())
     syn = yosys(design, ports["top"], work)
     return {"row": label, "adders": f"{ports['adders']}+{ports['const_adds']}", "adder_bits": "",
-            "depth": ports["comb_depth"], "latency": ports["latency_cycles"], "lut": syn["lut"],
+            "depth": ports["comb_depth"], "latency": ports["latency_cycles"],
+            "period_ns": ports["estimated_period_ns"]["xcup"], "lut": syn["lut"],
             "ff": syn["ff"], "carry": syn["carry"], "tool_s": round(seconds, 3),
             "yosys_s": syn["yosys_seconds"]}
 
@@ -166,15 +172,20 @@ def main():
         def da4ml(pipeline):
             return lambda w, label: da4ml_row(model_path, w, label, pipeline)
 
-        latency = 2
+        latency, da4ml_period = 2, None
         if have_da4ml:
             add("da4ml p0", da4ml(0))
             add(f"da4ml c{a.da4ml_cutoff}", da4ml(a.da4ml_cutoff))
             latency = rows[-1].get("latency", latency)
+            da4ml_period = rows[-1].get("period_ns")
         add("da-gen p0", dagen())
         add("da-gen bits p0", dagen("--objective", "bits"))
         add(f"da-gen p{latency}", dagen("--pipeline", str(latency)))
         add(f"da-gen dc2 p{latency}", dagen("--dc", "2", "--pipeline", str(latency)))
+        if da4ml_period:
+            at = ("--pipeline", str(latency), "--clock-period", str(da4ml_period))
+            add(f"da-gen p{latency} @da4ml", dagen(*at))
+            add(f"da-gen dc2 p{latency} @da4ml", dagen("--dc", "2", *at))
         add(f"da-gen p{latency} slack0.5", dagen("--pipeline", str(latency), "--stage-slack", "0.5"))
         add("CSD tree p0", dagen("--no-share"))
         results[name] = rows
@@ -187,8 +198,9 @@ def main():
 
 
 def write_markdown(results, path, caption):
-    cols = ["row", "adders", "adder_bits", "depth", "latency", "lut", "ff", "carry", "tool_s", "yosys_s"]
-    head = ["case", "row", "adders", "adder bits", "depth", "latency", "LUT", "FF", "carry",
+    cols = ["row", "adders", "adder_bits", "depth", "latency", "period_ns", "lut", "ff", "carry", "tool_s",
+            "yosys_s"]
+    head = ["case", "row", "adders", "adder bits", "depth", "latency", "est. ns", "LUT", "FF", "carry",
             "tool s", "Yosys s", "LUT / da4ml", "FF / da4ml"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for name, rows in results.items():
@@ -200,7 +212,8 @@ def write_markdown(results, path, caption):
             d = ref.get(r["latency"])
             lut_ratio = f"{r['lut'] / d['lut']:.2f}" if d and d["lut"] else ""
             ff_ratio = f"{r['ff'] / d['ff']:.2f}" if d and d["ff"] else ""
-            lines.append("| " + " | ".join([name] + [str(r[c]) for c in cols] + [lut_ratio, ff_ratio]) + " |")
+            lines.append("| " + " | ".join([name] + [str(r.get(c, "")) for c in cols] + [lut_ratio, ff_ratio])
+                         + " |")
     path.write_text(caption + "\n\n" + "\n".join(lines) + "\n")
 
 

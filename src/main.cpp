@@ -27,7 +27,8 @@ cxxopts::Options make_options() {
       ("o,output", "output directory", cxxopts::value<std::string>()->default_value("out"))
       ("pipeline", "latency in clock cycles (0: combinational)",
        cxxopts::value<int>()->default_value("0"))
-      ("clock-period", "choose the smallest latency whose stages meet this period (ns)",
+      ("clock-period", "every stage meets this period (ns); without --pipeline, the "
+       "smallest latency that does",
        cxxopts::value<double>())
       ("top", "top module name (default: the model's name)", cxxopts::value<std::string>())
       ("target", "delay model: xcup (UltraScale+ -2) or ice40",
@@ -61,9 +62,11 @@ FlowOptions flow_options(const cxxopts::ParseResult& r) {
   f.pipeline = r["pipeline"].as<int>();
   if (f.pipeline < 0 || f.pipeline > 1000) throw UsageError("--pipeline must be in [0, 1000]");
   if (r.count("clock-period")) {
-    if (r.count("pipeline")) throw UsageError("give --pipeline or --clock-period, not both");
+    f.pipeline_given = r.count("pipeline") > 0;
     f.clock_period_ns = r["clock-period"].as<double>();
     if (!(*f.clock_period_ns > 0)) throw UsageError("--clock-period must be positive");
+    if (r.count("stage-slack"))
+      throw UsageError("give --stage-slack or --clock-period, not both: each sets the stage delay");
   }
   if (r.count("top")) {
     f.top = r["top"].as<std::string>();

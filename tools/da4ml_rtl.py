@@ -258,6 +258,54 @@ def port_layout(qints) -> list[dict]:
     return out
 
 
+# da-gen's delay models (src/sched/delay_model.cpp), applied to da4ml's operations so
+# both tools' stages are compared on one scale: an adder costs a route, a LUT and a
+# carry ripple over the bits that do not pass straight through.
+DELAY_MODELS = {
+    'xcup': {'route': 0.35, 'lut': 0.10, 'carry_per_bit': 0.02, 'register': 0.25},
+    'ice40': {'route': 0.55, 'lut': 0.35, 'carry_per_bit': 0.12, 'register': 0.90},
+}
+
+
+def _width_lsb(qint) -> tuple[int, int]:
+    from da4ml.types import minimal_kif
+
+    k, i, f = minimal_kif(qint)
+    return int(k) + int(i) + int(f), -int(f)
+
+
+def op_delay_ns(op, ops, m: dict) -> float:
+    w, _ = _width_lsb(op.qint)
+    if op.opcode == -1 or w <= 0:  # stage input (a register) or constant zero
+        return 0.0
+    if op.opcode in (0, 1):  # data[id0] +/- data[id1] * 2^shift
+        lsb_a = _width_lsb(ops[op.id0].qint)[1]
+        lsb_b = _width_lsb(ops[op.id1].qint)[1] + op.data
+        low = abs(lsb_a - lsb_b)
+        passes = lsb_a < lsb_b or op.opcode == 0
+        return m['route'] + m['lut'] + m['carry_per_bit'] * max(1, w - low if passes else w)
+    if op.opcode == 3:  # quantize: bit selection (wrap, truncate)
+        return 0.0
+    if op.opcode == 2:  # relu: a LUT per bit
+        return m['route'] + m['lut']
+    return m['route'] + m['lut'] + m['carry_per_bit'] * w  # constant add and anything else
+
+
+def estimated_stage_ns(comb_or_pipe, target: str = 'xcup') -> list[float]:
+    """Longest combinational path of each stage by a da-gen delay model (ns, no register)."""
+    stages = getattr(comb_or_pipe, 'solutions', None) or [comb_or_pipe]
+    result = []
+    for st in stages:
+        finish = []
+        for op in st.ops:
+            start = 0.0
+            if op.opcode != -1:
+                start = max(finish[op.id0], finish[op.id1] if op.opcode in (0, 1) else 0.0)
+            finish.append(start + op_delay_ns(op, st.ops, DELAY_MODELS[target]))
+        result.append(max(finish, default=0.0))
+    return result
+
+
 def write_rtl(model: dict, outdir: Path, name: str, pipeline: float, hwconf, hard_dc: int, quiet=False):
     import da4ml
     from da4ml.codegen import RTLModel
@@ -300,6 +348,12 @@ def write_rtl(model: dict, outdir: Path, name: str, pipeline: float, hwconf, har
         'n_stages': n_stages,
         'latency_cycles': n_stages + 1 if pipe is not None else 0,
         'comb_depth': float(comb.latency[1]),
+        # by da-gen's xcup model; every stage sits between registers (inputs and outputs too)
+        'estimated_stage_ns': [round(x, 4) for x in estimated_stage_ns(pipe if pipe is not None else comb)],
+        'estimated_period_ns': {
+            target: round(max(estimated_stage_ns(pipe if pipe is not None else comb, target))
+                          + (m['register'] if pipe is not None else 0.0), 4)
+            for target, m in DELAY_MODELS.items()},
         'hwconf': list(hwconf),
         'hard_dc': hard_dc,
         'adders': n_adders,

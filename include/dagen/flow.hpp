@@ -25,8 +25,11 @@ enum ExitCode { kExitOk = 0, kExitBadModel = 1, kExitUsage = 2, kExitMismatch = 
 
 struct FlowOptions {
   int pipeline = 0;
-  std::optional<double> clock_period_ns;  // chooses the pipeline depth when set
-  std::string top;                        // empty: from the model name
+  // With pipeline_given: every stage must meet it (fewest register bits at that
+  // latency); otherwise it chooses the smallest latency that meets it.
+  std::optional<double> clock_period_ns;
+  bool pipeline_given = true;
+  std::string top;  // empty: from the model name
   std::string target = "xcup";
   cmvm::Options cmvm;
   bool dump_graph = false;

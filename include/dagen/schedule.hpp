@@ -1,6 +1,7 @@
 // Register placement: a per-device delay model and the pipeline scheduler.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,15 +30,21 @@ struct Schedule {
   std::vector<double> stage_delay_ns;  // per combinational segment, register overhead included
   double period_ns = 0;                // the worst of them
   int register_bits = 0;
+  // True when register_bits is the proven minimum for this latency and stage
+  // delay (always for latency 0); false when the graph was too large and a
+  // heuristic placed them.
+  bool exact_registers = true;
 };
 
 // Place `latency` register ranks to minimise the worst stage delay, then, at
 // that delay, move nodes to later stages where it saves register bits.
 // `stage_slack` > 0 lets stages be up to (1 + stage_slack) times the least
 // worst-stage delay, trading clock rate for fewer register bits.
-// Sets every node's stage and g.latency.
+// With `period_ns`, stages may take up to that period instead (ToolError if
+// `latency` cannot meet it).  Sets every node's stage and g.latency.
 Schedule schedule_pipeline(AdderGraph& g, int latency, const DelayModel& model,
-                           double stage_slack = 0.0);
+                           double stage_slack = 0.0,
+                           std::optional<double> period_ns = std::nullopt);
 
 // The smallest latency whose stages all meet `period_ns` by the model (-1 if
 // even one node alone is slower).

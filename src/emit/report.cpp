@@ -51,7 +51,8 @@ nlohmann::json interface_report(const std::string& top, const AdderGraph& g, con
        {{"target", target},
         {"stage_delay_ns", stages},
         {"estimated_period_ns", round3(s.period_ns)},
-        {"register_bits", s.register_bits}}},
+        {"register_bits", s.register_bits},
+        {"register_placement", s.exact_registers ? "exact" : "heuristic"}}},
   };
 }
 

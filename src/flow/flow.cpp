@@ -51,13 +51,14 @@ Design build_design(const Model& model, const FlowOptions& options) {
 
   const DelayModel& delays = delay_model(options.target);
   int latency = options.pipeline;
-  if (options.clock_period_ns) {
+  if (options.clock_period_ns && !options.pipeline_given) {
     latency = latency_for_period(d.graph, *options.clock_period_ns, delays);
     if (latency < 0)
       throw ToolError("no pipeline meets a " + std::to_string(*options.clock_period_ns) +
                       " ns clock on " + options.target + ": a single operator is slower");
   }
-  d.schedule = schedule_pipeline(d.graph, latency, delays, options.stage_slack);
+  d.schedule =
+      schedule_pipeline(d.graph, latency, delays, options.stage_slack, options.clock_period_ns);
   d.emitted = emit_verilog(d.graph, d.top, provenance(d, options), options.valid);
   d.report = interface_report(d.top, d.graph, d.schedule, d.emitted, options.target);
   d.report["valid"] = options.valid;

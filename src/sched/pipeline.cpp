@@ -4,36 +4,28 @@
 //    path with a register rank whenever adding the next node would exceed T;
 //    the least T that fits in latency + 1 segments is the optimum for this
 //    cut rule (nodes are atomic).
-// 2. At that T, nodes move to later stages whenever the move keeps every
-//    stage within T and lowers the register bits (a wide sum is registered
-//    instead of its narrower operands only if that is cheaper).
+// 2. At that T (or the user's clock period), the fewest register bits: exactly,
+//    as a min-cost-flow problem (min_registers.cpp), and as a fallback for
+//    graphs too large for it, a heuristic that moves nodes to later stages
+//    whenever that keeps every stage within T and lowers the register bits.
 // Constants never need registers; every output is taken at the last stage.
 #include <algorithm>
 #include <cmath>
+#include <iomanip>
 #include <map>
+#include <sstream>
 
+#include "dagen/diag.hpp"
 #include "dagen/schedule.hpp"
+#include "graph_walk.hpp"
+#include "min_registers.hpp"
 
 namespace dagen {
 
 namespace {
 
-bool is_const(const Node& n) { return n.kind == NodeKind::Const || n.type.width() == 0; }
-
-template <typename F>
-void for_each_operand(const Node& n, F&& f) {
-  switch (n.kind) {
-    case NodeKind::Input:
-    case NodeKind::Const:
-      return;
-    case NodeKind::Add:
-      f(n.a.node);
-      f(n.b.node);
-      return;
-    default:
-      f(n.a.node);
-  }
-}
+using sched::for_each_operand;
+using sched::is_const;
 
 // Finish times for a given stage assignment; operands from earlier stages arrive at 0.
 std::vector<double> finish_times(const AdderGraph& g, const std::vector<double>& delay) {
@@ -84,11 +76,7 @@ bool alap(AdderGraph& g, const std::vector<double>& delay, double t_max) {
   const std::size_t n = g.nodes.size();
   std::vector<int> stage(n, g.latency);
   std::vector<double> tail(n, 0);  // delay from the node's input to its stage's end
-  std::vector<std::vector<int>> users(n);
-  for (std::size_t id = 0; id < n; ++id)
-    for_each_operand(g.nodes[id], [&](int o) {
-      users[static_cast<std::size_t>(o)].push_back(static_cast<int>(id));
-    });
+  const auto users = sched::node_users(g);
   for (std::size_t id = n; id-- > 0;) {
     Node& node = g.nodes[id];
     if (is_const(node)) {
@@ -150,12 +138,7 @@ double worst_stage(const AdderGraph& g, const std::vector<double>& delay) {
 // node's fan-out cone inside its new stage.
 void reduce_register_bits(AdderGraph& g, const std::vector<double>& delay, double t_max) {
   const std::size_t n_nodes = g.nodes.size();
-  std::vector<std::vector<int>> users(n_nodes);
-  for (std::size_t id = 0; id < n_nodes; ++id)
-    for_each_operand(g.nodes[id], [&](int o) {
-      users[static_cast<std::size_t>(o)].push_back(static_cast<int>(id));
-    });
-  for (auto& u : users) u.erase(std::unique(u.begin(), u.end()), u.end());
+  const auto users = sched::node_users(g);
   std::vector<int> use = last_use(g);
   std::vector<double> finish = finish_times(g, delay);
   std::map<int, double> changed;  // tentative finish times of the moved node's cone
@@ -229,13 +212,14 @@ int register_bits(const AdderGraph& g) {
   return bits;
 }
 
-Schedule schedule_pipeline(AdderGraph& g, int latency, const DelayModel& model,
-                           double stage_slack) {
+Schedule schedule_pipeline(AdderGraph& g, int latency, const DelayModel& model, double stage_slack,
+                           std::optional<double> period_ns) {
   g.latency = latency;
   for (Node& n : g.nodes) n.stage = 0;
   const auto delay = node_delays(g, model);
   const double total = std::max(worst_stage(g, delay), 1e-6);  // everything in one stage
   double best = total;
+  bool exact = true;
   if (latency > 0) {
     double lo = *std::max_element(delay.begin(), delay.end()), hi = total;
     lo = std::max(lo, total / (latency + 1)) - 1e-9;
@@ -244,10 +228,27 @@ Schedule schedule_pipeline(AdderGraph& g, int latency, const DelayModel& model,
       const double mid = 0.5 * (lo + hi);
       (asap(g, delay, mid) <= latency ? hi : lo) = mid;
     }
-    best = hi * (1.0 + stage_slack);
+    asap(g, delay, hi);
+    best = worst_stage(g, delay) * (1.0 + stage_slack);  // the least worst stage, exactly
+  }
+  if (period_ns) {
+    // Stage delays below exclude the register overhead the period includes.
+    const double budget = *period_ns - (latency > 0 ? model.register_ns : 0.0);
+    if (budget < best - 1e-9) {
+      const int needed = latency_for_period(g, *period_ns, model);
+      std::ostringstream msg;
+      msg << std::setprecision(3) << "--pipeline " << latency << " cannot meet a " << *period_ns
+          << " ns clock on " << model.name << " (its least estimated period is "
+          << best + (latency > 0 ? model.register_ns : 0.0) << " ns); "
+          << (needed < 0 ? std::string("a single operator is slower")
+                         : "--pipeline " + std::to_string(needed) + " meets it");
+      throw ToolError(msg.str());
+    }
+    best = budget;
   }
   if (latency > 0) {
-    // Two starting points, each improved by moving nodes later; keep the cheaper.
+    // Heuristic: two starting points, each improved by moving nodes later; keep
+    // the cheaper.  Then the exact optimum where the graph is small enough.
     asap(g, delay, best);
     reduce_register_bits(g, delay, best);
     std::vector<int> asap_stages;
@@ -257,12 +258,20 @@ Schedule schedule_pipeline(AdderGraph& g, int latency, const DelayModel& model,
         (reduce_register_bits(g, delay, best), register_bits(g) >= asap_bits)) {
       for (std::size_t id = 0; id < g.nodes.size(); ++id) g.nodes[id].stage = asap_stages[id];
     }
+    std::vector<int> heuristic;
+    for (const Node& n : g.nodes) heuristic.push_back(n.stage);
+    const int heuristic_bits = register_bits(g);
+    exact = sched::min_register_stages(g, delay, best) && worst_stage(g, delay) <= best + 1e-9 &&
+            register_bits(g) <= heuristic_bits;
+    if (!exact)
+      for (std::size_t id = 0; id < g.nodes.size(); ++id) g.nodes[id].stage = heuristic[id];
   } else {
     for (Node& n : g.nodes) n.stage = 0;
   }
 
   Schedule s;
   s.latency = latency;
+  s.exact_registers = exact;
   s.stage_delay_ns.assign(static_cast<std::size_t>(latency) + 1, 0);
   const auto finish = finish_times(g, delay);
   for (std::size_t id = 0; id < g.nodes.size(); ++id) {

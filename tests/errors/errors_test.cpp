@@ -239,11 +239,11 @@ const std::vector<Case>& cases() {
        2,
        "da-gen: usage: Argument \xE2\x80\x98"
        "abc\xE2\x80\x99 failed to parse"},
-      {"pipeline-and-period",
+      {"period-and-slack",
        kDense,
-       {"m.json", "--pipeline", "2", "--clock-period", "3"},
+       {"m.json", "--clock-period", "3", "--stage-slack", "0.5"},
        2,
-       "da-gen: usage: give --pipeline or --clock-period, not both"},
+       "da-gen: usage: give --stage-slack or --clock-period, not both: each sets the stage delay"},
       {"clock-period",
        kDense,
        {"m.json", "--clock-period", "-1"},
@@ -277,6 +277,12 @@ const std::vector<Case>& cases() {
        {"m.json", "--clock-period", "0.01"},
        4,
        "da-gen: error: no pipeline meets a 0.010000 ns clock on xcup: a single operator is slower"},
+      {"pipeline-misses-period",
+       kDense,
+       {"m.json", "--pipeline", "0", "--clock-period", "0.5"},
+       4,
+       "da-gen: error: --pipeline 0 cannot meet a 0.5 ns clock on xcup (its least estimated period "
+       "is 0.55 ns); a single operator is slower"},
       // --- output directory: exit 4 ----------------------------------------------
       {"output-not-ours",
        kDense,

@@ -1,0 +1,129 @@
+// Register placement is exact: on small random adder graphs the scheduler's
+// register bits equal the minimum over every stage assignment (brute force)
+// that keeps operands no later than their users and every stage within the
+// delay bound.
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "dagen/diag.hpp"
+#include "dagen/schedule.hpp"
+
+namespace dagen {
+namespace {
+
+AdderGraph random_graph(std::mt19937& rng) {
+  auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+  AdderGraph g;
+  const int inputs = pick(2, 3);
+  for (int i = 0; i < inputs; ++i) {
+    Node n;
+    n.kind = NodeKind::Input;
+    n.input_index = i;
+    n.type = {pick(0, 1) == 1, pick(2, 7), pick(0, 2)};
+    g.input_types.push_back(n.type);
+    g.add(n);
+  }
+  const int adds = pick(3, 6);
+  for (int k = 0; k < adds; ++k) {
+    Node n;
+    n.kind = NodeKind::Add;
+    const int size = static_cast<int>(g.nodes.size());
+    n.a = {pick(std::max(0, size - 3), size - 1), 0};
+    n.b = {pick(0, size - 1), pick(0, 3)};
+    n.sub = pick(0, 1) == 1;
+    g.add(n);
+  }
+  infer_types(g);
+  const int last = static_cast<int>(g.nodes.size()) - 1;
+  g.outputs.push_back({last, 0});
+  if (pick(0, 1) == 1) g.outputs.push_back({pick(inputs, last), 0});
+  return g;
+}
+
+// Worst combinational path of any stage; operands from earlier stages arrive at 0.
+double worst_stage(const AdderGraph& g, const DelayModel& m) {
+  std::vector<double> finish(g.nodes.size(), 0);
+  double worst = 0;
+  for (std::size_t id = 0; id < g.nodes.size(); ++id) {
+    const Node& n = g.nodes[id];
+    double start = 0;
+    if (n.kind == NodeKind::Add)
+      for (int o : {n.a.node, n.b.node})
+        if (g.at(o).stage == n.stage) start = std::max(start, finish[static_cast<std::size_t>(o)]);
+    finish[id] = start + node_delay(g, n, m);
+    worst = std::max(worst, finish[id]);
+  }
+  return worst;
+}
+
+bool ordered(const AdderGraph& g) {
+  for (const Node& n : g.nodes)
+    if (n.kind == NodeKind::Add &&
+        (g.at(n.a.node).stage > n.stage || g.at(n.b.node).stage > n.stage))
+      return false;
+  return true;
+}
+
+// Fewest register bits over all assignments meeting `bound` (inputs stay in stage 0).
+int brute_force_minimum(AdderGraph g, double bound, const DelayModel& m) {
+  std::vector<int> free_nodes;
+  for (std::size_t id = 0; id < g.nodes.size(); ++id) {
+    g.nodes[id].stage = 0;
+    if (g.nodes[id].kind != NodeKind::Input) free_nodes.push_back(static_cast<int>(id));
+  }
+  int best = -1;
+  while (true) {
+    if (ordered(g) && worst_stage(g, m) <= bound) {
+      const int bits = register_bits(g);
+      if (best < 0 || bits < best) best = bits;
+    }
+    std::size_t k = 0;  // next assignment, counting in base latency + 1
+    while (k < free_nodes.size() && g.at(free_nodes[k]).stage == g.latency)
+      g.at(free_nodes[k++]).stage = 0;
+    if (k == free_nodes.size()) break;
+    ++g.at(free_nodes[k]).stage;
+  }
+  return best;
+}
+
+TEST(RegisterPlacement, FewestBitsAtTheLeastStageDelay) {
+  std::mt19937 rng(7);
+  const DelayModel& m = delay_model("xcup");
+  for (int trial = 0; trial < 300; ++trial) {
+    AdderGraph g = random_graph(rng);
+    const int latency = 1 + trial % 3;
+    const Schedule s = schedule_pipeline(g, latency, m);
+    ASSERT_TRUE(ordered(g)) << "trial " << trial;
+    const double bound = s.period_ns - m.register_ns + 1e-6;
+    EXPECT_LE(worst_stage(g, m), bound) << "trial " << trial;
+    EXPECT_EQ(s.register_bits, brute_force_minimum(g, bound, m)) << "trial " << trial;
+  }
+}
+
+TEST(RegisterPlacement, FewestBitsAtAGivenPeriod) {
+  std::mt19937 rng(11);
+  const DelayModel& m = delay_model("ice40");
+  for (int trial = 0; trial < 200; ++trial) {
+    AdderGraph g = random_graph(rng);
+    const int latency = 1 + trial % 2;
+    const double least = schedule_pipeline(g, latency, m).period_ns;
+    const double period = least * (1.0 + 0.1 * (trial % 6));
+    const Schedule s = schedule_pipeline(g, latency, m, 0.0, period);
+    EXPECT_LE(s.period_ns, period + 1e-9) << "trial " << trial;
+    EXPECT_EQ(s.register_bits, brute_force_minimum(g, period - m.register_ns + 1e-9, m))
+        << "trial " << trial;
+  }
+}
+
+TEST(RegisterPlacement, APeriodBelowTheLeastIsAnError) {
+  std::mt19937 rng(3);
+  AdderGraph g = random_graph(rng);
+  const DelayModel& m = delay_model("xcup");
+  const double least = schedule_pipeline(g, 2, m).period_ns;
+  EXPECT_THROW(schedule_pipeline(g, 2, m, 0.0, least * 0.9), ToolError);
+  EXPECT_NO_THROW(schedule_pipeline(g, 2, m, 0.0, least));
+}
+
+}  // namespace
+}  // namespace dagen
