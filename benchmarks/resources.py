@@ -123,6 +123,10 @@ def da4ml_row(model_path, work, label, pipeline):
             "yosys_s": syn["yosys_seconds"]}
 
 
+# --rows keys, in table order (see the module docstring for what each row is).
+ROW_KEYS = ["da4ml", "p0", "bits", "pL", "dc2pL", "at", "dc2at", "slack", "csd"]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--da-gen", default=ROOT / "build" / "da-gen")
@@ -131,7 +135,12 @@ def main():
                     help="da4ml latency_cutoff of its pipelined row; da-gen gets the same latency")
     ap.add_argument("--out", default=ROOT / "benchmarks" / "results")
     ap.add_argument("--label", help="what da-gen was measured (default: this checkout's commit)")
+    ap.add_argument("--rows", default=",".join(ROW_KEYS),
+                    help="rows to run, from " + ",".join(ROW_KEYS) + " (large cases: fewer rows)")
     a = ap.parse_args()
+    keys = set(a.rows.split(","))
+    if not keys <= set(ROW_KEYS):
+        ap.error(f"unknown --rows {sorted(keys - set(ROW_KEYS))}")
     out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
     all_cases = cases()
@@ -173,21 +182,23 @@ def main():
             return lambda w, label: da4ml_row(model_path, w, label, pipeline)
 
         latency, da4ml_period = 2, None
-        if have_da4ml:
+        if have_da4ml and "da4ml" in keys:
             add("da4ml p0", da4ml(0))
             add(f"da4ml c{a.da4ml_cutoff}", da4ml(a.da4ml_cutoff))
             latency = rows[-1].get("latency", latency)
             da4ml_period = rows[-1].get("period_ns")
-        add("da-gen p0", dagen())
-        add("da-gen bits p0", dagen("--objective", "bits"))
-        add(f"da-gen p{latency}", dagen("--pipeline", str(latency)))
-        add(f"da-gen dc2 p{latency}", dagen("--dc", "2", "--pipeline", str(latency)))
-        if da4ml_period:
-            at = ("--pipeline", str(latency), "--clock-period", str(da4ml_period))
-            add(f"da-gen p{latency} @da4ml", dagen(*at))
-            add(f"da-gen dc2 p{latency} @da4ml", dagen("--dc", "2", *at))
-        add(f"da-gen p{latency} slack0.5", dagen("--pipeline", str(latency), "--stage-slack", "0.5"))
-        add("CSD tree p0", dagen("--no-share"))
+        at = ("--pipeline", str(latency), "--clock-period", str(da4ml_period))
+        for key, label, args in (
+                ("p0", "da-gen p0", ()),
+                ("bits", "da-gen bits p0", ("--objective", "bits")),
+                ("pL", f"da-gen p{latency}", ("--pipeline", str(latency))),
+                ("dc2pL", f"da-gen dc2 p{latency}", ("--dc", "2", "--pipeline", str(latency))),
+                ("at", f"da-gen p{latency} @da4ml", at),
+                ("dc2at", f"da-gen dc2 p{latency} @da4ml", ("--dc", "2", *at)),
+                ("slack", f"da-gen p{latency} slack0.5", ("--pipeline", str(latency), "--stage-slack", "0.5")),
+                ("csd", "CSD tree p0", ("--no-share",))):
+            if key in keys and (da4ml_period or key not in ("at", "dc2at")):
+                add(label, dagen(*args))
         results[name] = rows
         (out / "resources.json").write_text(json.dumps(results, indent=1) + "\n")
 
