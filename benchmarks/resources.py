@@ -76,6 +76,8 @@ def cases():
             m = random_layer(n, bits, seed=100 * n + bits)
             out[m["name"]] = m
     out["jsc_shaped"] = jsc_shaped(7)
+    # the 4-layer QKeras-style MLP (32-64-32-32-10, 8-bit weights) of the e2e tests
+    out["qkeras_style_mlp"] = json.loads((ROOT / "tests" / "models" / "qkeras_style_mlp.json").read_text())
     for name in ("qkeras_mlp", "jsc_cernbox_acc75.16", "jsc_cernbox_acc74.98"):
         path = ROOT / "models" / f"{name}.json"
         if path.exists():
