@@ -10,7 +10,9 @@ flat into DIR/*.v, so the same Yosys flow can read `DIR/*.v`:
     DIR/NAME.v            top module (combinational, or the pipeline top with clk)
     DIR/NAME_stage<i>.v   pipeline stages (--pipeline only)
     DIR/shift_adder.v, negative.v, ...   the da4ml primitives the design instantiates
-    DIR/ports.json        exact port layout (below), latency, da4ml settings
+    DIR/ports.json        exact port layout (below), latency, da4ml settings, and each
+                          stage's delay estimated by da-gen's delay models
+                          (estimated_stage_ns, estimated_period_ns per target)
     DIR/da4ml_project/    da4ml's untouched RTLModel project (tcl, binder, model/*.json,
                           src/NAME_wrapper.v = da4ml's uniform-width I/O wrapper)
 
