@@ -1,14 +1,46 @@
 // GraphBuilder: appends normalised two-input adders to a Solution and tracks depths.
 #include <algorithm>
 #include <cassert>
+#include <cmath>
 #include <utility>
 
 #include "internal.hpp"
 
 namespace dagen::cmvm::detail {
 
-GraphBuilder::GraphBuilder(int n_inputs)
-    : n_inputs_(n_inputs), depth_(n_inputs, 0), pos_(n_inputs, true), neg_(n_inputs, false) {}
+namespace {
+
+// Position just above the sign bit (or top bit, when lo >= 0) of numbers in [lo, hi].
+int top_of(long double lo, long double hi) {
+  int t = 0;
+  if (hi > 0) t = std::max(t, static_cast<int>(std::floor(std::log2(hi))) + 1);
+  if (lo < 0) t = std::max(t, static_cast<int>(std::ceil(std::log2(-lo))));
+  return lo < 0 ? t + 1 : t;
+}
+
+// Bounds of term t = +-operand * 2^shift.
+std::pair<long double, long double> term_bounds(long double lo, long double hi, const Term& t) {
+  const long double s = std::ldexp(1.0L, t.shift);
+  return t.negative ? std::pair{-hi * s, -lo * s} : std::pair{lo * s, hi * s};
+}
+
+}  // namespace
+
+GraphBuilder::GraphBuilder(int n_inputs, std::span<const InputSpec> inputs)
+    : n_inputs_(n_inputs), depth_(n_inputs, 0), pos_(n_inputs, true), neg_(n_inputs, false) {
+  for (int i = 0; i < n_inputs; ++i) {
+    const InputSpec in = i < static_cast<int>(inputs.size()) ? inputs[static_cast<std::size_t>(i)]
+                                                             : InputSpec{-128.0, 127.0, 0};
+    lo_.push_back(in.lo);
+    hi_.push_back(in.hi);
+    lsb_.push_back(-in.frac_bits);
+  }
+}
+
+int GraphBuilder::top_bit(const Term& t) const {
+  const auto [lo, hi] = term_bounds(lo_[t.operand], hi_[t.operand], t);
+  return top_of(lo, hi);
+}
 
 int GraphBuilder::push(const Op& op) {
   assert(!op.a.negative);
@@ -19,6 +51,11 @@ int GraphBuilder::push(const Op& op) {
   const int b = op.b.operand;
   pos_.push_back(pos_[a] || (op.b.negative ? neg_[b] : pos_[b]));
   neg_.push_back(neg_[a] || (op.b.negative ? pos_[b] : neg_[b]));
+  const auto [al, ah] = term_bounds(lo_[a], hi_[a], op.a);
+  const auto [bl, bh] = term_bounds(lo_[b], hi_[b], op.b);
+  lo_.push_back(al + bl);
+  hi_.push_back(ah + bh);
+  lsb_.push_back(std::min(lsb_[a] + op.a.shift, lsb_[b] + op.b.shift));
   return n_operands() - 1;
 }
 

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "dagen/cmvm.hpp"
@@ -13,10 +14,13 @@ namespace dagen::cmvm::detail {
 // Digits come out in increasing shift order.
 void append_csd_terms(std::int64_t v, int operand, std::vector<Term>& out);
 
-// Grows a Solution one adder at a time and keeps the depth of every operand.
+// Grows a Solution one adder at a time and keeps the depth of every operand
+// and a bound on its value (interval arithmetic over the input ranges).
 class GraphBuilder {
  public:
-  explicit GraphBuilder(int n_inputs);
+  // Inputs without a spec (or all of them, when `inputs` is empty) are taken
+  // as signed 8-bit integers.
+  explicit GraphBuilder(int n_inputs, std::span<const InputSpec> inputs = {});
 
   int n_inputs() const { return n_inputs_; }
   int n_operands() const { return static_cast<int>(depth_.size()); }
@@ -25,6 +29,10 @@ class GraphBuilder {
   // Whether the operand's signed-digit expansion has a positive / negative digit.
   bool has_positive(int operand) const { return pos_[operand]; }
   bool has_negative(int operand) const { return neg_[operand]; }
+
+  // Bit positions of a term's value: just above its sign bit, and its lowest.
+  int top_bit(const Term& t) const;
+  int low_bit(const Term& t) const { return lsb_[t.operand] + t.shift; }
 
   // Emits one adder computing x + y and returns the term equal to x + y.  The
   // adder itself is normalised: its first input is positive and the smaller
@@ -43,6 +51,8 @@ class GraphBuilder {
   std::vector<int> depth_;
   std::vector<bool> pos_;
   std::vector<bool> neg_;
+  std::vector<long double> lo_, hi_;  // value bounds
+  std::vector<int> lsb_;              // weight 2^lsb of the lowest bit that can be nonzero
 };
 
 // One CSD adder tree per column, nothing shared (unshared.cpp).
@@ -59,6 +69,10 @@ void make_one_positive(GraphBuilder& g, std::vector<Term>& terms);
 // Sums `terms` with a tree that always combines the two shallowest terms first
 // (optimal maximum depth: ceil(log2(sum 2^depth))).  nullopt for no terms.
 std::optional<Term> sum_tree(GraphBuilder& g, std::vector<Term> terms);
+
+// Sums `terms` without regard to depth: always the two of least magnitude first,
+// so that wide values meet only at the last adders (fewer adder bits).
+std::optional<Term> narrow_sum_tree(GraphBuilder& g, std::vector<Term> terms);
 
 // Least achievable depth of a sum of terms with these depths.
 int tree_depth(const std::vector<int>& depths);

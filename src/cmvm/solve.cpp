@@ -3,8 +3,9 @@
 // two-term subexpressions greedily (cse.cpp) and improves that by iterated greedy
 // (perturb.cpp: dissolve some shared adders, share again), then, level by level of
 // the tree, adds each column's parent, shares again among the level, and sums each
-// column with a depth-aware tree (tree.cpp).  Several seeded candidates are tried under a
-// deterministic work budget; the cheapest wins.
+// column with a depth-aware tree (tree.cpp; for the AdderBits objective without depth
+// bounds, a tree that adds the narrowest terms first).  Several seeded candidates are
+// tried under a deterministic work budget; the cheapest wins.
 #include <algorithm>
 #include <vector>
 
@@ -18,11 +19,14 @@ constexpr int kPerturbPerMille = 150;
 
 // One candidate solution.  Without a profitable (or, with bounds, feasible) tree
 // edge every column is a root and this is plain CSE on W.
-Solution solve_once(const IntMatrix& w, const std::vector<int>* bound, std::uint64_t seed,
-                    int tie_mode, int rounds, std::uint64_t budget, std::uint64_t& work) {
+// `narrow`: sum each column's remaining terms smallest first (fewer adder bits,
+// deeper trees); only without depth bounds.
+Solution solve_once(const IntMatrix& w, std::span<const InputSpec> inputs,
+                    const std::vector<int>* bound, bool narrow, std::uint64_t seed, int tie_mode,
+                    int rounds, std::uint64_t budget, std::uint64_t& work) {
   const int n_in = static_cast<int>(w.rows());
   const int n_out = static_cast<int>(w.cols());
-  detail::GraphBuilder g(n_in);
+  detail::GraphBuilder g(n_in, inputs);
   const detail::Decomposition dec = detail::decompose_columns(w, seed, bound);
   std::vector<std::vector<Term>> cols(n_out);
   std::vector<std::uint64_t> reserve(n_out, 0);
@@ -81,7 +85,8 @@ Solution solve_once(const IntMatrix& w, const std::vector<int>* bound, std::uint
     }
     for (std::size_t k = 0; k < at.size(); ++k) {
       detail::make_one_positive(g, sub[k]);
-      outputs[at[k]] = detail::sum_tree(g, std::move(sub[k]));
+      outputs[at[k]] = narrow ? detail::narrow_sum_tree(g, std::move(sub[k]))
+                              : detail::sum_tree(g, std::move(sub[k]));
     }
   }
   Solution s = std::move(g).take(std::move(outputs));
@@ -129,7 +134,7 @@ Solution solve(const IntMatrix& w, std::span<const InputSpec> inputs, const Opti
     if (bits && r % 2 == 1) tie_mode = 6;  // narrow adders: small relative shifts first
     std::uint64_t work = 0;
     const int rounds = options.effort > 0 ? kPerturbRounds : 0;
-    Solution s = solve_once(w, b, seed, tie_mode, rounds, budget, work);
+    Solution s = solve_once(w, inputs, b, bits && !b, seed, tie_mode, rounds, budget, work);
     spent += work;
     if (bits) {
       const std::int64_t c = adder_bits(s, inputs);

@@ -54,4 +54,27 @@ std::optional<Term> sum_tree(GraphBuilder& g, std::vector<Term> terms) {
   return q.top().term;
 }
 
+std::optional<Term> narrow_sum_tree(GraphBuilder& g, std::vector<Term> terms) {
+  if (terms.empty()) return std::nullopt;
+  struct Narrow {
+    int top, low, seq;
+    Term term;
+    bool operator>(const Narrow& o) const {
+      return std::tie(top, low, seq) > std::tie(o.top, o.low, o.seq);
+    }
+  };
+  std::priority_queue<Narrow, std::vector<Narrow>, std::greater<>> q;
+  int seq = 0;
+  for (const Term& t : terms) q.push(Narrow{g.top_bit(t), g.low_bit(t), seq++, t});
+  while (q.size() > 1) {
+    const Narrow x = q.top();
+    q.pop();
+    const Narrow y = q.top();
+    q.pop();
+    const Term r = g.add(x.term, y.term);
+    q.push(Narrow{g.top_bit(r), g.low_bit(r), seq++, r});
+  }
+  return q.top().term;
+}
+
 }  // namespace dagen::cmvm::detail

