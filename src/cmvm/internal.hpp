@@ -70,9 +70,11 @@ void make_one_positive(GraphBuilder& g, std::vector<Term>& terms);
 // (optimal maximum depth: ceil(log2(sum 2^depth))).  nullopt for no terms.
 std::optional<Term> sum_tree(GraphBuilder& g, std::vector<Term> terms);
 
-// Sums `terms` without regard to depth: always the two of least magnitude first,
-// so that wide values meet only at the last adders (fewer adder bits).
-std::optional<Term> narrow_sum_tree(GraphBuilder& g, std::vector<Term> terms);
+// Sums `terms` two of least magnitude first, so that wide values meet only at
+// the last adders (fewer adder bits).  With max_depth, a pair is merged only if
+// the column stays summable within it (the terms must be summable to begin with).
+std::optional<Term> narrow_sum_tree(GraphBuilder& g, std::vector<Term> terms,
+                                    std::optional<int> max_depth = std::nullopt);
 
 // Least achievable depth of a sum of terms with these depths.
 int tree_depth(const std::vector<int>& depths);

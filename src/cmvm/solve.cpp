@@ -85,8 +85,9 @@ Solution solve_once(const IntMatrix& w, std::span<const InputSpec> inputs,
     }
     for (std::size_t k = 0; k < at.size(); ++k) {
       detail::make_one_positive(g, sub[k]);
-      outputs[at[k]] = narrow ? detail::narrow_sum_tree(g, std::move(sub[k]))
-                              : detail::sum_tree(g, std::move(sub[k]));
+      outputs[at[k]] = !narrow ? detail::sum_tree(g, std::move(sub[k]))
+                       : bound ? detail::narrow_sum_tree(g, std::move(sub[k]), sub_budget[k])
+                               : detail::narrow_sum_tree(g, std::move(sub[k]));
     }
   }
   Solution s = std::move(g).take(std::move(outputs));
@@ -134,7 +135,7 @@ Solution solve(const IntMatrix& w, std::span<const InputSpec> inputs, const Opti
     if (bits && r % 2 == 1) tie_mode = 6;  // narrow adders: small relative shifts first
     std::uint64_t work = 0;
     const int rounds = options.effort > 0 ? kPerturbRounds : 0;
-    Solution s = solve_once(w, inputs, b, bits && !b, seed, tie_mode, rounds, budget, work);
+    Solution s = solve_once(w, inputs, b, bits, seed, tie_mode, rounds, budget, work);
     spent += work;
     if (bits) {
       const std::int64_t c = adder_bits(s, inputs);

@@ -140,6 +140,27 @@ TEST(Solve, AdderBitsObjectiveSavesCarryBitsWhenDepthIsFree) {
   EXPECT_LT(bits_bits, adders_bits * 97 / 100);
 }
 
+// With depth bounds the narrowest-first tree merges only pairs that keep each
+// column within its bound: every bound holds, and the carry bits still drop.
+TEST(Solve, AdderBitsObjectiveKeepsDepthBounds) {
+  for (int dc : {0, 1, 2}) {
+    std::int64_t adders_bits = 0, bits_bits = 0;
+    for (std::uint64_t seed = 1; seed <= 6; ++seed) {
+      const IntMatrix w = random_matrix(4 + 2 * static_cast<int>(seed), 12, -255, 255, 70 + seed);
+      std::vector<InputSpec> specs(static_cast<std::size_t>(w.rows()), InputSpec{-8.0, 7.0, 0});
+      Options a;
+      a.depth_slack = dc;
+      Options b = a;
+      b.objective = Objective::AdderBits;
+      const Solution sb = solve(w, specs, b);
+      check_solution(w, sb, dc);
+      adders_bits += adder_bits(solve(w, specs, a), specs);
+      bits_bits += adder_bits(sb, specs);
+    }
+    EXPECT_LT(bits_bits, adders_bits) << "dc " << dc;
+  }
+}
+
 TEST(Solve, EffortLevels) {
   const IntMatrix w = random_matrix(12, 10, 1, 255, 33);
   for (int effort : {0, 1, 3}) {
