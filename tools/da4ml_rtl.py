@@ -286,11 +286,27 @@ def op_delay_ns(op, ops, m: dict) -> float:
         low = abs(lsb_a - lsb_b)
         passes = lsb_a < lsb_b or op.opcode == 0
         return m['route'] + m['lut'] + m['carry_per_bit'] * max(1, w - low if passes else w)
-    if op.opcode == 3:  # quantize: bit selection (wrap, truncate)
+    negate = m['route'] + m['lut'] + m['carry_per_bit'] * w  # -2, -3: operand negated first
+    if op.opcode in (3, 5):  # quantize (bit selection: wrap, truncate), constant
         return 0.0
-    if op.opcode == 2:  # relu: a LUT per bit
+    if op.opcode == -3:
+        return negate
+    if op.opcode in (2, 6, -6):  # relu, MSB mux: a LUT per bit
         return m['route'] + m['lut']
+    if op.opcode == -2:
+        return negate + m['route'] + m['lut']
     return m['route'] + m['lut'] + m['carry_per_bit'] * w  # constant add and anything else
+
+
+def op_operands(op) -> list[int]:
+    """Buffer indices an operation reads (da4ml.codegen.rtl.verilog.comb's encoding)."""
+    if op.opcode in (-1, 5):  # stage input, constant
+        return []
+    if op.opcode in (6, -6):  # MSB mux: two values and the selector
+        return [op.id0, op.id1, op.data & 0xFFFFFFFF]
+    if op.opcode in (0, 1, 7, 10):
+        return [op.id0, op.id1]
+    return [op.id0]
 
 
 def estimated_stage_ns(comb_or_pipe, target: str = 'xcup') -> list[float]:
@@ -299,10 +315,8 @@ def estimated_stage_ns(comb_or_pipe, target: str = 'xcup') -> list[float]:
     result = []
     for st in stages:
         finish = []
-        for op in st.ops:
-            start = 0.0
-            if op.opcode != -1:
-                start = max(finish[op.id0], finish[op.id1] if op.opcode in (0, 1) else 0.0)
+        for k, op in enumerate(st.ops):
+            start = max((finish[i] for i in op_operands(op) if 0 <= i < k), default=0.0)
             finish.append(start + op_delay_ns(op, st.ops, DELAY_MODELS[target]))
         result.append(max(finish, default=0.0))
     return result
