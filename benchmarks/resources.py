@@ -29,6 +29,7 @@ import argparse
 import json
 import os
 import random
+import re
 import subprocess
 import sys
 import time
@@ -127,6 +128,20 @@ def da4ml_row(model_path, work, label, pipeline):
 
 # --rows keys, in table order (see the module docstring for what each row is).
 ROW_KEYS = ["da4ml", "p0", "bits", "pL", "dc2pL", "at", "dc2at", "slack", "csd"]
+ROW_PATTERNS = [r"da4ml p0", r"da4ml c\d+", r"da-gen p0", r"da-gen bits p0", r"da-gen p\d+",
+                r"da-gen dc2 p\d+", r"da-gen p\d+ @da4ml", r"da-gen dc2 p\d+ @da4ml",
+                r"da-gen p\d+ slack0\.5", r"CSD tree p0"]
+
+
+def row_latency(label):
+    """The latency a da-gen row label names (0 for combinational and other rows)."""
+    m = re.match(r"da-gen (?:dc2 )?p(\d+)", label)
+    return int(m.group(1)) if m else 0
+
+
+def row_rank(label):
+    """Position of a row label in the table (None: not a row this script writes)."""
+    return next((k for k, p in enumerate(ROW_PATTERNS) if re.fullmatch(p, label)), None)
 
 
 def main():
@@ -137,6 +152,8 @@ def main():
                     help="da4ml latency_cutoff of its pipelined row; da-gen gets the same latency")
     ap.add_argument("--out", default=ROOT / "benchmarks" / "results")
     ap.add_argument("--label", help="what da-gen was measured (default: this checkout's commit)")
+    ap.add_argument("--render", action="store_true",
+                    help="only rewrite OUT/resources.md from OUT/resources.json")
     ap.add_argument("--rows", default=",".join(ROW_KEYS),
                     help="rows to run, from " + ",".join(ROW_KEYS) + " (large cases: fewer rows)")
     a = ap.parse_args()
@@ -145,6 +162,9 @@ def main():
         ap.error(f"unknown --rows {sorted(keys - set(ROW_KEYS))}")
     out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
+    if a.render:
+        render(json.loads((out / "resources.json").read_text()), out)
+        return
     all_cases = cases()
     if a.cases == "all":
         names = list(all_cases)
@@ -209,10 +229,16 @@ def main():
             if key in keys and (da4ml_period or key not in ("at", "dc2at")):
                 add(label, dagen(*args))
         new = {r["row"]: r for r in rows}
-        merged = [new.pop(r["row"], r) for r in previous]
-        results[name] = merged + [r for r in rows if r["row"] in new]
+        merged = [new.pop(r["row"], r) for r in previous
+                  if row_rank(r["row"]) is not None and row_latency(r["row"]) in (0, latency)]
+        results[name] = sorted(merged + [r for r in rows if r["row"] in new],
+                               key=lambda r: row_rank(r["row"]))
         (out / "resources.json").write_text(json.dumps(results, indent=1) + "\n")
 
+    render(results, out)
+
+
+def render(results, out):
     measured = sorted({r.get("measured_at", "earlier") for rs in results.values() for r in rs
                        if not r["row"].startswith("da4ml")})
     write_markdown(results, out / "resources.md", "da-gen rows measured at: " + ", ".join(measured))
