@@ -38,30 +38,70 @@ std::string provenance(const Design& d, const FlowOptions& o) {
          (o.cmvm.share ? "" : ", no sharing") + ".\n";
 }
 
+AdderGraph checked_graph(const Model& model, const cmvm::Options& cmvm) {
+  AdderGraph g = lower_model(model, {cmvm});
+  remove_dead_nodes(g);
+  if (const std::string problem = check_graph(g); !problem.empty())
+    throw ToolError("internal error: graph invariant violated: " + problem);
+  self_check(model, g);
+  return g;
+}
+
+// The latency the graph gets: --pipeline, or the least that meets --clock-period
+// (-1: none does).
+int latency_for(const AdderGraph& g, const FlowOptions& options, const DelayModel& delays) {
+  if (!options.clock_period_ns || options.pipeline_given) return options.pipeline;
+  return latency_for_period(g, *options.clock_period_ns, delays);
+}
+
+// Whether the graph meets --clock-period at --pipeline N (its least period does).
+bool meets_period(const AdderGraph& g, const FlowOptions& options, const DelayModel& delays) {
+  AdderGraph copy = g;
+  return schedule_pipeline(copy, options.pipeline, delays).period_ns <=
+         *options.clock_period_ns + 1e-9;
+}
+
 }  // namespace
 
 Design build_design(const Model& model, const FlowOptions& options) {
   Design d;
   d.top = verilog_identifier(options.top.empty() ? model.name : options.top);
-  d.graph = lower_model(model, {options.cmvm});
-  remove_dead_nodes(d.graph);
-  if (const std::string problem = check_graph(d.graph); !problem.empty())
-    throw ToolError("internal error: graph invariant violated: " + problem);
-  self_check(model, d.graph);
-
   const DelayModel& delays = delay_model(options.target);
-  int latency = options.pipeline;
-  if (options.clock_period_ns && !options.pipeline_given) {
-    latency = latency_for_period(d.graph, *options.clock_period_ns, delays);
-    if (latency < 0)
-      throw ToolError("no pipeline meets a " + std::to_string(*options.clock_period_ns) +
-                      " ns clock on " + options.target + ": a single operator is slower");
+  FlowOptions chosen = options;
+  d.graph = checked_graph(model, options.cmvm);
+  int latency = latency_for(d.graph, options, delays);
+
+  // A clock without a depth bound: shallower graphs (--dc 2, then 0) may meet it
+  // where the fewest-adder graph cannot, or with fewer stages.  Keep the first
+  // graph with the least latency that meets the clock.
+  if (options.clock_period_ns && !options.cmvm.depth_slack && options.cmvm.share) {
+    const bool met = options.pipeline_given ? meets_period(d.graph, options, delays) : latency >= 0;
+    const bool improvable = !met || (!options.pipeline_given && latency > 0);
+    for (int slack : {2, 0}) {
+      if (!improvable) break;
+      FlowOptions o = options;
+      o.cmvm.depth_slack = slack;
+      AdderGraph g = checked_graph(model, o.cmvm);
+      const int l = latency_for(g, o, delays);
+      const bool better = options.pipeline_given ? !met && meets_period(g, o, delays)
+                                                 : l >= 0 && (latency < 0 || l < latency);
+      if (!better) continue;
+      d.graph = std::move(g);
+      latency = l;
+      chosen = o;
+      if (options.pipeline_given) break;
+    }
   }
+  if (latency < 0)
+    throw ToolError("no pipeline meets a " + std::to_string(*options.clock_period_ns) +
+                    " ns clock on " + options.target + ": a single operator is slower");
   d.schedule =
       schedule_pipeline(d.graph, latency, delays, options.stage_slack, options.clock_period_ns);
-  d.emitted = emit_verilog(d.graph, d.top, provenance(d, options), options.valid);
+  d.emitted = emit_verilog(d.graph, d.top, provenance(d, chosen), options.valid);
   d.report = interface_report(d.top, d.graph, d.schedule, d.emitted, options.target);
   d.report["valid"] = options.valid;
+  d.report["depth_slack"] =
+      chosen.cmvm.depth_slack ? nlohmann::json(*chosen.cmvm.depth_slack) : nlohmann::json(nullptr);
   return d;
 }
 

@@ -74,3 +74,57 @@ TEST(Flow, TopNameIsALegalIdentifier) {
 
 }  // namespace
 }  // namespace dagen
+
+namespace dagen {
+namespace {
+
+// A 16x16 layer of random 8-bit weights: the fewest-adder graph is much deeper
+// than a depth-bounded one.
+Model wide_layer() {
+  std::uint64_t state = 12345;
+  nlohmann::json weights = nlohmann::json::array();
+  for (int i = 0; i < 16; ++i) {
+    nlohmann::json row = nlohmann::json::array();
+    for (int j = 0; j < 16; ++j) {
+      state = state * 6364136223846793005ull + 1442695040888963407ull;
+      row.push_back(static_cast<int>((state >> 33) % 256) - 128);
+    }
+    weights.push_back(row);
+  }
+  return parse_model(
+      {{"name", "wide"},
+       {"input", {{"size", 16}, {"type", {{"signed", true}, {"int_bits", 7}, {"frac_bits", 0}}}}},
+       {"layers", {{{"type", "dense"}, {"weights", weights}}}}});
+}
+
+double period_of(const Design& d) { return d.report["pipeline"]["estimated_period_ns"]; }
+
+// --clock-period without --dc may pick a depth-bounded graph: fewer stages
+// when the latency is free, a met clock where the fewest-adder graph misses it.
+TEST(Flow, ClockPeriodChoosesAShallowerGraphWhenItHelps) {
+  const Model m = wide_layer();
+  FlowOptions free_graph;
+  free_graph.pipeline = 3;
+  const double least_free = period_of(build_design(m, free_graph));
+
+  FlowOptions fixed = free_graph;
+  fixed.clock_period_ns = least_free * 0.9;  // the fewest-adder graph cannot
+  const Design d = build_design(m, fixed);
+  EXPECT_LE(period_of(d), *fixed.clock_period_ns + 1e-9);
+  EXPECT_FALSE(d.report["depth_slack"].is_null());
+  EXPECT_EQ(d.graph.latency, 3);
+
+  FlowOptions by_clock;
+  by_clock.clock_period_ns = least_free;
+  by_clock.pipeline_given = false;
+  const Design e = build_design(m, by_clock);
+  EXPECT_LE(period_of(e), least_free + 1e-9);
+  EXPECT_LT(e.graph.latency, 3);  // a shallower graph needs fewer stages
+
+  FlowOptions kept = by_clock;  // an explicit --dc is never changed
+  kept.cmvm.depth_slack = 1;
+  EXPECT_EQ(build_design(m, kept).report["depth_slack"], 1);
+}
+
+}  // namespace
+}  // namespace dagen
