@@ -92,6 +92,12 @@ const std::vector<Case>& cases() {
        {"m.json"},
        1,
        "da-gen: error: layers[0].type: unknown layer type 'conv2d' (dense, relu or quantize)"},
+      // Found by the fuzzer: a control character in a string must not break the line.
+      {"control-character",
+       "{" OK_INPUT R"(, "layers": [{"type": "de\nse\t"}]})",
+       {"m.json"},
+       1,
+       "da-gen: error: layers[0].type: unknown layer type 'de\\nse\\t' (dense, relu or quantize)"},
       {"layers-not-a-list",
        "{" OK_INPUT R"(, "layers": {}})",
        {"m.json"},
