@@ -130,9 +130,11 @@ FixedType type_for_codes(i128 lo, i128 hi, int frac) {
     t.int_bits = bit_length(hi) - frac;
     return t;
   }
-  // Signed: smallest w with -2^(w-1) <= lo and hi <= 2^(w-1) - 1.
-  int w = 1;
-  while (!(-pow2(w - 1) <= lo && hi <= pow2(w - 1) - 1)) ++w;
+  // Signed: smallest w with -2^(w-1) <= lo and hi <= 2^(w-1) - 1, counted
+  // without forming 2^(w-1) (w reaches 128 for sums near the i128 limit; the
+  // width check rejects those with a clear error afterwards).
+  const auto signed_bits = [](i128 v) { return 1 + bit_length(v >= 0 ? v : ~v); };
+  const int w = std::max(signed_bits(lo), signed_bits(hi));
   t.is_signed = true;
   t.int_bits = w - 1 - frac;
   return t;

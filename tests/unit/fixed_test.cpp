@@ -71,6 +71,12 @@ TEST(Types, NarrowestTypeForCodes) {
   EXPECT_EQ(type_for_codes(-129, 0, 0).width(), 9);
   EXPECT_EQ(type_for_codes(0, 0, 4).width(), 0);
   EXPECT_EQ(type_for_codes(-1, 0, 0).width(), 1);
+  EXPECT_EQ(type_for_codes(-2, 1, 0).width(), 2);
+  EXPECT_EQ(type_for_codes(-1, 1, 0).width(), 2);
+  // Near the i128 limit (found by the fuzzer): 128 bits, no overflow on the way.
+  const i128 huge = (static_cast<i128>(1) << 126) + ((static_cast<i128>(1) << 126) - 1);
+  EXPECT_EQ(type_for_codes(-huge, 0, 0).width(), 128);
+  EXPECT_EQ(type_for_codes(-5, huge, 0).width(), 128);
 }
 
 TEST(Text, HexAndDecimal) {
