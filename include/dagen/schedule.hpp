@@ -46,6 +46,10 @@ Schedule schedule_pipeline(AdderGraph& g, int latency, const DelayModel& model,
                            double stage_slack = 0.0,
                            std::optional<double> period_ns = std::nullopt);
 
+// The least estimated period `latency` ranks allow (register overhead included
+// when latency > 0), without placing registers.
+double least_period(const AdderGraph& g, int latency, const DelayModel& model);
+
 // The smallest latency whose stages all meet `period_ns` by the model (-1 if
 // even one node alone is slower).
 int latency_for_period(const AdderGraph& g, double period_ns, const DelayModel& model);

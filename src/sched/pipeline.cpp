@@ -212,25 +212,53 @@ int register_bits(const AdderGraph& g) {
   return bits;
 }
 
-Schedule schedule_pipeline(AdderGraph& g, int latency, const DelayModel& model, double stage_slack,
-                           std::optional<double> period_ns) {
+namespace {
+
+// The least worst-stage delay (register overhead excluded) that `latency` ranks
+// allow: a binary search on T with the ASAP cut.  Overwrites the stages.
+double least_stage_delay(AdderGraph& g, const std::vector<double>& delay, int latency) {
   g.latency = latency;
   for (Node& n : g.nodes) n.stage = 0;
-  const auto delay = node_delays(g, model);
   const double total = std::max(worst_stage(g, delay), 1e-6);  // everything in one stage
-  double best = total;
-  bool exact = true;
-  if (latency > 0) {
-    double lo = *std::max_element(delay.begin(), delay.end()), hi = total;
-    lo = std::max(lo, total / (latency + 1)) - 1e-9;
-    if (asap(g, delay, lo) <= latency) hi = lo;
-    for (int iter = 0; iter < 60 && hi - lo > 1e-6; ++iter) {
-      const double mid = 0.5 * (lo + hi);
-      (asap(g, delay, mid) <= latency ? hi : lo) = mid;
-    }
-    asap(g, delay, hi);
-    best = worst_stage(g, delay) * (1.0 + stage_slack);  // the least worst stage, exactly
+  if (latency == 0) return total;
+  double lo = *std::max_element(delay.begin(), delay.end()), hi = total;
+  lo = std::max(lo, total / (latency + 1)) - 1e-9;
+  if (asap(g, delay, lo) <= latency) hi = lo;
+  for (int iter = 0; iter < 60 && hi - lo > 1e-6; ++iter) {
+    const double mid = 0.5 * (lo + hi);
+    (asap(g, delay, mid) <= latency ? hi : lo) = mid;
   }
+  asap(g, delay, hi);
+  return worst_stage(g, delay);  // the least worst stage, exactly
+}
+
+// The fallback for graphs too large for the exact placement: from an ASAP and an
+// ALAP start, nodes move later where that saves register bits; the cheaper wins.
+void heuristic_register_stages(AdderGraph& g, const std::vector<double>& delay, double t_max) {
+  asap(g, delay, t_max);
+  reduce_register_bits(g, delay, t_max);
+  std::vector<int> asap_stages;
+  for (const Node& n : g.nodes) asap_stages.push_back(n.stage);
+  const int asap_bits = register_bits(g);
+  if (!alap(g, delay, t_max) || worst_stage(g, delay) > t_max + 1e-9 ||
+      (reduce_register_bits(g, delay, t_max), register_bits(g) >= asap_bits)) {
+    for (std::size_t id = 0; id < g.nodes.size(); ++id) g.nodes[id].stage = asap_stages[id];
+  }
+}
+
+}  // namespace
+
+double least_period(const AdderGraph& g, int latency, const DelayModel& model) {
+  AdderGraph copy = g;
+  return least_stage_delay(copy, node_delays(copy, model), latency) +
+         (latency > 0 ? model.register_ns : 0.0);
+}
+
+Schedule schedule_pipeline(AdderGraph& g, int latency, const DelayModel& model, double stage_slack,
+                           std::optional<double> period_ns) {
+  const auto delay = node_delays(g, model);
+  double best = least_stage_delay(g, delay, latency) * (latency > 0 ? 1.0 + stage_slack : 1.0);
+  bool exact = true;
   if (period_ns) {
     // Stage delays below exclude the register overhead the period includes.
     const double budget = *period_ns - (latency > 0 ? model.register_ns : 0.0);
@@ -247,24 +275,8 @@ Schedule schedule_pipeline(AdderGraph& g, int latency, const DelayModel& model, 
     best = budget;
   }
   if (latency > 0) {
-    // Heuristic: two starting points, each improved by moving nodes later; keep
-    // the cheaper.  Then the exact optimum where the graph is small enough.
-    asap(g, delay, best);
-    reduce_register_bits(g, delay, best);
-    std::vector<int> asap_stages;
-    for (const Node& n : g.nodes) asap_stages.push_back(n.stage);
-    const int asap_bits = register_bits(g);
-    if (!alap(g, delay, best) || worst_stage(g, delay) > best + 1e-9 ||
-        (reduce_register_bits(g, delay, best), register_bits(g) >= asap_bits)) {
-      for (std::size_t id = 0; id < g.nodes.size(); ++id) g.nodes[id].stage = asap_stages[id];
-    }
-    std::vector<int> heuristic;
-    for (const Node& n : g.nodes) heuristic.push_back(n.stage);
-    const int heuristic_bits = register_bits(g);
-    exact = sched::min_register_stages(g, delay, best) && worst_stage(g, delay) <= best + 1e-9 &&
-            register_bits(g) <= heuristic_bits;
-    if (!exact)
-      for (std::size_t id = 0; id < g.nodes.size(); ++id) g.nodes[id].stage = heuristic[id];
+    exact = sched::min_register_stages(g, delay, best) && worst_stage(g, delay) <= best + 1e-9;
+    if (!exact) heuristic_register_stages(g, delay, best);
   } else {
     for (Node& n : g.nodes) n.stage = 0;
   }
