@@ -69,25 +69,25 @@ Design build_design(const Model& model, const FlowOptions& options) {
   d.graph = checked_graph(model, options.cmvm);
   int latency = latency_for(d.graph, options, delays);
 
-  // A clock without a depth bound: shallower graphs (--dc 2, then 0) may meet it
-  // where the fewest-adder graph cannot, or with fewer stages.  Keep the first
-  // graph with the least latency that meets the clock.
+  // A clock without a depth bound: a shallower graph (--dc 2, then 0) replaces
+  // the fewest-adder one where it meets a clock that one misses (--pipeline N)
+  // or needs fewer stages (the clock alone).
   if (options.clock_period_ns && !options.cmvm.depth_slack && options.cmvm.share) {
-    const bool met = options.pipeline_given ? meets_period(d.graph, options, delays) : latency >= 0;
-    const bool improvable = !met || (!options.pipeline_given && latency > 0);
+    const auto settled = [&] {
+      return options.pipeline_given ? meets_period(d.graph, options, delays) : latency == 0;
+    };
     for (int slack : {2, 0}) {
-      if (!improvable) break;
+      if (settled()) break;
       FlowOptions o = options;
       o.cmvm.depth_slack = slack;
       AdderGraph g = checked_graph(model, o.cmvm);
       const int l = latency_for(g, o, delays);
-      const bool better = options.pipeline_given ? !met && meets_period(g, o, delays)
+      const bool better = options.pipeline_given ? meets_period(g, o, delays)
                                                  : l >= 0 && (latency < 0 || l < latency);
       if (!better) continue;
       d.graph = std::move(g);
       latency = l;
       chosen = o;
-      if (options.pipeline_given) break;
     }
   }
   if (latency < 0)
