@@ -2,6 +2,9 @@
 // interpreter vs reference model -> schedule -> emit -> report.
 #include "dagen/flow.hpp"
 
+#include <iomanip>
+#include <sstream>
+
 #include "dagen/diag.hpp"
 #include "dagen/interpret.hpp"
 #include "dagen/lower.hpp"
@@ -90,9 +93,15 @@ Design build_design(const Model& model, const FlowOptions& options) {
       chosen = o;
     }
   }
-  if (latency < 0)
-    throw ToolError("no pipeline meets a " + std::to_string(*options.clock_period_ns) +
-                    " ns clock on " + options.target + ": a single operator is slower");
+  if (latency < 0) {
+    // As many ranks as nodes: the slowest single operator plus the register overhead.
+    const double floor_ns = least_period(d.graph, static_cast<int>(d.graph.nodes.size()), delays);
+    std::ostringstream msg;
+    msg << std::setprecision(3) << "no pipeline meets a " << *options.clock_period_ns
+        << " ns clock on " << options.target << ": its slowest operator between registers needs "
+        << floor_ns << " ns";
+    throw ToolError(msg.str());
+  }
   d.schedule =
       schedule_pipeline(d.graph, latency, delays, options.stage_slack, options.clock_period_ns);
   d.emitted = emit_verilog(d.graph, d.top, provenance(d, chosen), options.valid);

@@ -267,9 +267,13 @@ Schedule schedule_pipeline(AdderGraph& g, int latency, const DelayModel& model, 
       std::ostringstream msg;
       msg << std::setprecision(3) << "--pipeline " << latency << " cannot meet a " << *period_ns
           << " ns clock on " << model.name << " (its least estimated period is "
-          << best + (latency > 0 ? model.register_ns : 0.0) << " ns); "
-          << (needed < 0 ? std::string("a single operator is slower")
-                         : "--pipeline " + std::to_string(needed) + " meets it");
+          << best + (latency > 0 ? model.register_ns : 0.0) << " ns); ";
+      if (needed < 0) {
+        msg << "no latency meets it (its slowest operator between registers needs "
+            << least_period(g, static_cast<int>(g.nodes.size()), model) << " ns)";
+      } else {
+        msg << "--pipeline " << needed << " meets it";
+      }
       throw ToolError(msg.str());
     }
     best = budget;

@@ -282,13 +282,15 @@ const std::vector<Case>& cases() {
        kDense,
        {"m.json", "--clock-period", "0.01"},
        4,
-       "da-gen: error: no pipeline meets a 0.010000 ns clock on xcup: a single operator is slower"},
+       "da-gen: error: no pipeline meets a 0.01 ns clock on xcup: its slowest operator between "
+       "registers needs 0.8 ns"},
       {"pipeline-misses-period",
        kDense,
        {"m.json", "--pipeline", "0", "--clock-period", "0.5"},
        4,
        "da-gen: error: --pipeline 0 cannot meet a 0.5 ns clock on xcup (its least estimated period "
-       "is 0.55 ns); a single operator is slower"},
+       "is 0.55 ns); no latency meets it (its slowest operator "
+       "between registers needs 0.8 ns)"},
       // --- output directory: exit 4 ----------------------------------------------
       {"output-not-ours",
        kDense,
