@@ -2,8 +2,11 @@
 // interpreter vs reference model -> schedule -> emit -> report.
 #include "dagen/flow.hpp"
 
+#include <algorithm>
 #include <iomanip>
+#include <optional>
 #include <sstream>
+#include <vector>
 
 #include "dagen/diag.hpp"
 #include "dagen/interpret.hpp"
@@ -68,42 +71,79 @@ Design build_design(const Model& model, const FlowOptions& options) {
   Design d;
   d.top = verilog_identifier(options.top.empty() ? model.name : options.top);
   const DelayModel& delays = delay_model(options.target);
-  FlowOptions chosen = options;
-  d.graph = checked_graph(model, options.cmvm);
-  int latency = latency_for(d.graph, options, delays);
 
-  // A clock without a depth bound: a shallower graph (--dc 2, then 0) replaces
-  // the fewest-adder one where it meets a clock that one misses (--pipeline N)
-  // or needs fewer stages (the clock alone).
-  if (options.clock_period_ns && !options.cmvm.depth_slack && options.cmvm.share) {
-    const auto settled = [&] {
-      return options.pipeline_given ? meets_period(d.graph, options, delays) : latency == 0;
-    };
-    for (int slack : {2, 0}) {
-      if (settled()) break;
-      FlowOptions o = options;
-      o.cmvm.depth_slack = slack;
-      AdderGraph g = checked_graph(model, o.cmvm);
-      const int l = latency_for(g, o, delays);
-      const bool better = options.pipeline_given ? meets_period(g, o, delays)
-                                                 : l >= 0 && (latency < 0 || l < latency);
-      if (!better) continue;
-      d.graph = std::move(g);
-      latency = l;
-      chosen = o;
+  // A clock without a depth bound: the graphs of depth slack free, 2, 1 and 0 all
+  // compete.  The one kept needs the fewest stages for the clock (the clock alone)
+  // or meets it at --pipeline N, and among those costs the fewest adder bits plus
+  // register bits (about the LUTs plus flip-flops it will take); ties keep the
+  // earlier, less constrained graph.
+  std::vector<std::optional<int>> slacks{options.cmvm.depth_slack};
+  if (options.clock_period_ns && !options.cmvm.depth_slack && options.cmvm.share)
+    slacks = {std::nullopt, 2, 1, 0};
+  struct Candidate {
+    AdderGraph graph;
+    FlowOptions options;
+    int latency;  // -1: misses the clock
+  };
+  std::vector<Candidate> candidates;
+  for (const std::optional<int>& slack : slacks) {
+    FlowOptions o = options;
+    o.cmvm.depth_slack = slack;
+    AdderGraph g = checked_graph(model, o.cmvm);
+    int l = latency_for(g, o, delays);
+    if (options.clock_period_ns && options.pipeline_given && !meets_period(g, o, delays)) l = -1;
+    candidates.push_back({std::move(g), o, l});
+  }
+  int latency = -1;
+  for (const Candidate& c : candidates)
+    if (c.latency >= 0 && (latency < 0 || c.latency < latency)) latency = c.latency;
+
+  if (latency < 0 && options.pipeline_given) {
+    // No graph meets the clock at N ranks: name the least period N gives and the
+    // least latency that meets the clock, over all candidates.
+    double least = 0;
+    int needed = -1;
+    for (const Candidate& c : candidates) {
+      const double p = least_period(c.graph, options.pipeline, delays);
+      least = &c == &candidates.front() ? p : std::min(least, p);
+      const int l = latency_for_period(c.graph, *options.clock_period_ns, delays);
+      if (l >= 0 && (needed < 0 || l < needed)) needed = l;
     }
+    if (needed >= 0) {
+      std::ostringstream msg;
+      msg << std::setprecision(3) << "--pipeline " << options.pipeline << " cannot meet a "
+          << *options.clock_period_ns << " ns clock on " << options.target
+          << " (its least estimated period is " << least << " ns); --pipeline " << needed
+          << " meets it";
+      throw ToolError(msg.str());
+    }
+    schedule_pipeline(candidates.front().graph, options.pipeline, delays, options.stage_slack,
+                      options.clock_period_ns);  // names the slowest operator
   }
   if (latency < 0) {
     // As many ranks as nodes: the slowest single operator plus the register overhead.
-    const double floor_ns = least_period(d.graph, static_cast<int>(d.graph.nodes.size()), delays);
+    const AdderGraph& g = candidates.front().graph;
+    const double floor_ns = least_period(g, static_cast<int>(g.nodes.size()), delays);
     std::ostringstream msg;
     msg << std::setprecision(3) << "no pipeline meets a " << *options.clock_period_ns
         << " ns clock on " << options.target << ": its slowest operator between registers needs "
         << floor_ns << " ns";
     throw ToolError(msg.str());
   }
-  d.schedule =
-      schedule_pipeline(d.graph, latency, delays, options.stage_slack, options.clock_period_ns);
+  std::optional<long long> best_cost;
+  FlowOptions chosen = options;
+  for (Candidate& c : candidates) {
+    if (c.latency != latency) continue;
+    Schedule s =
+        schedule_pipeline(c.graph, latency, delays, options.stage_slack, options.clock_period_ns);
+    const long long cost =
+        static_cast<long long>(graph_stats(c.graph).adder_bits) + s.register_bits;
+    if (best_cost && cost >= *best_cost) continue;
+    best_cost = cost;
+    d.graph = std::move(c.graph);
+    d.schedule = std::move(s);
+    chosen = c.options;
+  }
   d.emitted = emit_verilog(d.graph, d.top, provenance(d, chosen), options.valid);
   d.report = interface_report(d.top, d.graph, d.schedule, d.emitted, options.target);
   d.report["valid"] = options.valid;

@@ -7,6 +7,7 @@
 #include <regex>
 #include <set>
 
+#include "dagen/diag.hpp"
 #include "dagen/model_json.hpp"
 
 namespace dagen {
@@ -124,6 +125,32 @@ TEST(Flow, ClockPeriodChoosesAShallowerGraphWhenItHelps) {
   FlowOptions kept = by_clock;  // an explicit --dc is never changed
   kept.cmvm.depth_slack = 1;
   EXPECT_EQ(build_design(m, kept).report["depth_slack"], 1);
+}
+
+// With a clock and no --dc, the kept graph costs no more adder bits + register bits
+// than any depth-bounded graph that meets the same clock at the same latency.
+TEST(Flow, ClockPeriodKeepsTheCheapestGraphThatMeetsIt) {
+  const Model m = wide_layer();
+  for (const cmvm::Objective objective : {cmvm::Objective::Adders, cmvm::Objective::AdderBits}) {
+    FlowOptions any;
+    any.pipeline = 3;
+    any.cmvm.objective = objective;
+    any.clock_period_ns = 1.2 * period_of(build_design(m, any));
+    const Design chosen = build_design(m, any);
+    const auto cost = [](const Design& d) {
+      return d.report["stats"]["adder_bits"].get<int>() + d.schedule.register_bits;
+    };
+    EXPECT_EQ(chosen.graph.latency, 3);
+    EXPECT_LE(period_of(chosen), *any.clock_period_ns + 1e-9);
+    for (int slack : {2, 1, 0}) {
+      FlowOptions bounded = any;
+      bounded.cmvm.depth_slack = slack;
+      try {
+        EXPECT_LE(cost(chosen), cost(build_design(m, bounded))) << "--dc " << slack;
+      } catch (const ToolError&) {  // that graph misses the clock: not a competitor
+      }
+    }
+  }
 }
 
 }  // namespace
