@@ -15,6 +15,7 @@ the model.json, then generates and synthesizes these rows:
                    estimated period by the same delay model (tools/da4ml_rtl.py):
                    equal latency and equal estimated clock, fewest registers
   da-gen dc2 pL @da4ml  the same with --dc 2
+  da-gen bits pL @da4ml  the same with --objective bits
   da-gen pL slack0.5  --stage-slack 0.5: stages up to 1.5x the least delay, fewer registers
   CSD tree p0      da-gen --no-share: canonical signed digits, no sharing
   da4ml p0 / pL    da4ml's own Verilog for the same model (tools/da4ml_rtl.py),
@@ -127,15 +128,16 @@ def da4ml_row(model_path, work, label, pipeline):
 
 
 # --rows keys, in table order (see the module docstring for what each row is).
-ROW_KEYS = ["da4ml", "p0", "bits", "pL", "dc2pL", "at", "dc2at", "slack", "csd"]
+ROW_KEYS = ["da4ml", "p0", "bits", "pL", "dc2pL", "at", "dc2at", "bitsat", "slack", "csd"]
 ROW_PATTERNS = [r"da4ml p0", r"da4ml c\d+", r"da-gen p0", r"da-gen bits p0", r"da-gen p\d+",
                 r"da-gen dc2 p\d+", r"da-gen p\d+ @da4ml", r"da-gen dc2 p\d+ @da4ml",
+                r"da-gen bits p\d+ @da4ml",
                 r"da-gen p\d+ slack0\.5", r"CSD tree p0"]
 
 
 def row_latency(label):
     """The latency a da-gen row label names (0 for combinational and other rows)."""
-    m = re.match(r"da-gen (?:dc2 )?p(\d+)", label)
+    m = re.match(r"da-gen (?:dc2 |bits )?p(\d+)", label)
     return int(m.group(1)) if m else 0
 
 
@@ -224,9 +226,10 @@ def main():
                 ("dc2pL", f"da-gen dc2 p{latency}", ("--dc", "2", "--pipeline", str(latency))),
                 ("at", f"da-gen p{latency} @da4ml", at),
                 ("dc2at", f"da-gen dc2 p{latency} @da4ml", ("--dc", "2", *at)),
+                ("bitsat", f"da-gen bits p{latency} @da4ml", ("--objective", "bits", *at)),
                 ("slack", f"da-gen p{latency} slack0.5", ("--pipeline", str(latency), "--stage-slack", "0.5")),
                 ("csd", "CSD tree p0", ("--no-share",))):
-            if key in keys and (da4ml_period or key not in ("at", "dc2at")):
+            if key in keys and (da4ml_period or key not in ("at", "dc2at", "bitsat")):
                 add(label, dagen(*args))
         new = {r["row"]: r for r in rows}
         merged = [new.pop(r["row"], r) for r in previous
