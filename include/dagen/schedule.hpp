@@ -54,6 +54,15 @@ double least_period(const AdderGraph& g, int latency, const DelayModel& model);
 // even one node alone is slower).
 int latency_for_period(const AdderGraph& g, double period_ns, const DelayModel& model);
 
+// The least period any latency allows: the slowest operator between registers.
+double slowest_operator_period(const AdderGraph& g, const DelayModel& model);
+
+// The one-line error for --pipeline `latency` missing a `period_ns` clock: `least` is
+// the least period that latency allows, `needed` the least latency that meets the
+// clock (-1: none does, and `slowest` = slowest_operator_period says why).
+std::string period_miss_message(int latency, double period_ns, const DelayModel& model,
+                                double least, int needed, double slowest);
+
 // Register bits the current stage assignment needs.
 int register_bits(const AdderGraph& g);
 

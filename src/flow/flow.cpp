@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <iomanip>
+#include <limits>
 #include <optional>
 #include <sstream>
 #include <vector>
@@ -98,36 +99,26 @@ Design build_design(const Model& model, const FlowOptions& options) {
   for (const Candidate& c : candidates)
     if (c.latency >= 0 && (latency < 0 || c.latency < latency)) latency = c.latency;
 
-  if (latency < 0 && options.pipeline_given) {
-    // No graph meets the clock at N ranks: name the least period N gives and the
-    // least latency that meets the clock, over all candidates.
-    double least = 0;
+  if (latency < 0) {
+    // No graph meets the clock: the best any of them offers goes into the error.
+    constexpr double kNone = std::numeric_limits<double>::infinity();
+    double least = kNone, slowest = kNone;
     int needed = -1;
     for (const Candidate& c : candidates) {
-      const double p = least_period(c.graph, options.pipeline, delays);
-      least = &c == &candidates.front() ? p : std::min(least, p);
+      slowest = std::min(slowest, slowest_operator_period(c.graph, delays));
+      if (!options.pipeline_given) continue;
+      least = std::min(least, least_period(c.graph, options.pipeline, delays));
       const int l = latency_for_period(c.graph, *options.clock_period_ns, delays);
       if (l >= 0 && (needed < 0 || l < needed)) needed = l;
     }
-    if (needed >= 0) {
-      std::ostringstream msg;
-      msg << std::setprecision(3) << "--pipeline " << options.pipeline << " cannot meet a "
-          << *options.clock_period_ns << " ns clock on " << options.target
-          << " (its least estimated period is " << least << " ns); --pipeline " << needed
-          << " meets it";
-      throw ToolError(msg.str());
+    if (options.pipeline_given) {
+      throw ToolError(period_miss_message(options.pipeline, *options.clock_period_ns, delays, least,
+                                          needed, slowest));
     }
-    schedule_pipeline(candidates.front().graph, options.pipeline, delays, options.stage_slack,
-                      options.clock_period_ns);  // names the slowest operator
-  }
-  if (latency < 0) {
-    // As many ranks as nodes: the slowest single operator plus the register overhead.
-    const AdderGraph& g = candidates.front().graph;
-    const double floor_ns = least_period(g, static_cast<int>(g.nodes.size()), delays);
     std::ostringstream msg;
     msg << std::setprecision(3) << "no pipeline meets a " << *options.clock_period_ns
         << " ns clock on " << options.target << ": its slowest operator between registers needs "
-        << floor_ns << " ns";
+        << slowest << " ns";
     throw ToolError(msg.str());
   }
   std::optional<long long> best_cost;

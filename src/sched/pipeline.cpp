@@ -254,6 +254,25 @@ double least_period(const AdderGraph& g, int latency, const DelayModel& model) {
          (latency > 0 ? model.register_ns : 0.0);
 }
 
+double slowest_operator_period(const AdderGraph& g, const DelayModel& model) {
+  // As many ranks as nodes: every operator can sit alone between registers.
+  return least_period(g, static_cast<int>(g.nodes.size()), model);
+}
+
+std::string period_miss_message(int latency, double period_ns, const DelayModel& model,
+                                double least, int needed, double slowest) {
+  std::ostringstream msg;
+  msg << std::setprecision(3) << "--pipeline " << latency << " cannot meet a " << period_ns
+      << " ns clock on " << model.name << " (its least estimated period is " << least << " ns); ";
+  if (needed < 0) {
+    msg << "no latency meets it (its slowest operator between registers needs " << slowest
+        << " ns)";
+  } else {
+    msg << "--pipeline " << needed << " meets it";
+  }
+  return msg.str();
+}
+
 Schedule schedule_pipeline(AdderGraph& g, int latency, const DelayModel& model, double stage_slack,
                            std::optional<double> period_ns) {
   const auto delay = node_delays(g, model);
@@ -264,17 +283,9 @@ Schedule schedule_pipeline(AdderGraph& g, int latency, const DelayModel& model, 
     const double budget = *period_ns - (latency > 0 ? model.register_ns : 0.0);
     if (budget < best - 1e-9) {
       const int needed = latency_for_period(g, *period_ns, model);
-      std::ostringstream msg;
-      msg << std::setprecision(3) << "--pipeline " << latency << " cannot meet a " << *period_ns
-          << " ns clock on " << model.name << " (its least estimated period is "
-          << best + (latency > 0 ? model.register_ns : 0.0) << " ns); ";
-      if (needed < 0) {
-        msg << "no latency meets it (its slowest operator between registers needs "
-            << least_period(g, static_cast<int>(g.nodes.size()), model) << " ns)";
-      } else {
-        msg << "--pipeline " << needed << " meets it";
-      }
-      throw ToolError(msg.str());
+      throw ToolError(period_miss_message(latency, *period_ns, model,
+                                          best + (latency > 0 ? model.register_ns : 0.0), needed,
+                                          slowest_operator_period(g, model)));
     }
     best = budget;
   }
