@@ -26,6 +26,8 @@ import subprocess
 import sys
 import tempfile
 
+import numpy as np
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
@@ -183,7 +185,7 @@ def main() -> int:
                 print("FAIL: %s" % cmd[0])
                 return 2
 
-        Y, F = refsim.evaluate(model, __import__("numpy").array(codes, dtype=object))
+        Y, F = refsim.evaluate(model, np.array(codes, dtype=object))
         with open(yfile) as fh:
             lines = fh.read().split()
         step = 2 if valid else 1
