@@ -16,6 +16,7 @@
 #include "dagen/reference.hpp"
 #include "dagen/report.hpp"
 #include "dagen/vectors.hpp"
+#include "parallel.hpp"
 
 namespace dagen {
 
@@ -84,17 +85,19 @@ Design build_design(const Model& model, const FlowOptions& options) {
   struct Candidate {
     AdderGraph graph;
     FlowOptions options;
-    int latency;  // -1: misses the clock
+    int latency = -1;  // -1: misses the clock
   };
-  std::vector<Candidate> candidates;
-  for (const std::optional<int>& slack : slacks) {
+  // The competitors are built and checked in parallel (each is deterministic and
+  // kept in its own slot, so the choice does not depend on the timing).
+  std::vector<Candidate> candidates(slacks.size());
+  run_parallel(slacks.size(), [&](std::size_t k) {
     FlowOptions o = options;
-    o.cmvm.depth_slack = slack;
+    o.cmvm.depth_slack = slacks[k];
     AdderGraph g = checked_graph(model, o.cmvm);
     int l = latency_for(g, o, delays);
     if (options.clock_period_ns && options.pipeline_given && !meets_period(g, o, delays)) l = -1;
-    candidates.push_back({std::move(g), o, l});
-  }
+    candidates[k] = {std::move(g), o, l};
+  });
   int latency = -1;
   for (const Candidate& c : candidates)
     if (c.latency >= 0 && (latency < 0 || c.latency < latency)) latency = c.latency;
@@ -121,18 +124,23 @@ Design build_design(const Model& model, const FlowOptions& options) {
         << slowest << " ns";
     throw ToolError(msg.str());
   }
+  std::vector<Schedule> schedules(candidates.size());
+  run_parallel(candidates.size(), [&](std::size_t k) {
+    if (candidates[k].latency != latency) return;
+    schedules[k] = schedule_pipeline(candidates[k].graph, latency, delays, options.stage_slack,
+                                     options.clock_period_ns);
+  });
   std::optional<long long> best_cost;
   FlowOptions chosen = options;
-  for (Candidate& c : candidates) {
+  for (std::size_t k = 0; k < candidates.size(); ++k) {
+    Candidate& c = candidates[k];
     if (c.latency != latency) continue;
-    Schedule s =
-        schedule_pipeline(c.graph, latency, delays, options.stage_slack, options.clock_period_ns);
     const long long cost =
-        static_cast<long long>(graph_stats(c.graph).adder_bits) + s.register_bits;
+        static_cast<long long>(graph_stats(c.graph).adder_bits) + schedules[k].register_bits;
     if (best_cost && cost >= *best_cost) continue;
     best_cost = cost;
     d.graph = std::move(c.graph);
-    d.schedule = std::move(s);
+    d.schedule = std::move(schedules[k]);
     chosen = c.options;
   }
   d.emitted = emit_verilog(d.graph, d.top, provenance(d, chosen), options.valid);
