@@ -18,7 +18,7 @@ void run_parallel(std::size_t n, const Task& task) {
   std::vector<std::exception_ptr> failed(n);
   std::atomic<std::size_t> next{0};
   auto worker = [&] {
-    for (std::size_t i; (i = next++) < n;) {
+    for (std::size_t i = next++; i < n; i = next++) {
       try {
         task(i);
       } catch (...) {
