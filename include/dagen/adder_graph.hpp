@@ -73,12 +73,18 @@ void infer_types(AdderGraph& g);
 struct GraphStats {
   int adders = 0;       // two-input add/sub nodes (constant operands included)
   int adder_bits = 0;   // sum of their output widths
+  int adder_luts = 0;   // LUTs of the adders and negations (adder_luts())
   int adder_depth = 0;  // most adders on any input-to-output path
   int negations = 0;
   int relus = 0;
   int quantizers = 0;
 };
 GraphStats graph_stats(const AdderGraph& g);
+
+// LUTs the add/sub and negation nodes take beside their carry chains: one per
+// distinct propagate signal (a XOR b of two bits) that is neither a wire nor a
+// constant (src/core/adder_luts.cpp).
+int adder_luts(const AdderGraph& g);
 
 // Adder depth of every node (adds count 1, everything else 0).
 std::vector<int> adder_depths(const AdderGraph& g);

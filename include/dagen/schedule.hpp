@@ -63,7 +63,9 @@ double slowest_operator_period(const AdderGraph& g, const DelayModel& model);
 std::string period_miss_message(int latency, double period_ns, const DelayModel& model,
                                 double least, int needed, double slowest);
 
-// Register bits the current stage assignment needs.
+// Register bits the current stage assignment needs: each value's demanded bits
+// (demanded_bits.hpp) times the ranks it crosses.  The emitted delay lines carry
+// whole values; synthesis removes the flip-flops of bits no output depends on.
 int register_bits(const AdderGraph& g);
 
 }  // namespace dagen

@@ -42,6 +42,7 @@ nlohmann::json interface_report(const std::string& top, const AdderGraph& g, con
       {"stats",
        {{"adders", st.adders},
         {"adder_bits", st.adder_bits},
+        {"adder_luts", st.adder_luts},
         {"adder_depth", st.adder_depth},
         {"negations", st.negations},
         {"relus", st.relus},

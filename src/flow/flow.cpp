@@ -136,7 +136,7 @@ Design build_design(const Model& model, const FlowOptions& options) {
     Candidate& c = candidates[k];
     if (c.latency != latency) continue;
     const long long cost =
-        static_cast<long long>(graph_stats(c.graph).adder_bits) + schedules[k].register_bits;
+        static_cast<long long>(graph_stats(c.graph).adder_luts) + schedules[k].register_bits;
     if (best_cost && cost >= *best_cost) continue;
     best_cost = cost;
     d.graph = std::move(c.graph);

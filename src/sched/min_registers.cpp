@@ -9,7 +9,8 @@
 //   m(v) >= s(user), m(output) >= L, and s(v) - s(u) >= 1 for every pair
 //   whose longest combinational path u..v is slower than t_max (only the
 //   first such v on each path: later ones follow from the precedences).
-// Objective: sum of width(v) * (m(v) - s(v)), the register bits.
+// Objective: sum of width(v) * (m(v) - s(v)), the register bits, width(v) counting
+// only the bits of v some output depends on (demanded_bits.hpp).
 // The constraint matrix is a network matrix, so the optimum is integral; LEMON's
 // network simplex returns it as node potentials of the dual flow problem.
 #include "min_registers.hpp"
@@ -21,6 +22,7 @@
 #include <functional>
 #include <queue>
 
+#include "dagen/demanded_bits.hpp"
 #include "graph_walk.hpp"
 
 namespace dagen::sched {
@@ -99,6 +101,7 @@ bool min_register_stages(AdderGraph& g, const std::vector<double>& delay, double
   std::vector<Arc> arcs;
   std::vector<std::int64_t> weight(static_cast<std::size_t>(vars), 0);  // objective coefficients
   std::vector<char> is_output(n, 0);
+  const auto live = demanded_bits(g);
   for (const Operand& o : g.outputs) is_output[static_cast<std::size_t>(o.node)] = 1;
 
   for (std::size_t v = 0; v < n; ++v) {
@@ -113,8 +116,8 @@ bool min_register_stages(AdderGraph& g, const std::vector<double>& delay, double
       arcs.push_back({s_var(v), s_var(static_cast<std::size_t>(w)), 0});
       arcs.push_back({s_var(static_cast<std::size_t>(w)), m_var(v), 0});
     }
-    weight[static_cast<std::size_t>(m_var(v))] += node.type.width();
-    weight[static_cast<std::size_t>(s_var(v))] -= node.type.width();
+    weight[static_cast<std::size_t>(m_var(v))] += live[v].width();
+    weight[static_cast<std::size_t>(s_var(v))] -= live[v].width();
   }
   for (const auto& [u, v] : pairs)
     arcs.push_back({s_var(static_cast<std::size_t>(u)), s_var(static_cast<std::size_t>(v)), 1});

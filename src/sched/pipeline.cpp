@@ -15,6 +15,7 @@
 #include <map>
 #include <sstream>
 
+#include "dagen/demanded_bits.hpp"
 #include "dagen/diag.hpp"
 #include "dagen/schedule.hpp"
 #include "graph_walk.hpp"
@@ -141,6 +142,8 @@ void reduce_register_bits(AdderGraph& g, const std::vector<double>& delay, doubl
   const auto users = sched::node_users(g);
   std::vector<int> use = last_use(g);
   std::vector<double> finish = finish_times(g, delay);
+  const auto live = demanded_bits(g);
+  const auto bits = [&](int id) { return live[static_cast<std::size_t>(id)].width(); };
   std::map<int, double> changed;  // tentative finish times of the moved node's cone
 
   for (int sweep = 0; sweep < 8; ++sweep) {
@@ -152,15 +155,15 @@ void reduce_register_bits(AdderGraph& g, const std::vector<double>& delay, doubl
       for (int u : users[id]) limit = std::min(limit, g.at(u).stage);
       const int s = n.stage;
       if (s >= limit) continue;
-      int delta = -n.type.width();
+      int delta = -bits(static_cast<int>(id));
       std::vector<int> operands;
       for_each_operand(n, [&](int o) {
         if (!is_const(g.at(o)) && std::find(operands.begin(), operands.end(), o) == operands.end())
           operands.push_back(o);
       });
       for (int o : operands)
-        delta += g.at(o).type.width() * (std::max(use[static_cast<std::size_t>(o)], s + 1) -
-                                         use[static_cast<std::size_t>(o)]);
+        delta += bits(o) * (std::max(use[static_cast<std::size_t>(o)], s + 1) -
+                            use[static_cast<std::size_t>(o)]);
       if (delta >= 0) continue;
 
       // Timing of stage s + 1 with the node moved in (its operands now all arrive registered).
@@ -203,11 +206,12 @@ void reduce_register_bits(AdderGraph& g, const std::vector<double>& delay, doubl
 
 int register_bits(const AdderGraph& g) {
   const auto use = last_use(g);
+  const auto live = demanded_bits(g);
   int bits = 0;
   for (std::size_t id = 0; id < g.nodes.size(); ++id) {
     const Node& n = g.nodes[id];
     if (is_const(n)) continue;
-    bits += n.type.width() * (use[id] - n.stage);
+    bits += live[id].width() * (use[id] - n.stage);
   }
   return bits;
 }

@@ -138,7 +138,7 @@ TEST(Flow, ClockPeriodChoosesAShallowerGraphWhenItHelps) {
   EXPECT_EQ(build_design(m, kept).report["depth_slack"], 1);
 }
 
-// With a clock and no --dc, the kept graph costs no more adder bits + register bits
+// With a clock and no --dc, the kept graph costs no more adder LUTs + register bits
 // than any depth-bounded graph that meets the same clock at the same latency.
 TEST(Flow, ClockPeriodKeepsTheCheapestGraphThatMeetsIt) {
   const Model m = wide_layer();
@@ -149,7 +149,7 @@ TEST(Flow, ClockPeriodKeepsTheCheapestGraphThatMeetsIt) {
     any.clock_period_ns = 1.2 * period_of(build_design(m, any));
     const Design chosen = build_design(m, any);
     const auto cost = [](const Design& d) {
-      return d.report["stats"]["adder_bits"].get<int>() + d.schedule.register_bits;
+      return d.report["stats"]["adder_luts"].get<int>() + d.schedule.register_bits;
     };
     EXPECT_EQ(chosen.graph.latency, 3);
     EXPECT_LE(period_of(chosen), *any.clock_period_ns + 1e-9);

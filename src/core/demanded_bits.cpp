@@ -1,0 +1,99 @@
+// Backward demanded-bits analysis over the AdderGraph (see demanded_bits.hpp).  The
+// bit positions follow the emitter (src/emit/verilog.cpp): an operand's bit j sits at
+// bit j + (node frac - operand frac) of the node that reads it.
+#include "dagen/demanded_bits.hpp"
+
+namespace dagen {
+namespace {
+
+class Demand {
+ public:
+  explicit Demand(const AdderGraph& g) : g_(g), span_(g.nodes.size()), seen_(g.nodes.size()) {}
+
+  std::vector<BitSpan> run() && {
+    for (const Operand& o : g_.outputs) need(o, 0, g_.at(o.node).type.width(), 0);
+    for (int id = static_cast<int>(g_.nodes.size()) - 1; id >= 0; --id)
+      if (seen_[static_cast<std::size_t>(id)]) propagate(id);
+    return std::move(span_);
+  }
+
+ private:
+  // The reader needs bits [low, top) of operand `o`, given in the reader's bit
+  // positions where the operand's bit 0 sits at `offset`; bits above the operand's
+  // width are copies of its sign bit (or zeros, which need nothing).
+  void need(const Operand& o, int low, int top, int offset) {
+    const Node& n = g_.at(o.node);
+    const int w = n.type.width();
+    if (w == 0) return;
+    low = std::max(low - offset, 0);
+    top = std::min(top - offset, w);
+    if (n.type.is_signed && low >= w && top == w) low = w - 1;  // sign copies only
+    if (top <= low) return;
+    BitSpan& s = span_[static_cast<std::size_t>(o.node)];
+    auto seen = seen_[static_cast<std::size_t>(o.node)];
+    if (!seen) s = {low, top};
+    s = {std::min(s.low, low), std::max(s.top, top)};
+    seen = true;
+  }
+
+  int offset_of(const Operand& o, int frac) const {
+    return frac - (g_.at(o.node).type.frac_bits - o.shift);
+  }
+
+  void propagate(int id) {
+    const Node& n = g_.at(id);
+    const BitSpan s = span_[static_cast<std::size_t>(id)];
+    const int frac = n.type.frac_bits;
+    switch (n.kind) {
+      case NodeKind::Input:
+      case NodeKind::Const:
+        return;
+      case NodeKind::Add: {
+        // Bits below `pass` come from one operand alone (see adder_luts.cpp); above
+        // it every operand bit below the top feeds the carry chain.
+        const int oa = offset_of(n.a, frac), ob = offset_of(n.b, frac);
+        const int pass = n.sub ? (oa == 0 ? ob : 0) : std::max(oa, ob);
+        const int low = std::min(s.low, pass);
+        need(n.a, low, s.top, oa);
+        need(n.b, low, s.top, ob);
+        return;
+      }
+      case NodeKind::Neg:
+        need(n.a, 0, s.top, offset_of(n.a, frac));
+        return;
+      case NodeKind::Relu: {
+        const Node& a = g_.at(n.a.node);
+        const int oa = offset_of(n.a, frac);
+        need(n.a, s.low, s.top, oa);
+        if (a.type.is_signed) need(n.a, a.type.width() - 1 + oa, a.type.width() + oa, oa);
+        return;
+      }
+      case NodeKind::Quantize:
+        quantize(n, s);
+        return;
+    }
+  }
+
+  // emit_quantize: r = the operand rounded onto the target grid (its k low bits
+  // dropped, after adding half of the last kept bit for RND), then saturated or
+  // wrapped; operand bit j is bit j - k of r.  Saturation compares all of r.
+  void quantize(const Node& n, const BitSpan& s) {
+    const Node& a = g_.at(n.a.node);
+    const int k = a.type.frac_bits - n.a.shift - n.quant_to.frac_bits;
+    const bool saturates = n.overflow != Overflow::WRAP;
+    const bool rounds = n.rounding == Rounding::RND && k > 0;
+    const int low = rounds ? k - 1 : saturates ? std::max(k, 0) : s.low + k;
+    const int top = saturates ? a.type.width() : s.top + k;
+    need(n.a, low, top, 0);
+  }
+
+  const AdderGraph& g_;
+  std::vector<BitSpan> span_;
+  std::vector<bool> seen_;
+};
+
+}  // namespace
+
+std::vector<BitSpan> demanded_bits(const AdderGraph& g) { return Demand(g).run(); }
+
+}  // namespace dagen
