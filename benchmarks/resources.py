@@ -135,6 +135,26 @@ ROW_PATTERNS = [r"da4ml p0", r"da4ml c\d+", r"da-gen p0", r"da-gen bits p0", r"d
                 r"da-gen p\d+ slack0\.5", r"CSD tree p0"]
 
 
+def dagen_rows(latency, da4ml_period):
+    """(--rows key, label, da-gen arguments) of every da-gen row, for da4ml's latency and period."""
+    at = ("--pipeline", str(latency), "--clock-period", str(da4ml_period))
+    return [("p0", "da-gen p0", ()),
+            ("bits", "da-gen bits p0", ("--objective", "bits")),
+            ("pL", f"da-gen p{latency}", ("--pipeline", str(latency))),
+            ("dc2pL", f"da-gen dc2 p{latency}", ("--dc", "2", "--pipeline", str(latency))),
+            ("at", f"da-gen p{latency} @da4ml", at),
+            ("dc2at", f"da-gen dc2 p{latency} @da4ml", ("--dc", "2", *at)),
+            ("bitsat", f"da-gen bits p{latency} @da4ml", ("--objective", "bits", *at)),
+            ("slack", f"da-gen p{latency} slack0.5", ("--pipeline", str(latency), "--stage-slack", "0.5")),
+            ("csd", "CSD tree p0", ("--no-share",))]
+
+
+def da4ml_pipelined(rows, cutoff=3):
+    """da4ml's latency and estimated period from its pipelined row (None, None without one)."""
+    r = next((r for r in rows if r["row"] == f"da4ml c{cutoff}" and "latency" in r), None)
+    return (r["latency"], r.get("period_ns")) if r else (None, None)
+
+
 def row_latency(label):
     """The latency a da-gen row label names (0 for combinational and other rows)."""
     m = re.match(r"da-gen (?:dc2 |bits )?p(\d+)", label)
@@ -214,21 +234,10 @@ def main():
             add(f"da4ml c{a.da4ml_cutoff}", da4ml(a.da4ml_cutoff))
             latency = rows[-1].get("latency", latency)
             da4ml_period = rows[-1].get("period_ns")
-        else:  # da4ml's pipelined row from an earlier run sets the latency
-            for r in previous:
-                if r["row"] == f"da4ml c{a.da4ml_cutoff}" and "latency" in r:
-                    latency, da4ml_period = r["latency"], r.get("period_ns")
-        at = ("--pipeline", str(latency), "--clock-period", str(da4ml_period))
-        for key, label, args in (
-                ("p0", "da-gen p0", ()),
-                ("bits", "da-gen bits p0", ("--objective", "bits")),
-                ("pL", f"da-gen p{latency}", ("--pipeline", str(latency))),
-                ("dc2pL", f"da-gen dc2 p{latency}", ("--dc", "2", "--pipeline", str(latency))),
-                ("at", f"da-gen p{latency} @da4ml", at),
-                ("dc2at", f"da-gen dc2 p{latency} @da4ml", ("--dc", "2", *at)),
-                ("bitsat", f"da-gen bits p{latency} @da4ml", ("--objective", "bits", *at)),
-                ("slack", f"da-gen p{latency} slack0.5", ("--pipeline", str(latency), "--stage-slack", "0.5")),
-                ("csd", "CSD tree p0", ("--no-share",))):
+        elif da4ml_pipelined(previous, a.da4ml_cutoff)[0] is not None:
+            # da4ml's pipelined row from an earlier run sets the latency
+            latency, da4ml_period = da4ml_pipelined(previous, a.da4ml_cutoff)
+        for key, label, args in dagen_rows(latency, da4ml_period):
             if key in keys and (da4ml_period or key not in ("at", "dc2at", "bitsat")):
                 add(label, dagen(*args))
         new = {r["row"]: r for r in rows}

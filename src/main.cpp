@@ -153,8 +153,9 @@ int run(int argc, char** argv) {
 
   const auto& stats = design.report["stats"];
   std::cout << "da-gen: wrote " << out.string() << "/" << design.top << ".v: " << stats["adders"]
-            << " adders (" << stats["adder_bits"] << " bits), adder depth " << stats["adder_depth"]
-            << ", latency " << design.graph.latency << ", estimated period "
+            << " adders (" << stats["adder_bits"] << " bits, " << stats["adder_luts"]
+            << " LUTs), adder depth " << stats["adder_depth"] << ", latency "
+            << design.graph.latency << ", estimated period "
             << design.report["pipeline"]["estimated_period_ns"] << " ns, " << stats["register_bits"]
             << " register bits\n";
   if (verdict) {

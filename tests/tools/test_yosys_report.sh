@@ -12,7 +12,10 @@
 #       so the add2alu techmap does not change function;
 #   (e) ice40_fmax.py places and routes (a) and (c) (skipped with a note if
 #       nextpnr-ice40 is not installed) and reports Fmax > 0 and exact DUT
-#       counts through the measurement shell.
+#       counts through the measurement shell;
+#   (f) with the da-gen binary as first argument: on a random 12x12 8-bit layer,
+#       combinational and at --pipeline 3, da-gen's stats.adder_luts is within
+#       2 % of Yosys' LUTs and stats.register_bits within 2 % of its FFs.
 # Prints one PASS line and exits 0, or prints FAIL lines and exits 1.
 set -u
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -114,6 +117,33 @@ for fl in xilinx ice40; do
     fi
 done
 
+# (f) da-gen's own LUT and register estimates against the flow
+DAGEN="${1:-}"
+if [ -n "$DAGEN" ]; then
+    python3 - "$TMP/rand12.json" <<'PY'
+import json, random, sys
+rng = random.Random(12)
+w = [[rng.randrange(-128, 128) for _ in range(12)] for _ in range(12)]
+json.dump({"name": "rand12", "input": {"size": 12, "type": {"signed": True, "int_bits": 7, "frac_bits": 0}},
+           "layers": [{"type": "dense", "name": "fc", "weights": w}]}, open(sys.argv[1], "w"))
+PY
+    for p in 0 3; do
+        d="$TMP/rand12_p$p"
+        if ! "$DAGEN" "$TMP/rand12.json" --pipeline "$p" -o "$d" >"$TMP/dagen.out" 2>&1; then
+            fail "da-gen rand12 --pipeline $p: $(tail -1 "$TMP/dagen.out")"; continue
+        fi
+        python3 "$TOOLS/yosys_report.py" "$d" --top rand12 --json "$TMP/rand12_p$p.json" >/dev/null 2>&1 ||
+            { fail "yosys_report.py rand12 p$p"; continue; }
+        stat() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["stats"][sys.argv[2]])' "$d/rand12.json" "$1"; }
+        lut=$(field "$TMP/rand12_p$p.json" lut); ff=$(field "$TMP/rand12_p$p.json" ff)
+        est_lut=$(stat adder_luts); est_ff=$(stat register_bits)
+        expect "rand12 p$p adder_luts $est_lut vs yosys lut" "abs($est_lut - $lut)" "<=" "0.02 * $lut"
+        expect "rand12 p$p register_bits $est_ff vs yosys ff" "abs($est_ff - $ff)" "<=" "0.02 * $ff + 1"
+        [ "$p" = 3 ] && expect "rand12 p3 ff" "$ff" ">" 0
+        estimates="${estimates:-}p$p LUT $lut~$est_lut FF $ff~$est_ff; "
+    done
+fi
+
 # Informational: Yosys' default alumacc flow on the adder tree (not asserted).
 if report addtree8 xilinx --alumacc; then
     info_alumacc="addtree8 xilinx default-alumacc LUT=$(field "$TMP/addtree8.xilinx.json" lut)"
@@ -142,5 +172,5 @@ if [ "$fails" -ne 0 ]; then
     echo "test_yosys_report: $fails of $checks checks failed"
     exit 1
 fi
-echo "PASS test_yosys_report: $checks checks ($pnr_note; ${info_alumacc:-})"
+echo "PASS test_yosys_report: $checks checks ($pnr_note; ${info_alumacc:-}; da-gen estimates: ${estimates:-not checked})"
 exit 0

@@ -24,16 +24,26 @@ AdderGraph inputs(std::initializer_list<FixedType> types, std::vector<int>& ids)
   return g;
 }
 
-int add(AdderGraph& g, Operand a, Operand b, bool sub = false) {
+Node node_of(NodeKind kind) {
   Node n;
-  n.kind = NodeKind::Add;
+  n.kind = kind;
+  return n;
+}
+
+// Appends `n` reading operand a (and b) as an output; returns its id.
+int append(AdderGraph& g, Node n, Operand a, Operand b = {}) {
   n.a = a;
   n.b = b;
-  n.sub = sub;
   const int id = g.add(n);
   infer_node(g, id);
   g.outputs.push_back({id, 0});
   return id;
+}
+
+int add(AdderGraph& g, Operand a, Operand b, bool sub = false) {
+  Node n = node_of(NodeKind::Add);
+  n.sub = sub;
+  return append(g, n, a, b);
 }
 
 AdderGraph typed(AdderGraph g) {
@@ -91,12 +101,7 @@ TEST(AdderLuts, TheSameTwoBitsCombinedTwiceShareOneLut) {
 TEST(AdderLuts, NegationInvertsEveryBitOnce) {
   std::vector<int> x;
   AdderGraph g = typed(inputs({kS8}, x));
-  Node n;
-  n.kind = NodeKind::Neg;
-  n.a = {x[0], 0};
-  const int id = g.add(n);
-  infer_node(g, id);  // -x needs 9 bits; the top two both invert x's sign
-  g.outputs.push_back({id, 0});
+  append(g, node_of(NodeKind::Neg), {x[0], 0});  // 9 bits: the top two invert x's sign
   EXPECT_EQ(adder_luts(g), 8);
   EXPECT_EQ(graph_stats(g).adder_luts, 8);
 }
@@ -104,12 +109,7 @@ TEST(AdderLuts, NegationInvertsEveryBitOnce) {
 TEST(AdderLuts, OtherNodesTakeNone) {
   std::vector<int> x;
   AdderGraph g = typed(inputs({kS8}, x));
-  Node r;
-  r.kind = NodeKind::Relu;
-  r.a = {x[0], 0};
-  const int id = g.add(r);
-  infer_node(g, id);
-  g.outputs.push_back({id, 0});
+  append(g, node_of(NodeKind::Relu), {x[0], 0});
   EXPECT_EQ(adder_luts(g), 0);
 }
 
@@ -129,14 +129,10 @@ TEST(AdderLuts, BitsAWrappingQuantizerDropsTakeNoLut) {
   AdderGraph g = typed(inputs({kS8, kS8}, x));
   const int s = add(g, {x[0], 0}, {x[1], 0});
   g.outputs.clear();
-  Node q;
-  q.kind = NodeKind::Quantize;
-  q.a = {s, 0};
+  Node q = node_of(NodeKind::Quantize);
   q.quant_to = FixedType{true, 4, 0};  // keep the 5 low bits, wrap
   q.overflow = Overflow::WRAP;
-  const int id = g.add(q);
-  infer_node(g, id);
-  g.outputs.push_back({id, 0});
+  const int id = append(g, q, {s, 0});
   EXPECT_EQ(adder_luts(g), 5);
   g.at(id).overflow = Overflow::SAT;  // saturation reads every bit
   EXPECT_EQ(adder_luts(g), 8);
