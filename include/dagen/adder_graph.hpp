@@ -65,6 +65,14 @@ struct AdderGraph {
 // The exact format of an operand (node type with the binary point moved by shift).
 FixedType operand_type(const AdderGraph& g, const Operand& op);
 
+// The bit of node n's code where operand op's bit 0 sits (n's grid is never
+// coarser than its operands').
+int operand_offset(const AdderGraph& g, const Node& n, const Operand& op);
+
+// The low bits of an add/sub node that come from one operand alone and are wired
+// through without adder logic (for a - b only when b is the shifted operand).
+int passed_through_bits(const AdderGraph& g, const Node& n);
+
 // Derive a node's interval and type from its operands (and its coefficient
 // vector where present).  Throws ToolError when a value exceeds kMaxWidth.
 void infer_node(AdderGraph& g, int id);

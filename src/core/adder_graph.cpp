@@ -19,6 +19,16 @@ FixedType operand_type(const AdderGraph& g, const Operand& op) {
   return t;
 }
 
+int operand_offset(const AdderGraph& g, const Node& n, const Operand& op) {
+  return n.type.frac_bits - operand_type(g, op).frac_bits;
+}
+
+int passed_through_bits(const AdderGraph& g, const Node& n) {
+  if (n.kind != NodeKind::Add) return 0;
+  const int la = operand_offset(g, n, n.a), lb = operand_offset(g, n, n.b);
+  return n.sub ? (la == 0 ? lb : 0) : std::max(la, lb);
+}
+
 namespace {
 
 struct Range {

@@ -65,12 +65,12 @@ std::vector<int> merged_nodes(const AdderGraph& g) {
   return rep;
 }
 
-OperandBits operand_bits(const AdderGraph& g, const std::vector<int>& rep, const Operand& op,
-                         int node_frac) {
+OperandBits operand_bits(const AdderGraph& g, const std::vector<int>& rep, const Node& reader,
+                         const Operand& op) {
   const FixedType t = operand_type(g, op);
   const Node& n = g.at(op.node);
   return {rep[static_cast<std::size_t>(op.node)],
-          node_frac - t.frac_bits,
+          operand_offset(g, reader, op),
           t.width(),
           t.is_signed,
           n.kind == NodeKind::Const,
@@ -95,14 +95,11 @@ void add_propagates(const AdderGraph& g, const std::vector<int>& rep, int id, in
   const Node& n = g.at(id);
   if (n.kind != NodeKind::Add && n.kind != NodeKind::Neg) return;
   const int w = std::min(n.type.width(), top);
-  const int frac = n.type.frac_bits;
   const bool sub = n.kind == NodeKind::Neg || n.sub;
-  const OperandBits a = n.kind == NodeKind::Neg ? OperandBits{} : operand_bits(g, rep, n.a, frac);
-  const OperandBits b = operand_bits(g, rep, n.kind == NodeKind::Neg ? n.a : n.b, frac);
-  // The low bits that only one operand reaches are passed through by the emitter
-  // (for a - b only when b is the one shifted up), without any adder logic.
-  const int pass = sub ? (a.offset == 0 ? b.offset : 0) : std::max(a.offset, b.offset);
-  for (int i = pass; i < w; ++i)
+  // A negation is 0 - a.
+  const OperandBits a = n.kind == NodeKind::Neg ? OperandBits{} : operand_bits(g, rep, n, n.a);
+  const OperandBits b = operand_bits(g, rep, n, n.kind == NodeKind::Neg ? n.a : n.b);
+  for (int i = passed_through_bits(g, n); i < w; ++i)
     if (const auto p = propagate(a.wire(i), b.wire(i), sub)) out.insert(*p);
 }
 

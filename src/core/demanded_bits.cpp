@@ -36,34 +36,27 @@ class Demand {
     seen = true;
   }
 
-  int offset_of(const Operand& o, int frac) const {
-    return frac - (g_.at(o.node).type.frac_bits - o.shift);
-  }
-
   void propagate(int id) {
     const Node& n = g_.at(id);
     const BitSpan s = span_[static_cast<std::size_t>(id)];
-    const int frac = n.type.frac_bits;
     switch (n.kind) {
       case NodeKind::Input:
       case NodeKind::Const:
         return;
       case NodeKind::Add: {
-        // Bits below `pass` come from one operand alone (see adder_luts.cpp); above
-        // it every operand bit below the top feeds the carry chain.
-        const int oa = offset_of(n.a, frac), ob = offset_of(n.b, frac);
-        const int pass = n.sub ? (oa == 0 ? ob : 0) : std::max(oa, ob);
-        const int low = std::min(s.low, pass);
-        need(n.a, low, s.top, oa);
-        need(n.b, low, s.top, ob);
+        // Passed-through low bits are needed only where demanded; above them every
+        // operand bit below the top feeds the carry chain.
+        const int low = std::min(s.low, passed_through_bits(g_, n));
+        need(n.a, low, s.top, operand_offset(g_, n, n.a));
+        need(n.b, low, s.top, operand_offset(g_, n, n.b));
         return;
       }
       case NodeKind::Neg:
-        need(n.a, 0, s.top, offset_of(n.a, frac));
+        need(n.a, 0, s.top, operand_offset(g_, n, n.a));
         return;
       case NodeKind::Relu: {
         const Node& a = g_.at(n.a.node);
-        const int oa = offset_of(n.a, frac);
+        const int oa = operand_offset(g_, n, n.a);
         need(n.a, s.low, s.top, oa);
         if (a.type.is_signed) need(n.a, a.type.width() - 1 + oa, a.type.width() + oa, oa);
         return;

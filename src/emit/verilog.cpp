@@ -148,16 +148,14 @@ class Emitter {
     const int frac = n.type.frac_bits;
     const Ref a = ref(n.a, n.stage), b = ref(n.b, n.stage);
     const char* op = n.sub ? " - " : " + ";
-    const int la = frac - a.frac, lb = frac - b.frac;
     // One operand is on the node's grid; the other is shifted up by k bits, so
     // the k low bits of the sum are the unshifted operand's (for a - b only
     // when b is the shifted one).
-    const bool a_low = la == 0 && lb > 0;
-    const bool b_low = lb == 0 && la > 0 && !n.sub;
-    if (a_low || b_low) {
+    const int k = passed_through_bits(g_, n);
+    if (k > 0) {
+      const bool a_low = frac == a.frac;
       const Ref& p = a_low ? a : b;
       const Ref& q = a_low ? b : a;
-      const int k = a_low ? lb : la;
       if (k >= w) {
         out_ << "  assign " << name << " = " << aligned(p, frac, w) << ";\n";
         return;
