@@ -40,6 +40,7 @@ cxxopts::Options make_options() {
       ("stage-slack", "let stages be up to (1 + X) times the least worst-stage delay, "
        "for fewer register bits", cxxopts::value<double>()->default_value("0"))
       ("valid", "add x_valid / y_valid, delayed with the data")
+      ("ternary", "fuse adder pairs into ternary adders: one LUT6_2 + CARRY8 chain (xcup only)")
       ("no-share", "no common subexpressions: one CSD adder tree per output (a baseline)")
       ("seed", "optimizer and test-vector seed",
        cxxopts::value<std::uint64_t>()->default_value("1"))
@@ -92,12 +93,20 @@ FlowOptions flow_options(const cxxopts::ParseResult& r) {
     throw UsageError("--objective must be adders or bits");
   f.cmvm.seed = r["seed"].as<std::uint64_t>();
   f.cmvm.share = r.count("no-share") == 0;
+  f.ternary = r.count("ternary") > 0;
+  if (f.ternary && f.target != "xcup")
+    throw UsageError("--ternary needs --target xcup: ternary adders are Xilinx LUT6_2 + CARRY8");
   f.dump_graph = r.count("dump-graph") > 0;
   f.valid = r.count("valid") > 0;
   f.stage_slack = r["stage-slack"].as<double>();
   if (!(f.stage_slack >= 0 && f.stage_slack <= 10))
     throw UsageError("--stage-slack must be in [0, 10]");
   return f;
+}
+
+std::string ternary_note(const nlohmann::json& stats) {
+  const int fused = stats["ternary_adders"].get<int>();
+  return fused > 0 ? ", " + std::to_string(fused) + " ternary" : "";
 }
 
 int run_eval(const Model& model, const std::string& path) {
@@ -153,8 +162,8 @@ int run(int argc, char** argv) {
 
   const auto& stats = design.report["stats"];
   std::cout << "da-gen: wrote " << out.string() << "/" << design.top << ".v: " << stats["adders"]
-            << " adders (" << stats["adder_bits"] << " bits, " << stats["adder_luts"]
-            << " LUTs), adder depth " << stats["adder_depth"] << ", latency "
+            << " adders (" << stats["adder_bits"] << " bits, " << stats["adder_luts"] << " LUTs"
+            << ternary_note(stats) << "), adder depth " << stats["adder_depth"] << ", latency "
             << design.graph.latency << ", estimated period "
             << design.report["pipeline"]["estimated_period_ns"] << " ns, " << stats["register_bits"]
             << " register bits\n";

@@ -16,7 +16,7 @@ that justify it):
       $add/$sub mapped to its own carry-chain $alu (tools/synth/add2alu.v)
       BEFORE `alumacc`, so that Yosys does not merge adder trees into $macc
       carry-save trees (2-3x more LUTs than the carry-chain adders a vendor
-      tool builds).  LUT = LUT1..LUT6 + INV; CARRY = CARRY4 + CARRY8 cells (Yosys
+      tool builds).  LUT = LUT1..LUT6 + LUT6_2 (dagen_add3) + INV; CARRY = CARRY4 + CARRY8 cells (Yosys
       0.23 maps carries to CARRY4 even for xcup; carry_bits = 4*CARRY4 +
       8*CARRY8 is also given); FF = FDRE/FDSE/FDCE/FDPE.
   ice40: `synth_ice40` (flattened, no DSP) with the same add2alu step.
@@ -65,8 +65,12 @@ def synth_script(files, top, flow, alumacc=False, srl=False, extra_tail="", keep
     keep_modules: modules that are not flattened into their parent (used by
     ice40_fmax.py so that the shell cannot be optimized together with the DUT).
     """
-    lines = ["read_verilog " + " ".join(yosys_quote(f) for f in files),
-             "hierarchy -check -top %s" % top]
+    lines = ["read_verilog " + " ".join(yosys_quote(f) for f in files)]
+    if flow == "xilinx":
+        # The Xilinx primitives a design may instantiate (dagen_add3: LUT6_2, CARRY8)
+        # as black boxes, so that the hierarchy check knows them.
+        lines.append("read_verilog -lib -specify +/xilinx/cells_sim.v +/xilinx/cells_xtra.v")
+    lines.append("hierarchy -check -top %s" % top)
     lines += ["setattr -mod -set keep_hierarchy 1 %s" % m for m in keep_modules]
     if flow == "xilinx":
         synth = "synth_xilinx -family xcup -top %s -flatten -nodsp -noiopad -noclkbuf" % top
@@ -129,7 +133,7 @@ def parse_stat_json(path, top, module_only=False):
 
 
 XILINX_FF = re.compile(r"^FD[RSCP]E(_1)?$")
-XILINX_LUT = re.compile(r"^LUT[1-6]$")
+XILINX_LUT = re.compile(r"^LUT([1-6]|6_2)$")
 ICE40_FF = re.compile(r"^SB_DFF\w*$")
 
 

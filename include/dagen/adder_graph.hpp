@@ -46,6 +46,9 @@ struct Node {
   int coeff_exp = 0;
 
   int stage = 0;  // pipeline segment (0 .. latency), set by the scheduler
+  // Add: the Add operand fused with this node into one three-input adder
+  // (fuse_ternary_adders(), include/dagen/ternary.hpp); -1 if none.
+  int ternary_inner = -1;
 };
 
 struct AdderGraph {
@@ -79,10 +82,11 @@ void infer_node(AdderGraph& g, int id);
 void infer_types(AdderGraph& g);
 
 struct GraphStats {
-  int adders = 0;       // two-input add/sub nodes (constant operands included)
-  int adder_bits = 0;   // sum of their output widths
-  int adder_luts = 0;   // LUTs of the adders and negations (adder_luts())
-  int adder_depth = 0;  // most adders on any input-to-output path
+  int adders = 0;          // two-input add/sub nodes (constant operands included)
+  int adder_bits = 0;      // sum of their output widths
+  int adder_luts = 0;      // LUTs of the adders and negations (adder_luts())
+  int adder_depth = 0;     // most adders on any input-to-output path
+  int ternary_adders = 0;  // fused pairs of adders (Node::ternary_inner)
   int negations = 0;
   int relus = 0;
   int quantizers = 0;

@@ -35,6 +35,7 @@ struct FlowOptions {
   bool dump_graph = false;
   bool valid = false;        // x_valid / y_valid handshake
   double stage_slack = 0.0;  // see schedule_pipeline()
+  bool ternary = false;      // fuse adder pairs into dagen_add3 ternary adders (xcup only)
 };
 
 struct Design {

@@ -183,6 +183,7 @@ GraphStats graph_stats(const AdderGraph& g) {
       ++s.adders;
       s.adder_bits += n.type.width();
     }
+    if (n.ternary_inner >= 0) ++s.ternary_adders;
     if (n.kind == NodeKind::Neg) ++s.negations;
     if (n.kind == NodeKind::Relu) ++s.relus;
     if (n.kind == NodeKind::Quantize) ++s.quantizers;

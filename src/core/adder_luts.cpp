@@ -17,6 +17,7 @@
 
 #include "dagen/adder_graph.hpp"
 #include "dagen/demanded_bits.hpp"
+#include "dagen/ternary.hpp"
 
 namespace dagen {
 namespace {
@@ -108,10 +109,20 @@ void add_propagates(const AdderGraph& g, const std::vector<int>& rep, int id, in
 int adder_luts(const AdderGraph& g) {
   const std::vector<BitSpan> demanded = demanded_bits(g);
   const std::vector<int> rep = merged_nodes(g);
+  // A fused pair (ternary adder) is one LUT per bit of its carry chain.
+  std::vector<bool> fused(g.nodes.size(), false);
+  int ternary = 0;
+  for (int id = 0; id < static_cast<int>(g.nodes.size()); ++id) {
+    const int inner = g.at(id).ternary_inner;
+    if (inner < 0) continue;
+    fused[static_cast<std::size_t>(id)] = fused[static_cast<std::size_t>(inner)] = true;
+    ternary += ternary_chain(g, id, inner).luts();
+  }
   std::set<Propagate> propagates;
   for (int id = 0; id < static_cast<int>(g.nodes.size()); ++id)
-    add_propagates(g, rep, id, demanded[static_cast<std::size_t>(id)].top, propagates);
-  return static_cast<int>(propagates.size());
+    if (!fused[static_cast<std::size_t>(id)])
+      add_propagates(g, rep, id, demanded[static_cast<std::size_t>(id)].top, propagates);
+  return static_cast<int>(propagates.size()) + ternary;
 }
 
 }  // namespace dagen

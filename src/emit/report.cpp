@@ -44,6 +44,7 @@ nlohmann::json interface_report(const std::string& top, const AdderGraph& g, con
         {"adder_bits", st.adder_bits},
         {"adder_luts", st.adder_luts},
         {"adder_depth", st.adder_depth},
+        {"ternary_adders", st.ternary_adders},
         {"negations", st.negations},
         {"relus", st.relus},
         {"quantizers", st.quantizers},

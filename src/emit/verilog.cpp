@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "dagen/diag.hpp"
+#include "dagen/ternary.hpp"
 #include "rtl_lib_sources.hpp"
 
 namespace dagen {
@@ -52,7 +53,9 @@ std::string aligned(const Ref& r, int frac, int w) {
 
 class Emitter {
  public:
-  Emitter(const AdderGraph& g) : g_(g), last_use_(g.nodes.size()) {
+  Emitter(const AdderGraph& g) : g_(g), last_use_(g.nodes.size()), fused_inner_(g.nodes.size()) {
+    for (const Node& n : g.nodes)
+      if (n.ternary_inner >= 0) fused_inner_[static_cast<std::size_t>(n.ternary_inner)] = true;
     for (std::size_t id = 0; id < g.nodes.size(); ++id) last_use_[id] = g.nodes[id].stage;
     auto use = [&](const Operand& o, int stage) {
       auto& u = last_use_[static_cast<std::size_t>(o.node)];
@@ -64,6 +67,11 @@ class Emitter {
       if (n.kind == NodeKind::Add) use(n.b, n.stage);
     }
     for (const Operand& o : g.outputs) use(o, g.latency);
+  }
+
+  bool uses_add3() const {
+    return std::any_of(g_.nodes.begin(), g_.nodes.end(),
+                       [](const Node& n) { return n.ternary_inner >= 0; });
   }
 
   bool uses_delay() const {
@@ -100,7 +108,8 @@ class Emitter {
   void emit_node(int id) {
     const Node& n = g_.at(id);
     const int w = n.type.width();
-    if (w == 0) return;  // constant zero: consumers read zeros
+    if (w == 0) return;                                      // constant zero: consumers read zeros
+    if (fused_inner_[static_cast<std::size_t>(id)]) return;  // part of its reader's dagen_add3
     const std::string name = "n" + std::to_string(id);
     out_ << "  wire [" << w - 1 << ":0] " << name << ";\n";
     switch (n.kind) {
@@ -115,7 +124,10 @@ class Emitter {
         out_ << "  assign " << name << " = " << literal(n.const_code, w) << ";\n";
         break;
       case NodeKind::Add:
-        emit_add(id, n, name, w);
+        if (n.ternary_inner >= 0)
+          emit_ternary(id, n, name, w);
+        else
+          emit_add(id, n, name, w);
         break;
       case NodeKind::Neg:
         out_ << "  assign " << name << " = " << zeros(w) << " - "
@@ -170,6 +182,32 @@ class Emitter {
          << ";\n";
   }
 
+  // A fused pair: the three terms aligned to the node's grid, their sum from one
+  // dagen_add3 chain above the bits the lowest term alone supplies.
+  void emit_ternary(int id, const Node& n, const std::string& name, int w) {
+    const auto terms = ternary_terms(g_, id, n.ternary_inner);
+    const TernaryChain chain = ternary_chain(g_, id, n.ternary_inner);
+    const int frac = n.type.frac_bits;
+    for (std::size_t k = 0; k < terms.size(); ++k)
+      out_ << "  wire [" << w - 1 << ":0] " << name << "_t" << k << " = "
+           << aligned(ref(terms[k].operand, n.stage), frac, w) << ";\n";
+    const int cw = chain.luts();
+    auto chain_bits = [&](std::size_t k) {
+      return name + "_t" + std::to_string(k) + "[" + std::to_string(w - 1) + ":" +
+             std::to_string(chain.low) + "]";
+    };
+    out_ << "  wire [" << cw - 1 << ":0] " << name << "_s;\n"
+         << "  dagen_add3 #(.WIDTH(" << cw << "), .NEG_B(" << terms[1].negated << "), .NEG_C("
+         << terms[2].negated << ")) " << name << "_add3 (.a(" << chain_bits(0) << "), .b("
+         << chain_bits(1) << "), .c(" << chain_bits(2) << "), .s(" << name << "_s));\n";
+    out_ << "  assign " << name << " = ";
+    if (chain.low == 0)
+      out_ << name << "_s;\n";
+    else
+      out_ << "{" << name << "_s, " << name << "_t" << chain.lowest_term << "[" << chain.low - 1
+           << ":0]};\n";
+  }
+
   void emit_quantize(const Node& n, const std::string& name, int w) {
     const Ref a = ref(n.a, n.stage);
     const Node& src = g_.at(n.a.node);
@@ -214,6 +252,7 @@ class Emitter {
 
   const AdderGraph& g_;
   std::vector<int> last_use_;
+  std::vector<bool> fused_inner_;  // emitted inside its reader's dagen_add3
   std::ostringstream out_;
 };
 
@@ -250,7 +289,8 @@ std::string verilog_identifier(const std::string& name) {
       "triand",     "trior",      "trireg",       "type",        "typedef",     "union",
       "unique",     "unsigned",   "use",          "uwire",       "var",         "vectored",
       "virtual",    "void",       "wait",         "wand",        "weak0",       "weak1",
-      "while",      "wire",       "wor",          "xnor",        "xor",         "dagen_delay"};
+      "while",      "wire",       "wor",          "xnor",        "xor",         "dagen_delay",
+      "dagen_add3"};
   for (const char* r : kReserved)
     if (id == r) id += "_top";
   return id;
@@ -311,6 +351,7 @@ EmittedDesign emit_verilog(const AdderGraph& g, const std::string& top, const st
   v << "endmodule\n/* verilator lint_on UNUSEDSIGNAL */\n";
   design.files[top + ".v"] = v.str();
   if (emitter.uses_delay() || valid_delay) design.files["dagen_delay.v"] = rtl_lib::kDagenDelay;
+  if (emitter.uses_add3()) design.files["dagen_add3.v"] = rtl_lib::kDagenAdd3;
   return design;
 }
 

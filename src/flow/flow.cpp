@@ -15,6 +15,7 @@
 #include "dagen/passes.hpp"
 #include "dagen/reference.hpp"
 #include "dagen/report.hpp"
+#include "dagen/ternary.hpp"
 #include "dagen/vectors.hpp"
 #include "parallel.hpp"
 
@@ -43,7 +44,7 @@ std::string provenance(const Design& d, const FlowOptions& o) {
          "'.\n// Options: pipeline " + std::to_string(d.graph.latency) + ", target " + o.target +
          ", depth slack " + dc + ", objective " +
          (o.cmvm.objective == cmvm::Objective::Adders ? "adders" : "adder-bits") +
-         (o.cmvm.share ? "" : ", no sharing") + ".\n";
+         (o.cmvm.share ? "" : ", no sharing") + (o.ternary ? ", ternary adders" : "") + ".\n";
 }
 
 AdderGraph checked_graph(const Model& model, const cmvm::Options& cmvm) {
@@ -129,6 +130,9 @@ Design build_design(const Model& model, const FlowOptions& options) {
     if (candidates[k].latency != latency) return;
     schedules[k] = schedule_pipeline(candidates[k].graph, latency, delays, options.stage_slack,
                                      options.clock_period_ns);
+    // Fusing only pairs within a stage never lengthens a stage: the estimates
+    // (two-input adders) stay upper bounds.
+    if (options.ternary) fuse_ternary_adders(candidates[k].graph);
   });
   std::optional<long long> best_cost;
   FlowOptions chosen = options;

@@ -1,0 +1,121 @@
+// Fusing adder pairs into ternary adders (include/dagen/ternary.hpp).
+#include "dagen/ternary.hpp"
+
+#include <algorithm>
+#include <cstddef>
+
+namespace dagen {
+
+std::array<TernaryTerm, 3> ternary_terms(const AdderGraph& g, int outer, int inner) {
+  const Node& n = g.at(outer);
+  const Node& m = g.at(inner);
+  const bool inner_first = n.a.node == inner;
+  const int shift = inner_first ? n.a.shift : n.b.shift;
+  const Operand ma{m.a.node, m.a.shift + shift}, mb{m.b.node, m.b.shift + shift};
+  if (inner_first) return {{{ma, false}, {mb, m.sub}, {n.b, n.sub}}};
+  return {{{n.a, false}, {ma, n.sub}, {mb, n.sub != m.sub}}};
+}
+
+TernaryChain ternary_chain(const AdderGraph& g, int outer, int inner) {
+  const Node& n = g.at(outer);
+  const int w = n.type.width();
+  const auto terms = ternary_terms(g, outer, inner);
+  // Where each term's lowest possibly nonzero bit sits (w: the term is zero).
+  std::array<int, 3> offset{};
+  for (std::size_t k = 0; k < 3; ++k)
+    offset[k] = operand_type(g, terms[k].operand).width() == 0
+                    ? w
+                    : std::min(w, operand_offset(g, n, terms[k].operand));
+  TernaryChain c;
+  c.top = w;
+  c.lowest_term = static_cast<int>(std::min_element(offset.begin(), offset.end()) - offset.begin());
+  std::array<int, 3> sorted = offset;
+  std::sort(sorted.begin(), sorted.end());
+  c.low = sorted[1];  // two terms meet here
+  // A subtracted term is inverted with a +1 at the chain's first bit: it must start there.
+  for (std::size_t k = 0; k < 3; ++k)
+    if (terms[k].negated) c.low = std::min(c.low, offset[k]);
+  return c;
+}
+
+namespace {
+
+bool has_constant_operand(const AdderGraph& g, const Node& n) {
+  auto constant = [&](const Operand& o) {
+    const Node& x = g.at(o.node);
+    return x.kind == NodeKind::Const || x.type.width() == 0;
+  };
+  return constant(n.a) || constant(n.b);
+}
+
+// The carry-chain bits of a two-input adder (its passed-through low bits need none).
+int binary_chain_bits(const AdderGraph& g, const Node& n) {
+  return std::max(0, n.type.width() - passed_through_bits(g, n));
+}
+
+}  // namespace
+
+int fuse_ternary_adders(AdderGraph& g) {
+  const int count = static_cast<int>(g.nodes.size());
+  std::vector<int> uses(g.nodes.size(), 0), reader(g.nodes.size(), -1);
+  auto read = [&](const Operand& o, int by) {
+    ++uses[static_cast<std::size_t>(o.node)];
+    reader[static_cast<std::size_t>(o.node)] = by;
+  };
+  for (int id = 0; id < count; ++id) {
+    Node& n = g.at(id);
+    n.ternary_inner = -1;
+    if (n.kind == NodeKind::Input || n.kind == NodeKind::Const) continue;
+    read(n.a, id);
+    if (n.kind == NodeKind::Add) read(n.b, id);
+  }
+  for (const Operand& o : g.outputs) read(o, -1);
+
+  // The forest: parent[m] = the adder m may be fused into, weight[m] = LUTs saved.
+  std::vector<int> parent(g.nodes.size(), -1), weight(g.nodes.size(), 0);
+  std::vector<std::vector<int>> children(g.nodes.size());
+  for (int m = 0; m < count; ++m) {
+    const Node& inner = g.at(m);
+    const int r = reader[static_cast<std::size_t>(m)];
+    if (inner.kind != NodeKind::Add || uses[static_cast<std::size_t>(m)] != 1 || r < 0) continue;
+    const Node& outer = g.at(r);
+    if (outer.kind != NodeKind::Add || outer.stage != inner.stage) continue;
+    if (has_constant_operand(g, inner) || has_constant_operand(g, outer)) continue;
+    const TernaryChain chain = ternary_chain(g, r, m);
+    const int saved = binary_chain_bits(g, inner) + binary_chain_bits(g, outer) - chain.luts();
+    if (chain.low >= chain.top || saved <= 0) continue;
+    parent[static_cast<std::size_t>(m)] = r;
+    weight[static_cast<std::size_t>(m)] = saved;
+    children[static_cast<std::size_t>(r)].push_back(m);
+  }
+
+  // Maximum-weight matching on a forest: best[v] over v's subtree, free_[v] the
+  // same with v left unmatched to its children (so its parent may take it).
+  std::vector<long long> best(g.nodes.size(), 0), free_(g.nodes.size(), 0);
+  std::vector<int> choice(g.nodes.size(), -1);
+  for (int v = 0; v < count; ++v) {  // operands precede readers
+    const auto sv = static_cast<std::size_t>(v);
+    for (int c : children[sv]) free_[sv] += best[static_cast<std::size_t>(c)];
+    best[sv] = free_[sv];
+    for (int c : children[sv]) {
+      const auto sc = static_cast<std::size_t>(c);
+      const long long with_c = free_[sv] - best[sc] + free_[sc] + weight[sc];
+      if (with_c > best[sv]) {
+        best[sv] = with_c;
+        choice[sv] = c;
+      }
+    }
+  }
+  std::vector<bool> taken(g.nodes.size(), false);  // matched to its parent
+  int pairs = 0;
+  for (int v = count; v-- > 0;) {
+    const auto sv = static_cast<std::size_t>(v);
+    if (taken[sv] || choice[sv] < 0) continue;
+    g.at(v).ternary_inner = choice[sv];
+    taken[static_cast<std::size_t>(choice[sv])] = true;
+    ++pairs;
+  }
+  return pairs;
+}
+
+}  // namespace dagen
