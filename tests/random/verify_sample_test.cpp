@@ -39,11 +39,15 @@ TEST_P(VerifySample, VerilatedDesignMatchesReference) {
   cli::Scratch dir("verify");
   cli::write_file(dir.path / "model.json", doc.dump() + "\n");
   const int pipeline = static_cast<int>((seed * 2654435761u) % 7);
-  const auto r = cli::run(DAGEN_BIN,
-                          {"model.json", "-o", "out", "--verify", "--vectors", "300", "--pipeline",
-                           std::to_string(pipeline), "--seed", std::to_string(seed)},
-                          dir.path);
-  EXPECT_EQ(r.exit_code, 0) << "seed " << seed << " pipeline " << pipeline << "\n"
+  std::vector<std::string> args{"model.json", "-o",
+                                "out",        "--verify",
+                                "--vectors",  "300",
+                                "--pipeline", std::to_string(pipeline),
+                                "--seed",     std::to_string(seed)};
+  if (GetParam() % 2 == 1) args.push_back("--ternary");  // half the sample: ternary adders
+  const auto r = cli::run(DAGEN_BIN, args, dir.path);
+  EXPECT_EQ(r.exit_code, 0) << "seed " << seed << " pipeline " << pipeline
+                            << (GetParam() % 2 ? " --ternary" : "") << "\n"
                             << r.out << r.err << "\nmodel: " << doc.dump();
   EXPECT_NE(r.out.find("PASS"), std::string::npos) << r.out;
   std::cout << "seed " << seed << " pipeline " << pipeline << ": " << r.out;

@@ -20,6 +20,7 @@ for seed in $(seq "$first" "$last"); do
   [ $((RANDOM % 4)) -eq 0 ] && opts+=(--target ice40)
   [ $((RANDOM % 8)) -eq 0 ] && opts+=(--no-share)
   [ $((RANDOM % 6)) -eq 0 ] && opts+=(--stage-slack 0.5)
+  [[ " ${opts[*]} " != *" ice40 "* ]] && [ $((RANDOM % 3)) -eq 0 ] && opts+=(--ternary)
   if ! "$py" "$check" "$dir/m.json" --vectors 200 --seed "$seed" --da-gen "$dagen" -- "${opts[@]}"; then
     echo "seed $seed failed; replay: random_model_dump $small $seed > m.json &&" \
          "tools/stream_check.py m.json -- ${opts[*]}"

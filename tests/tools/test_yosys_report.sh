@@ -14,8 +14,10 @@
 #       nextpnr-ice40 is not installed) and reports Fmax > 0 and exact DUT
 #       counts through the measurement shell;
 #   (f) with the da-gen binary as first argument: on a random 12x12 8-bit layer,
-#       combinational and at --pipeline 3, da-gen's stats.adder_luts is within
-#       2 % of Yosys' LUTs and stats.register_bits within 2 % of its FFs.
+#       combinational and at --pipeline 3, with two-input adders and with
+#       --ternary (LUT6_2 + CARRY8 ternary adders), da-gen's stats.adder_luts is
+#       within 2 % of Yosys' LUTs and stats.register_bits within 2 % of its FFs,
+#       and --ternary takes fewer LUTs.
 # Prints one PASS line and exits 0, or prints FAIL lines and exits 1.
 set -u
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -127,21 +129,26 @@ w = [[rng.randrange(-128, 128) for _ in range(12)] for _ in range(12)]
 json.dump({"name": "rand12", "input": {"size": 12, "type": {"signed": True, "int_bits": 7, "frac_bits": 0}},
            "layers": [{"type": "dense", "name": "fc", "weights": w}]}, open(sys.argv[1], "w"))
 PY
-    for p in 0 3; do
-        d="$TMP/rand12_p$p"
-        if ! "$DAGEN" "$TMP/rand12.json" --pipeline "$p" -o "$d" >"$TMP/dagen.out" 2>&1; then
-            fail "da-gen rand12 --pipeline $p: $(tail -1 "$TMP/dagen.out")"; continue
+    for cfg in 0 3 0t 3t; do
+        p="${cfg%t}"; d="$TMP/rand12_p$cfg"; ternary=""
+        [ "$cfg" != "$p" ] && ternary="--ternary"
+        if ! "$DAGEN" "$TMP/rand12.json" --pipeline "$p" $ternary -o "$d" >"$TMP/dagen.out" 2>&1; then
+            fail "da-gen rand12 --pipeline $p $ternary: $(tail -1 "$TMP/dagen.out")"; continue
         fi
-        python3 "$TOOLS/yosys_report.py" "$d" --top rand12 --json "$TMP/rand12_p$p.json" >/dev/null 2>&1 ||
-            { fail "yosys_report.py rand12 p$p"; continue; }
+        python3 "$TOOLS/yosys_report.py" "$d" --top rand12 --json "$TMP/rand12_p$cfg.json" >/dev/null 2>&1 ||
+            { fail "yosys_report.py rand12 p$cfg"; continue; }
         stat() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["stats"][sys.argv[2]])' "$d/rand12.json" "$1"; }
-        lut=$(field "$TMP/rand12_p$p.json" lut); ff=$(field "$TMP/rand12_p$p.json" ff)
+        lut=$(field "$TMP/rand12_p$cfg.json" lut); ff=$(field "$TMP/rand12_p$cfg.json" ff)
         est_lut=$(stat adder_luts); est_ff=$(stat register_bits)
-        expect "rand12 p$p adder_luts $est_lut vs yosys lut" "abs($est_lut - $lut)" "<=" "0.02 * $lut"
-        expect "rand12 p$p register_bits $est_ff vs yosys ff" "abs($est_ff - $ff)" "<=" "0.02 * $ff + 1"
-        [ "$p" = 3 ] && expect "rand12 p3 ff" "$ff" ">" 0
-        estimates="${estimates:-}p$p LUT $lut~$est_lut FF $ff~$est_ff; "
+        expect "rand12 p$cfg adder_luts $est_lut vs yosys lut" "abs($est_lut - $lut)" "<=" "0.02 * $lut"
+        expect "rand12 p$cfg register_bits $est_ff vs yosys ff" "abs($est_ff - $ff)" "<=" "0.02 * $ff + 1"
+        [ "$p" = 3 ] && expect "rand12 p$cfg ff" "$ff" ">" 0
+        eval "lut_$cfg=$lut"
+        estimates="${estimates:-}p$cfg LUT $lut~$est_lut FF $ff~$est_ff; "
     done
+    if [ -n "${lut_0t:-}" ] && [ -n "${lut_0:-}" ]; then
+        expect "rand12 --ternary LUTs $lut_0t vs two-input adders" "$lut_0t" "<" "0.85 * $lut_0"
+    fi
 fi
 
 # Informational: Yosys' default alumacc flow on the adder tree (not asserted).

@@ -1,0 +1,175 @@
+// Fusing adder pairs into ternary adders (include/dagen/ternary.hpp): which pairs
+// may fuse, what the three terms are, where the carry chain starts, and the LUTs.
+#include "dagen/ternary.hpp"
+
+#include <gtest/gtest.h>
+
+#include "dagen/adder_graph.hpp"
+
+namespace dagen {
+namespace {
+
+const FixedType kS8{true, 7, 0};
+
+struct Graph {
+  AdderGraph g;
+  std::vector<int> x;
+
+  explicit Graph(int inputs) {
+    for (int i = 0; i < inputs; ++i) {
+      g.input_types.push_back(kS8);
+      Node n;
+      n.kind = NodeKind::Input;
+      n.input_index = i;
+      x.push_back(g.add(n));
+      infer_node(g, x.back());
+    }
+  }
+  int add(Operand a, Operand b, bool sub = false, int stage = 0) {
+    Node n;
+    n.kind = NodeKind::Add;
+    n.a = a;
+    n.b = b;
+    n.sub = sub;
+    n.stage = stage;
+    const int id = g.add(n);
+    infer_node(g, id);
+    return id;
+  }
+  int constant(i128 code) {
+    Node n;
+    n.kind = NodeKind::Const;
+    n.const_code = code;
+    const int id = g.add(n);
+    infer_node(g, id);
+    return id;
+  }
+  Graph& output(int id) {
+    g.outputs.push_back({id, 0});
+    return *this;
+  }
+};
+
+TEST(Ternary, FusesAnAdderIntoItsOnlyReader) {
+  Graph t(3);
+  const int s1 = t.add({t.x[0], 0}, {t.x[1], 0});
+  const int s2 = t.add({s1, 0}, {t.x[2], 0});
+  t.output(s2);
+  const int binary = adder_luts(t.g);
+  EXPECT_EQ(fuse_ternary_adders(t.g), 1);
+  EXPECT_EQ(t.g.at(s2).ternary_inner, s1);
+  EXPECT_EQ(t.g.at(s1).ternary_inner, -1);
+  const TernaryChain chain = ternary_chain(t.g, s2, s1);
+  EXPECT_EQ(chain.low, 0);
+  EXPECT_EQ(chain.top, 10);  // three bytes need 10 bits
+  EXPECT_EQ(adder_luts(t.g), 10);
+  EXPECT_EQ(binary, 8 + 9);  // two chains, one shared LUT above each pair of sign bits
+  EXPECT_EQ(graph_stats(t.g).ternary_adders, 1);
+}
+
+TEST(Ternary, TermsComposeShiftsAndSigns) {
+  Graph t(3);
+  const int s1 = t.add({t.x[0], 0}, {t.x[1], 2}, /*sub=*/true);  // x0 - 4 x1
+  const int s2 = t.add({t.x[2], 0}, {s1, 1}, /*sub=*/true);      // x2 - 2 s1
+  t.output(s2);
+  const auto terms = ternary_terms(t.g, s2, s1);
+  EXPECT_EQ(terms[0].operand, (Operand{t.x[2], 0}));
+  EXPECT_FALSE(terms[0].negated);
+  EXPECT_EQ(terms[1].operand, (Operand{t.x[0], 1}));
+  EXPECT_TRUE(terms[1].negated);
+  EXPECT_EQ(terms[2].operand, (Operand{t.x[1], 3}));
+  EXPECT_FALSE(terms[2].negated);  // -(-x1)
+}
+
+TEST(Ternary, TheInnerAsFirstOperandKeepsItsSigns) {
+  Graph t(3);
+  const int s1 = t.add({t.x[0], 0}, {t.x[1], 0}, /*sub=*/true);
+  const int s2 = t.add({s1, 2}, {t.x[2], 0}, /*sub=*/true);  // 4 (x0 - x1) - x2
+  t.output(s2);
+  const auto terms = ternary_terms(t.g, s2, s1);
+  EXPECT_EQ(terms[0].operand, (Operand{t.x[0], 2}));
+  EXPECT_FALSE(terms[0].negated);
+  EXPECT_EQ(terms[1].operand, (Operand{t.x[1], 2}));
+  EXPECT_TRUE(terms[1].negated);
+  EXPECT_EQ(terms[2].operand, (Operand{t.x[2], 0}));
+  EXPECT_TRUE(terms[2].negated);
+}
+
+TEST(Ternary, TheChainStartsWhereTwoTermsMeetOrASubtractedOneBegins) {
+  Graph t(3);
+  const int s1 = t.add({t.x[0], 0}, {t.x[1], 3});  // x0 + 8 x1
+  const int s2 = t.add({s1, 0}, {t.x[2], 5});      // + 32 x2
+  t.output(s2);
+  TernaryChain chain = ternary_chain(t.g, s2, s1);
+  EXPECT_EQ(chain.low, 3);  // bits 0-2 are x0's alone
+  EXPECT_EQ(chain.lowest_term, 0);
+  EXPECT_EQ(chain.luts(), t.g.at(s2).type.width() - 3);
+
+  Graph u(3);
+  const int d1 = u.add({u.x[0], 3}, {u.x[1], 5});
+  const int d2 = u.add({d1, 0}, {u.x[2], 0}, /*sub=*/true);  // 8 x0 + 32 x1 - x2
+  u.output(d2);
+  chain = ternary_chain(u.g, d2, d1);
+  EXPECT_EQ(chain.low, 0);  // -x2 = ~x2 + 1 from bit 0
+}
+
+TEST(Ternary, NoFusionAcrossARegister) {
+  Graph t(3);
+  const int s1 = t.add({t.x[0], 0}, {t.x[1], 0}, false, /*stage=*/0);
+  const int s2 = t.add({s1, 0}, {t.x[2], 0}, false, /*stage=*/1);
+  t.output(s2);
+  EXPECT_EQ(fuse_ternary_adders(t.g), 0);
+}
+
+TEST(Ternary, NoFusionOfAValueWithTwoReaders) {
+  Graph t(3);
+  const int s1 = t.add({t.x[0], 0}, {t.x[1], 0});
+  const int s2 = t.add({s1, 0}, {t.x[2], 0});
+  t.output(s2).output(s1);
+  EXPECT_EQ(fuse_ternary_adders(t.g), 0);
+}
+
+TEST(Ternary, AddersWithAConstantStayTwoInputAdders) {
+  Graph t(2);
+  const int c = t.constant(37);
+  const int s1 = t.add({t.x[0], 0}, {c, 0});
+  const int s2 = t.add({s1, 0}, {t.x[1], 0});
+  t.output(s2);
+  EXPECT_EQ(fuse_ternary_adders(t.g), 0);
+}
+
+TEST(Ternary, AChainOfFourAddersFusesTwoPairs) {
+  Graph t(5);
+  int s = t.add({t.x[0], 0}, {t.x[1], 0});
+  std::vector<int> chain{s};
+  for (int i = 2; i < 5; ++i) chain.push_back(s = t.add({s, 0}, {t.x[i], 0}));
+  t.output(s);
+  EXPECT_EQ(fuse_ternary_adders(t.g), 2);
+  EXPECT_EQ(t.g.at(chain[3]).ternary_inner, chain[2]);
+  EXPECT_EQ(t.g.at(chain[1]).ternary_inner, chain[0]);
+}
+
+TEST(Ternary, AChainOfThreeFusesTheWiderPair) {
+  Graph t(4);
+  const int s1 = t.add({t.x[0], 0}, {t.x[1], 6});  // narrow chain: bits 6..
+  const int s2 = t.add({s1, 0}, {t.x[2], 0});
+  const int s3 = t.add({s2, 0}, {t.x[3], 0});
+  t.output(s3);
+  EXPECT_EQ(fuse_ternary_adders(t.g), 1);
+  // Either pair saves the inner chain's bits; s1's are fewer (its low 6 bits are wires).
+  EXPECT_EQ(t.g.at(s3).ternary_inner, s2);
+}
+
+TEST(Ternary, FusingAgainStartsFromScratch) {
+  Graph t(3);
+  const int s1 = t.add({t.x[0], 0}, {t.x[1], 0});
+  const int s2 = t.add({s1, 0}, {t.x[2], 0});
+  t.output(s2);
+  EXPECT_EQ(fuse_ternary_adders(t.g), 1);
+  t.g.at(s2).stage = 1;  // rescheduled: a register between them now
+  EXPECT_EQ(fuse_ternary_adders(t.g), 0);
+  EXPECT_EQ(t.g.at(s2).ternary_inner, -1);
+}
+
+}  // namespace
+}  // namespace dagen
