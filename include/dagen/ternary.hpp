@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <limits>
 #include <vector>
 
 #include "dagen/adder_graph.hpp"
@@ -21,14 +22,16 @@ struct TernaryTerm {
 std::array<TernaryTerm, 3> ternary_terms(const AdderGraph& g, int outer, int inner);
 
 // The fused adder's carry chain covers bits [low, top) of the outer node's code:
-// below `low` one added term alone is nonzero and its bits are wired through.
+// below `low` one added term alone is nonzero and its bits are wired through; from
+// `demanded_top` on (demanded_bits()) no output reads the sum, so the chain stops there.
 struct TernaryChain {
   int low = 0;
   int top = 0;
   int lowest_term = 0;  // the term whose bits lie below `low`
   int luts() const { return top - low; }
 };
-TernaryChain ternary_chain(const AdderGraph& g, int outer, int inner);
+TernaryChain ternary_chain(const AdderGraph& g, int outer, int inner,
+                           int demanded_top = std::numeric_limits<int>::max());
 
 // Fuses adders of the scheduled graph: an Add whose only reader is another Add of
 // the same pipeline stage (no register between them) and neither has a constant

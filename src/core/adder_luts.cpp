@@ -116,7 +116,7 @@ int adder_luts(const AdderGraph& g) {
     const int inner = g.at(id).ternary_inner;
     if (inner < 0) continue;
     fused[static_cast<std::size_t>(id)] = fused[static_cast<std::size_t>(inner)] = true;
-    ternary += ternary_chain(g, id, inner).luts();
+    ternary += ternary_chain(g, id, inner, demanded[static_cast<std::size_t>(id)].top).luts();
   }
   std::set<Propagate> propagates;
   for (int id = 0; id < static_cast<int>(g.nodes.size()); ++id)

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cstddef>
 
+#include "dagen/demanded_bits.hpp"
+
 namespace dagen {
 
 std::array<TernaryTerm, 3> ternary_terms(const AdderGraph& g, int outer, int inner) {
@@ -16,7 +18,7 @@ std::array<TernaryTerm, 3> ternary_terms(const AdderGraph& g, int outer, int inn
   return {{{n.a, false}, {ma, n.sub}, {mb, n.sub != m.sub}}};
 }
 
-TernaryChain ternary_chain(const AdderGraph& g, int outer, int inner) {
+TernaryChain ternary_chain(const AdderGraph& g, int outer, int inner, int demanded_top) {
   const Node& n = g.at(outer);
   const int w = n.type.width();
   const auto terms = ternary_terms(g, outer, inner);
@@ -35,6 +37,7 @@ TernaryChain ternary_chain(const AdderGraph& g, int outer, int inner) {
   // A subtracted term is inverted with a +1 at the chain's first bit: it must start there.
   for (std::size_t k = 0; k < 3; ++k)
     if (terms[k].negated) c.low = std::min(c.low, offset[k]);
+  c.top = std::max(c.low, std::min(w, demanded_top));
   return c;
 }
 
@@ -48,9 +51,10 @@ bool has_constant_operand(const AdderGraph& g, const Node& n) {
   return constant(n.a) || constant(n.b);
 }
 
-// The carry-chain bits of a two-input adder (its passed-through low bits need none).
-int binary_chain_bits(const AdderGraph& g, const Node& n) {
-  return std::max(0, n.type.width() - passed_through_bits(g, n));
+// The carry-chain bits of a two-input adder below the demanded top (its
+// passed-through low bits need none).
+int binary_chain_bits(const AdderGraph& g, const Node& n, int top) {
+  return std::max(0, std::min(n.type.width(), top) - passed_through_bits(g, n));
 }
 
 }  // namespace
@@ -71,6 +75,7 @@ int fuse_ternary_adders(AdderGraph& g) {
   }
   for (const Operand& o : g.outputs) read(o, -1);
 
+  const std::vector<BitSpan> demanded = demanded_bits(g);
   // The forest: parent[m] = the adder m may be fused into, weight[m] = LUTs saved.
   std::vector<int> parent(g.nodes.size(), -1), weight(g.nodes.size(), 0);
   std::vector<std::vector<int>> children(g.nodes.size());
@@ -81,9 +86,11 @@ int fuse_ternary_adders(AdderGraph& g) {
     const Node& outer = g.at(r);
     if (outer.kind != NodeKind::Add || outer.stage != inner.stage) continue;
     if (has_constant_operand(g, inner) || has_constant_operand(g, outer)) continue;
-    const TernaryChain chain = ternary_chain(g, r, m);
-    const int saved = binary_chain_bits(g, inner) + binary_chain_bits(g, outer) - chain.luts();
-    if (chain.low >= chain.top || saved <= 0) continue;
+    const TernaryChain chain = ternary_chain(g, r, m, demanded[static_cast<std::size_t>(r)].top);
+    const int saved = binary_chain_bits(g, inner, demanded[static_cast<std::size_t>(m)].top) +
+                      binary_chain_bits(g, outer, demanded[static_cast<std::size_t>(r)].top) -
+                      chain.luts();
+    if (saved <= 0) continue;
     parent[static_cast<std::size_t>(m)] = r;
     weight[static_cast<std::size_t>(m)] = saved;
     children[static_cast<std::size_t>(r)].push_back(m);

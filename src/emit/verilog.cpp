@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <sstream>
 
+#include "dagen/demanded_bits.hpp"
 #include "dagen/diag.hpp"
 #include "dagen/ternary.hpp"
 #include "rtl_lib_sources.hpp"
@@ -53,7 +54,11 @@ std::string aligned(const Ref& r, int frac, int w) {
 
 class Emitter {
  public:
-  Emitter(const AdderGraph& g) : g_(g), last_use_(g.nodes.size()), fused_inner_(g.nodes.size()) {
+  Emitter(const AdderGraph& g)
+      : g_(g),
+        last_use_(g.nodes.size()),
+        fused_inner_(g.nodes.size()),
+        demanded_(demanded_bits(g)) {
     for (const Node& n : g.nodes)
       if (n.ternary_inner >= 0) fused_inner_[static_cast<std::size_t>(n.ternary_inner)] = true;
     for (std::size_t id = 0; id < g.nodes.size(); ++id) last_use_[id] = g.nodes[id].stage;
@@ -183,29 +188,37 @@ class Emitter {
   }
 
   // A fused pair: the three terms aligned to the node's grid, their sum from one
-  // dagen_add3 chain above the bits the lowest term alone supplies.
+  // dagen_add3 chain above the bits the lowest term alone supplies and below the
+  // demanded top (no output reads the bits above it: they are left zero, as
+  // synthesis would leave a two-input adder's unread bits unbuilt).
   void emit_ternary(int id, const Node& n, const std::string& name, int w) {
     const auto terms = ternary_terms(g_, id, n.ternary_inner);
-    const TernaryChain chain = ternary_chain(g_, id, n.ternary_inner);
+    const TernaryChain chain =
+        ternary_chain(g_, id, n.ternary_inner, demanded_[static_cast<std::size_t>(id)].top);
     const int frac = n.type.frac_bits;
     for (std::size_t k = 0; k < terms.size(); ++k)
       out_ << "  wire [" << w - 1 << ":0] " << name << "_t" << k << " = "
            << aligned(ref(terms[k].operand, n.stage), frac, w) << ";\n";
     const int cw = chain.luts();
     auto chain_bits = [&](std::size_t k) {
-      return name + "_t" + std::to_string(k) + "[" + std::to_string(w - 1) + ":" +
+      return name + "_t" + std::to_string(k) + "[" + std::to_string(chain.top - 1) + ":" +
              std::to_string(chain.low) + "]";
     };
-    out_ << "  wire [" << cw - 1 << ":0] " << name << "_s;\n"
-         << "  dagen_add3 #(.WIDTH(" << cw << "), .NEG_B(" << terms[1].negated << "), .NEG_C("
-         << terms[2].negated << ")) " << name << "_add3 (.a(" << chain_bits(0) << "), .b("
-         << chain_bits(1) << "), .c(" << chain_bits(2) << "), .s(" << name << "_s));\n";
-    out_ << "  assign " << name << " = ";
-    if (chain.low == 0)
-      out_ << name << "_s;\n";
-    else
-      out_ << "{" << name << "_s, " << name << "_t" << chain.lowest_term << "[" << chain.low - 1
-           << ":0]};\n";
+    std::vector<std::string> parts;  // most significant first
+    if (chain.top < w) parts.push_back(zeros(w - chain.top));
+    if (cw > 0) {
+      out_ << "  wire [" << cw - 1 << ":0] " << name << "_s;\n"
+           << "  dagen_add3 #(.WIDTH(" << cw << "), .NEG_B(" << terms[1].negated << "), .NEG_C("
+           << terms[2].negated << ")) " << name << "_add3 (.a(" << chain_bits(0) << "), .b("
+           << chain_bits(1) << "), .c(" << chain_bits(2) << "), .s(" << name << "_s));\n";
+      parts.push_back(name + "_s");
+    }
+    if (chain.low > 0)
+      parts.push_back(name + "_t" + std::to_string(chain.lowest_term) + "[" +
+                      std::to_string(chain.low - 1) + ":0]");
+    out_ << "  assign " << name << " = {";
+    for (std::size_t k = 0; k < parts.size(); ++k) out_ << (k ? ", " : "") << parts[k];
+    out_ << "};\n";
   }
 
   void emit_quantize(const Node& n, const std::string& name, int w) {
@@ -253,6 +266,7 @@ class Emitter {
   const AdderGraph& g_;
   std::vector<int> last_use_;
   std::vector<bool> fused_inner_;  // emitted inside its reader's dagen_add3
+  std::vector<BitSpan> demanded_;  // where ternary chains may stop
   std::ostringstream out_;
 };
 
