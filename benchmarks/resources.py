@@ -16,8 +16,11 @@ the model.json, then generates and synthesizes these rows:
                    equal latency and equal estimated clock, fewest registers
   da-gen dc2 pL @da4ml  the same with --dc 2
   da-gen bits pL @da4ml  the same with --objective bits
+  da-gen bits tern p0 / pL @da4ml  --objective bits --ternary: adder pairs fused into
+                   Xilinx ternary adders (LUT6_2 + CARRY8, rtl_lib/dagen_add3.v)
   da-gen pL slack0.5  --stage-slack 0.5: stages up to 1.5x the least delay, fewer registers
   CSD tree p0      da-gen --no-share: canonical signed digits, no sharing
+  CSD tree tern p0  the same with --ternary
   da4ml p0 / pL    da4ml's own Verilog for the same model (tools/da4ml_rtl.py),
                    when benchmarks/.venv has da4ml (benchmarks/da4ml/README.md)
 
@@ -128,11 +131,14 @@ def da4ml_row(model_path, work, label, pipeline):
 
 
 # --rows keys, in table order (see the module docstring for what each row is).
-ROW_KEYS = ["da4ml", "p0", "bits", "pL", "dc2pL", "at", "dc2at", "bitsat", "slack", "csd"]
-ROW_PATTERNS = [r"da4ml p0", r"da4ml c\d+", r"da-gen p0", r"da-gen bits p0", r"da-gen p\d+",
-                r"da-gen dc2 p\d+", r"da-gen p\d+ @da4ml", r"da-gen dc2 p\d+ @da4ml",
-                r"da-gen bits p\d+ @da4ml",
-                r"da-gen p\d+ slack0\.5", r"CSD tree p0"]
+ROW_KEYS = ["da4ml", "p0", "bits", "tern", "pL", "dc2pL", "at", "dc2at", "bitsat", "ternat", "slack",
+            "csd", "csdtern"]
+ROW_PATTERNS = [r"da4ml p0", r"da4ml c\d+", r"da-gen p0", r"da-gen bits p0", r"da-gen bits tern p0",
+                r"da-gen p\d+", r"da-gen dc2 p\d+", r"da-gen p\d+ @da4ml", r"da-gen dc2 p\d+ @da4ml",
+                r"da-gen bits p\d+ @da4ml", r"da-gen bits tern p\d+ @da4ml",
+                r"da-gen p\d+ slack0\.5", r"CSD tree p0", r"CSD tree tern p0"]
+# Rows that need da4ml's period.
+AT_DA4ML = ("at", "dc2at", "bitsat", "ternat")
 
 
 def dagen_rows(latency, da4ml_period):
@@ -140,13 +146,16 @@ def dagen_rows(latency, da4ml_period):
     at = ("--pipeline", str(latency), "--clock-period", str(da4ml_period))
     return [("p0", "da-gen p0", ()),
             ("bits", "da-gen bits p0", ("--objective", "bits")),
+            ("tern", "da-gen bits tern p0", ("--objective", "bits", "--ternary")),
             ("pL", f"da-gen p{latency}", ("--pipeline", str(latency))),
             ("dc2pL", f"da-gen dc2 p{latency}", ("--dc", "2", "--pipeline", str(latency))),
             ("at", f"da-gen p{latency} @da4ml", at),
             ("dc2at", f"da-gen dc2 p{latency} @da4ml", ("--dc", "2", *at)),
             ("bitsat", f"da-gen bits p{latency} @da4ml", ("--objective", "bits", *at)),
+            ("ternat", f"da-gen bits tern p{latency} @da4ml", ("--objective", "bits", "--ternary", *at)),
             ("slack", f"da-gen p{latency} slack0.5", ("--pipeline", str(latency), "--stage-slack", "0.5")),
-            ("csd", "CSD tree p0", ("--no-share",))]
+            ("csd", "CSD tree p0", ("--no-share",)),
+            ("csdtern", "CSD tree tern p0", ("--no-share", "--ternary"))]
 
 
 def da4ml_pipelined(rows, cutoff=3):
@@ -157,7 +166,7 @@ def da4ml_pipelined(rows, cutoff=3):
 
 def row_latency(label):
     """The latency a da-gen row label names (0 for combinational and other rows)."""
-    m = re.match(r"da-gen (?:dc2 |bits )?p(\d+)", label)
+    m = re.match(r"da-gen (?:dc2 |bits )?(?:tern )?p(\d+)", label)
     return int(m.group(1)) if m else 0
 
 
@@ -238,7 +247,7 @@ def main():
             # da4ml's pipelined row from an earlier run sets the latency
             latency, da4ml_period = da4ml_pipelined(previous, a.da4ml_cutoff)
         for key, label, args in dagen_rows(latency, da4ml_period):
-            if key in keys and (da4ml_period or key not in ("at", "dc2at", "bitsat")):
+            if key in keys and (da4ml_period or key not in AT_DA4ML):
                 add(label, dagen(*args))
         new = {r["row"]: r for r in rows}
         merged = [new.pop(r["row"], r) for r in previous
