@@ -4,7 +4,7 @@
     benchmarks/plot_luts.py [benchmarks/results/resources.json] [-o benchmarks/results/luts_vs_n.svg]
 
 One panel per weight width (8-bit and 4-bit random N x N layers), one line per
-row kind (da-gen p0, da-gen bits p0, CSD tree p0, da4ml p0), log-scaled LUT axis.
+row kind (da-gen p0, da-gen bits p0, da-gen bits tern p0, CSD tree p0, da4ml p0), log-scaled LUT axis.
 """
 import argparse
 import json
@@ -13,8 +13,8 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-ROWS = [("da-gen p0", "#1f77b4"), ("da-gen bits p0", "#17becf"), ("CSD tree p0", "#d62728"),
-        ("da4ml p0", "#2ca02c")]
+ROWS = [("da-gen p0", "#1f77b4"), ("da-gen bits p0", "#17becf"),
+        ("da-gen bits tern p0", "#9467bd"), ("CSD tree p0", "#d62728"), ("da4ml p0", "#2ca02c")]
 
 
 def panel(series, x0, title, width=380, height=300):
