@@ -50,6 +50,13 @@ struct Graph {
   }
 };
 
+void expect_terms(const std::array<TernaryTerm, 3>& got, const std::array<TernaryTerm, 3>& want) {
+  for (std::size_t k = 0; k < got.size(); ++k) {
+    EXPECT_EQ(got[k].operand, want[k].operand) << "term " << k;
+    EXPECT_EQ(got[k].negated, want[k].negated) << "term " << k;
+  }
+}
+
 TEST(Ternary, FusesAnAdderIntoItsOnlyReader) {
   Graph t(3);
   const int s1 = t.add({t.x[0], 0}, {t.x[1], 0});
@@ -72,13 +79,9 @@ TEST(Ternary, TermsComposeShiftsAndSigns) {
   const int s1 = t.add({t.x[0], 0}, {t.x[1], 2}, /*sub=*/true);  // x0 - 4 x1
   const int s2 = t.add({t.x[2], 0}, {s1, 1}, /*sub=*/true);      // x2 - 2 s1
   t.output(s2);
-  const auto terms = ternary_terms(t.g, s2, s1);
-  EXPECT_EQ(terms[0].operand, (Operand{t.x[2], 0}));
-  EXPECT_FALSE(terms[0].negated);
-  EXPECT_EQ(terms[1].operand, (Operand{t.x[0], 1}));
-  EXPECT_TRUE(terms[1].negated);
-  EXPECT_EQ(terms[2].operand, (Operand{t.x[1], 3}));
-  EXPECT_FALSE(terms[2].negated);  // -(-x1)
+  // x2 - 2 x0 + 8 x1: -(-x1) is added
+  expect_terms(ternary_terms(t.g, s2, s1),
+               {{{{t.x[2], 0}, false}, {{t.x[0], 1}, true}, {{t.x[1], 3}, false}}});
 }
 
 TEST(Ternary, TheInnerAsFirstOperandKeepsItsSigns) {
@@ -86,13 +89,8 @@ TEST(Ternary, TheInnerAsFirstOperandKeepsItsSigns) {
   const int s1 = t.add({t.x[0], 0}, {t.x[1], 0}, /*sub=*/true);
   const int s2 = t.add({s1, 2}, {t.x[2], 0}, /*sub=*/true);  // 4 (x0 - x1) - x2
   t.output(s2);
-  const auto terms = ternary_terms(t.g, s2, s1);
-  EXPECT_EQ(terms[0].operand, (Operand{t.x[0], 2}));
-  EXPECT_FALSE(terms[0].negated);
-  EXPECT_EQ(terms[1].operand, (Operand{t.x[1], 2}));
-  EXPECT_TRUE(terms[1].negated);
-  EXPECT_EQ(terms[2].operand, (Operand{t.x[2], 0}));
-  EXPECT_TRUE(terms[2].negated);
+  expect_terms(ternary_terms(t.g, s2, s1),
+               {{{{t.x[0], 2}, false}, {{t.x[1], 2}, true}, {{t.x[2], 0}, true}}});
 }
 
 TEST(Ternary, TheChainStartsWhereTwoTermsMeetOrASubtractedOneBegins) {
