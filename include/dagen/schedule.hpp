@@ -42,9 +42,12 @@ struct Schedule {
 // worst-stage delay, trading clock rate for fewer register bits.
 // With `period_ns`, stages may take up to that period instead (ToolError if
 // `latency` cannot meet it).  Sets every node's stage and g.latency.
+// With `ternary`, adder pairs that fuse into ternary adders (ternary.hpp) are kept
+// in one stage and timed as one adder with an extra LUT level, when the exact
+// placement can do so; the graph is left fused (Node::ternary_inner).
 Schedule schedule_pipeline(AdderGraph& g, int latency, const DelayModel& model,
-                           double stage_slack = 0.0,
-                           std::optional<double> period_ns = std::nullopt);
+                           double stage_slack = 0.0, std::optional<double> period_ns = std::nullopt,
+                           bool ternary = false);
 
 // The least estimated period `latency` ranks allow (register overhead included
 // when latency > 0), without placing registers.

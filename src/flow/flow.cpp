@@ -15,7 +15,6 @@
 #include "dagen/passes.hpp"
 #include "dagen/reference.hpp"
 #include "dagen/report.hpp"
-#include "dagen/ternary.hpp"
 #include "dagen/vectors.hpp"
 #include "parallel.hpp"
 
@@ -129,10 +128,7 @@ Design build_design(const Model& model, const FlowOptions& options) {
   run_parallel(candidates.size(), [&](std::size_t k) {
     if (candidates[k].latency != latency) return;
     schedules[k] = schedule_pipeline(candidates[k].graph, latency, delays, options.stage_slack,
-                                     options.clock_period_ns);
-    // Fusing only pairs within a stage never lengthens a stage: the estimates
-    // (two-input adders) stay upper bounds.
-    if (options.ternary) fuse_ternary_adders(candidates[k].graph);
+                                     options.clock_period_ns, options.ternary);
   });
   std::optional<long long> best_cost;
   FlowOptions chosen = options;

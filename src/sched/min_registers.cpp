@@ -87,7 +87,8 @@ bool slow_pairs(const AdderGraph& g, const std::vector<double>& delay, double t_
 
 }  // namespace
 
-bool min_register_stages(AdderGraph& g, const std::vector<double>& delay, double t_max) {
+bool min_register_stages(AdderGraph& g, const std::vector<double>& delay, double t_max,
+                         const std::vector<std::pair<int, int>>& same_stage) {
   const std::size_t n = g.nodes.size();
   const auto users = node_users(g);
   std::vector<std::pair<int, int>> pairs;
@@ -121,6 +122,10 @@ bool min_register_stages(AdderGraph& g, const std::vector<double>& delay, double
   }
   for (const auto& [u, v] : pairs)
     arcs.push_back({s_var(static_cast<std::size_t>(u)), s_var(static_cast<std::size_t>(v)), 1});
+  for (const auto& [u, v] : same_stage) {  // s(v) - s(u) >= 0 and s(u) - s(v) >= 0
+    arcs.push_back({s_var(static_cast<std::size_t>(u)), s_var(static_cast<std::size_t>(v)), 0});
+    arcs.push_back({s_var(static_cast<std::size_t>(v)), s_var(static_cast<std::size_t>(u)), 0});
+  }
 
   // Dual: max sum(min_diff * flow) with inflow - outflow = weight at every variable.
   lemon::SmartDigraph net;

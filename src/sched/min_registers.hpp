@@ -1,6 +1,7 @@
 // Exact register minimisation for a fixed latency and stage delay.
 #pragma once
 
+#include <utility>
 #include <vector>
 
 #include "dagen/adder_graph.hpp"
@@ -10,7 +11,9 @@ namespace dagen::sched {
 // Assigns every node a stage in 0..g.latency so that no stage's combinational
 // path exceeds t_max and the register bits are the fewest possible.  Returns
 // false (stages untouched) when the problem is too large for the work budget
-// or t_max cannot be met.
-bool min_register_stages(AdderGraph& g, const std::vector<double>& delay, double t_max);
+// or t_max cannot be met.  `same_stage` pairs {u, v} must share a stage (no
+// register between them: adders to be fused into one ternary adder).
+bool min_register_stages(AdderGraph& g, const std::vector<double>& delay, double t_max,
+                         const std::vector<std::pair<int, int>>& same_stage = {});
 
 }  // namespace dagen::sched

@@ -18,6 +18,7 @@
 #include "dagen/demanded_bits.hpp"
 #include "dagen/diag.hpp"
 #include "dagen/schedule.hpp"
+#include "dagen/ternary.hpp"
 #include "graph_walk.hpp"
 #include "min_registers.hpp"
 
@@ -250,6 +251,64 @@ void heuristic_register_stages(AdderGraph& g, const std::vector<double>& delay, 
   }
 }
 
+// Node delays with fused pairs: the inner adder of a ternary adder adds only the
+// LUT level that forms its carry-save carry (O5), not a carry chain of its own.
+std::vector<double> ternary_delays(const AdderGraph& g, const DelayModel& model) {
+  auto delay = node_delays(g, model);
+  for (const Node& n : g.nodes)
+    if (n.ternary_inner >= 0)
+      delay[static_cast<std::size_t>(n.ternary_inner)] = model.route_ns + model.lut_ns;
+  return delay;
+}
+
+// Stage delays of the current assignment (register overhead included when pipelined).
+Schedule describe(const AdderGraph& g, const std::vector<double>& delay, const DelayModel& model,
+                  bool exact) {
+  Schedule s;
+  s.latency = g.latency;
+  s.exact_registers = exact;
+  s.stage_delay_ns.assign(static_cast<std::size_t>(g.latency) + 1, 0);
+  const auto finish = finish_times(g, delay);
+  for (std::size_t id = 0; id < g.nodes.size(); ++id) {
+    auto& d = s.stage_delay_ns[static_cast<std::size_t>(g.nodes[id].stage)];
+    d = std::max(d, finish[id]);
+  }
+  for (std::size_t k = 0; k < s.stage_delay_ns.size(); ++k) {
+    // Segments that start or end at a register pay its overhead.
+    if (g.latency > 0) s.stage_delay_ns[k] += model.register_ns;
+    s.period_ns = std::max(s.period_ns, s.stage_delay_ns[k]);
+  }
+  s.register_bits = register_bits(g);
+  return s;
+}
+
+// The ternary-aware placement: the pairs a combinational design would fuse, each
+// kept in one stage and timed as one ternary adder; exact placement only.  Returns
+// nothing (the graph's stages then meaningless) when that placement fails or the
+// pairs that really fuse afterwards do not keep every stage within the budget.
+std::optional<Schedule> ternary_schedule(AdderGraph& g, int latency, const DelayModel& model,
+                                         double stage_slack, std::optional<double> period_ns) {
+  AdderGraph plan = g;
+  for (Node& n : plan.nodes) n.stage = 0;
+  fuse_ternary_adders(plan);
+  std::vector<std::pair<int, int>> pairs;
+  for (std::size_t id = 0; id < plan.nodes.size(); ++id)
+    if (plan.nodes[id].ternary_inner >= 0)
+      pairs.emplace_back(plan.nodes[id].ternary_inner, static_cast<int>(id));
+  const auto delay = ternary_delays(plan, model);
+  double t_max = least_stage_delay(g, delay, latency) * (1.0 + stage_slack);
+  if (period_ns) {
+    const double budget = *period_ns - model.register_ns;
+    if (budget < t_max - 1e-9) return std::nullopt;
+    t_max = budget;
+  }
+  if (!sched::min_register_stages(g, delay, t_max, pairs)) return std::nullopt;
+  fuse_ternary_adders(g);
+  const auto fused = ternary_delays(g, model);
+  if (worst_stage(g, fused) > t_max + 1e-9) return std::nullopt;
+  return describe(g, fused, model, true);
+}
+
 }  // namespace
 
 double least_period(const AdderGraph& g, int latency, const DelayModel& model) {
@@ -277,8 +336,13 @@ std::string period_miss_message(int latency, double period_ns, const DelayModel&
   return msg.str();
 }
 
-Schedule schedule_pipeline(AdderGraph& g, int latency, const DelayModel& model, double stage_slack,
-                           std::optional<double> period_ns) {
+namespace {
+
+// Placement for two-input adders; with `ternary` the pairs that end up in one
+// stage are fused afterwards (never slower than the two adders).
+Schedule two_input_schedule(AdderGraph& g, int latency, const DelayModel& model, double stage_slack,
+                            std::optional<double> period_ns, bool ternary) {
+  for (Node& n : g.nodes) n.ternary_inner = -1;
   const auto delay = node_delays(g, model);
   double best = least_stage_delay(g, delay, latency) * (latency > 0 ? 1.0 + stage_slack : 1.0);
   bool exact = true;
@@ -300,22 +364,32 @@ Schedule schedule_pipeline(AdderGraph& g, int latency, const DelayModel& model, 
     for (Node& n : g.nodes) n.stage = 0;
   }
 
-  Schedule s;
-  s.latency = latency;
-  s.exact_registers = exact;
-  s.stage_delay_ns.assign(static_cast<std::size_t>(latency) + 1, 0);
-  const auto finish = finish_times(g, delay);
-  for (std::size_t id = 0; id < g.nodes.size(); ++id) {
-    auto& d = s.stage_delay_ns[static_cast<std::size_t>(g.nodes[id].stage)];
-    d = std::max(d, finish[id]);
+  if (!ternary) return describe(g, delay, model, exact);
+  fuse_ternary_adders(g);
+  return describe(g, ternary_delays(g, model), model, exact);
+}
+
+}  // namespace
+
+Schedule schedule_pipeline(AdderGraph& g, int latency, const DelayModel& model, double stage_slack,
+                           std::optional<double> period_ns, bool ternary) {
+  if (!ternary || latency == 0)
+    return two_input_schedule(g, latency, model, stage_slack, period_ns, ternary);
+  // Both placements compete on adder LUTs + register bits: keeping pairs together
+  // saves LUTs and stage delay but constrains where registers may go.
+  AdderGraph aware = g;
+  const std::optional<Schedule> together =
+      ternary_schedule(aware, latency, model, stage_slack, period_ns);
+  if (!together) return two_input_schedule(g, latency, model, stage_slack, period_ns, true);
+  std::optional<Schedule> after;
+  try {
+    after = two_input_schedule(g, latency, model, stage_slack, period_ns, true);
+  } catch (const ToolError&) {  // only the ternary timing meets the period
   }
-  for (std::size_t k = 0; k < s.stage_delay_ns.size(); ++k) {
-    // Segments that start or end at a register pay its overhead.
-    if (latency > 0) s.stage_delay_ns[k] += model.register_ns;
-    s.period_ns = std::max(s.period_ns, s.stage_delay_ns[k]);
-  }
-  s.register_bits = register_bits(g);
-  return s;
+  if (after && adder_luts(g) + after->register_bits <= adder_luts(aware) + together->register_bits)
+    return *after;
+  g = std::move(aware);
+  return *together;
 }
 
 int latency_for_period(const AdderGraph& g, double period_ns, const DelayModel& model) {

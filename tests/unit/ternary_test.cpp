@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "dagen/adder_graph.hpp"
+#include "dagen/schedule.hpp"
 
 namespace dagen {
 namespace {
@@ -167,6 +168,23 @@ TEST(Ternary, FusingAgainStartsFromScratch) {
   t.g.at(s2).stage = 1;  // rescheduled: a register between them now
   EXPECT_EQ(fuse_ternary_adders(t.g), 0);
   EXPECT_EQ(t.g.at(s2).ternary_inner, -1);
+}
+
+TEST(Ternary, PipelinedSchedulesKeepEveryFusedPairInOneStage) {
+  Graph t(8);
+  // A chain of seven adders: two ranks must cut it, ternary pairs must not be cut.
+  int s = t.add({t.x[0], 0}, {t.x[1], 0});
+  for (int i = 2; i < 8; ++i) s = t.add({s, 0}, {t.x[i], 0});
+  t.output(s);
+  AdderGraph binary = t.g;
+  const DelayModel& xcup = delay_model("xcup");
+  const Schedule two_input = schedule_pipeline(binary, 2, xcup);
+  const Schedule ternary = schedule_pipeline(t.g, 2, xcup, 0.0, std::nullopt, /*ternary=*/true);
+  EXPECT_GT(graph_stats(t.g).ternary_adders, 0);
+  for (const Node& n : t.g.nodes)
+    if (n.ternary_inner >= 0) EXPECT_EQ(t.g.at(n.ternary_inner).stage, n.stage);
+  EXPECT_LE(ternary.period_ns, two_input.period_ns + 1e-9);
+  EXPECT_LT(adder_luts(t.g), adder_luts(binary));
 }
 
 }  // namespace
