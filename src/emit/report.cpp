@@ -98,6 +98,7 @@ nlohmann::json graph_to_json(const AdderGraph& g) {
     if (n.kind == NodeKind::Add) {
       j["b"] = operand_json(n.b);
       j["sub"] = n.sub;
+      if (n.ternary_inner >= 0) j["ternary_inner"] = n.ternary_inner;  // fused with this operand
     }
     if (n.kind == NodeKind::Quantize) {
       j["to"] = to_string(n.quant_to);
