@@ -29,7 +29,6 @@ TernaryChain ternary_chain(const AdderGraph& g, int outer, int inner, int demand
                     ? w
                     : std::min(w, operand_offset(g, n, terms[k].operand));
   TernaryChain c;
-  c.top = w;
   c.lowest_term = static_cast<int>(std::min_element(offset.begin(), offset.end()) - offset.begin());
   std::array<int, 3> sorted = offset;
   std::sort(sorted.begin(), sorted.end());
