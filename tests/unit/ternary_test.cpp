@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "dagen/adder_graph.hpp"
+#include "dagen/demanded_bits.hpp"
 #include "dagen/schedule.hpp"
 
 namespace dagen {
@@ -41,6 +42,23 @@ struct Graph {
     Node n;
     n.kind = NodeKind::Const;
     n.const_code = code;
+    const int id = g.add(n);
+    infer_node(g, id);
+    return id;
+  }
+  // An adder of dense layer 0 over the inputs, its interval from its coefficients.
+  int layer_add(Operand a, Operand b, bool sub, std::vector<std::int64_t> coeffs) {
+    if (g.layer_inputs.empty()) {
+      g.layer_inputs.emplace_back();
+      for (int i : x) g.layer_inputs[0].push_back({i, 0});
+    }
+    Node n;
+    n.kind = NodeKind::Add;
+    n.a = a;
+    n.b = b;
+    n.sub = sub;
+    n.layer = 0;
+    n.coeffs = std::move(coeffs);
     const int id = g.add(n);
     infer_node(g, id);
     return id;
@@ -182,9 +200,31 @@ TEST(Ternary, PipelinedSchedulesKeepEveryFusedPairInOneStage) {
   const Schedule ternary = schedule_pipeline(t.g, 2, xcup, 0.0, std::nullopt, /*ternary=*/true);
   EXPECT_GT(graph_stats(t.g).ternary_adders, 0);
   for (const Node& n : t.g.nodes)
-    if (n.ternary_inner >= 0) EXPECT_EQ(t.g.at(n.ternary_inner).stage, n.stage);
+    if (n.ternary_inner >= 0) {
+      EXPECT_EQ(t.g.at(n.ternary_inner).stage, n.stage);
+    }
   EXPECT_LE(ternary.period_ns, two_input.period_ns + 1e-9);
   EXPECT_LT(adder_luts(t.g), adder_luts(binary));
+}
+
+// The inner adder may be narrower than its operands (its coefficients cancel), but the
+// fused chain adds the terms at the outer adder's width: an operand's bits up to
+// there, its sign bit included, stay demanded (they were dropped before, and the
+// outputs came out wrong).
+TEST(Ternary, TermsStayDemandedUpToTheOuterWidth) {
+  Graph t(3);
+  const int diff = t.layer_add({t.x[0], 0}, {t.x[1], 0}, /*sub=*/true, {1, -1, 0});  // x0 - x1
+  const int inner = t.layer_add({diff, 0}, {t.x[1], 0}, false, {1, 0, 0});           // x0
+  const int outer = t.layer_add({inner, 0}, {t.x[2], 0}, false, {1, 0, 1});          // x0 + x2
+  t.output(outer);
+  ASSERT_EQ(t.g.at(diff).type.width(), 9);
+  ASSERT_EQ(t.g.at(inner).type.width(), 8);
+  ASSERT_EQ(t.g.at(outer).type.width(), 9);
+  EXPECT_EQ(demanded_bits(t.g)[static_cast<std::size_t>(diff)].top, 8);  // two adders: wraps
+  t.g.at(outer).ternary_inner = inner;
+  const auto fused = demanded_bits(t.g);
+  EXPECT_EQ(fused[static_cast<std::size_t>(diff)].top, 9);
+  EXPECT_EQ(fused[static_cast<std::size_t>(t.x[2])].top, 8);
 }
 
 }  // namespace
