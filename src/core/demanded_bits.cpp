@@ -10,11 +10,7 @@ namespace {
 
 class Demand {
  public:
-  explicit Demand(const AdderGraph& g)
-      : g_(g), span_(g.nodes.size()), seen_(g.nodes.size()), fused_inner_(g.nodes.size()) {
-    for (const Node& n : g.nodes)
-      if (n.ternary_inner >= 0) fused_inner_[static_cast<std::size_t>(n.ternary_inner)] = true;
-  }
+  explicit Demand(const AdderGraph& g) : g_(g), span_(g.nodes.size()), seen_(g.nodes.size()) {}
 
   std::vector<BitSpan> run() && {
     for (const Operand& o : g_.outputs) need(o, 0, g_.at(o.node).type.width(), 0);
@@ -54,9 +50,6 @@ class Demand {
           ternary(id, n, s);
           return;
         }
-        // An inner adder of a fused pair has no value of its own in the design:
-        // its operands are terms of the outer adder's chain (ternary() above).
-        if (fused_inner_[static_cast<std::size_t>(id)]) return;
         // Passed-through low bits are needed only where demanded; above them every
         // operand bit below the top feeds the carry chain.
         const int low = std::min(s.low, passed_through_bits(g_, n));
@@ -83,14 +76,13 @@ class Demand {
   // A fused pair adds its three terms in one chain at the outer node's width
   // (src/emit/verilog.cpp, emit_ternary): every term must be right up to the
   // outer's demanded top, even where the inner adder alone would have wrapped at
-  // its narrower width.  Below the chain's low end one term is wired through.
+  // its narrower width.  Below the chain's low end one term is wired through.  The
+  // inner adder itself is not built, so it demands nothing (an empty span).
   void ternary(int id, const Node& n, const BitSpan& s) {
     const TernaryChain chain = ternary_chain(g_, id, n.ternary_inner, s.top);
     const int low = std::min(s.low, chain.low);
     for (const TernaryTerm& t : ternary_terms(g_, id, n.ternary_inner))
       need(t.operand, low, s.top, operand_offset(g_, n, t.operand));
-    const Operand& inner = n.a.node == n.ternary_inner ? n.a : n.b;
-    need(inner, low, s.top, operand_offset(g_, n, inner));
   }
 
   // emit_quantize: r = the operand rounded onto the target grid (its k low bits
@@ -109,7 +101,6 @@ class Demand {
   const AdderGraph& g_;
   std::vector<BitSpan> span_;
   std::vector<bool> seen_;
-  std::vector<bool> fused_inner_;
 };
 
 }  // namespace
