@@ -266,23 +266,40 @@ def render(results, out):
     print((out / "resources.md").read_text())
 
 
+def row_command(label, rows):
+    """The generator and options that made a row of a case (the same mapping main() runs)."""
+    m = re.fullmatch(r"da4ml c(\d+)", label)
+    if label == "da4ml p0" or m:
+        return "tools/da4ml_rtl.py" + (f" --pipeline {m.group(1)}" if m else "")
+    m = next((re.fullmatch(r"da4ml c(\d+)", r["row"]) for r in rows
+              if re.fullmatch(r"da4ml c(\d+)", r["row"])), None)
+    latency, period = da4ml_pipelined(rows, int(m.group(1))) if m else (None, None)
+    latency = latency if latency is not None else row_latency(label)
+    for _, row_label, args in dagen_rows(latency, period):
+        if row_label == label:
+            return " ".join(("da-gen",) + args)
+    return ""
+
+
 def write_markdown(results, path, caption):
     cols = ["row", "adders", "adder_bits", "depth", "latency", "period_ns", "lut", "ff", "carry", "tool_s",
             "yosys_s"]
     head = ["case", "row", "adders", "adder bits", "depth", "latency", "est. ns", "LUT", "FF", "carry",
-            "tool s", "Yosys s", "LUT / da4ml", "FF / da4ml"]
+            "tool s", "Yosys s", "LUT / da4ml", "FF / da4ml", "command"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for name, rows in results.items():
         ref = {r["latency"]: r for r in rows if r["row"].startswith("da4ml") and "lut" in r}
         for r in rows:
+            command = f"`{row_command(r['row'], rows)}`"
             if "error" in r:
-                lines.append(f"| {name} | {r['row']} | error: {r['error']} |" + " |" * (len(head) - 3))
+                lines.append(f"| {name} | {r['row']} | error: {r['error']} |" + " |" * (len(head) - 4)
+                             + f" {command} |")
                 continue
             d = ref.get(r["latency"])
             lut_ratio = f"{r['lut'] / d['lut']:.2f}" if d and d["lut"] else ""
             ff_ratio = f"{r['ff'] / d['ff']:.2f}" if d and d["ff"] else ""
-            lines.append("| " + " | ".join([name] + [str(r.get(c, "")) for c in cols] + [lut_ratio, ff_ratio])
-                         + " |")
+            lines.append("| " + " | ".join([name] + [str(r.get(c, "")) for c in cols]
+                                           + [lut_ratio, ff_ratio, command]) + " |")
     path.write_text(caption + "\n\n" + "\n".join(lines) + "\n")
 
 

@@ -91,6 +91,13 @@ bool valid_matches(Top& top, long t_in) {
   return true;
 }
 
+// Before the first input has crossed every rank, y_valid must read 0.
+template <typename Top>
+bool valid_idle(Top& top) {
+  if constexpr (requires { top.y_valid; }) return top.y_valid == 0;
+  return true;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -119,6 +126,9 @@ int main(int argc, char** argv) {
     set_port(top->x, words_from_hex(xs[static_cast<std::size_t>(t < count ? t : count - 1)]));
     drive_valid(*top, t);
     top->eval();
+    if (t < latency && !valid_idle(*top)) {
+      if (++mismatches <= 10) std::cout << "MISMATCH y_valid set at cycle " << t << ", before any input\n";
+    }
     if (t >= latency) {
       const std::string& expected = ys[static_cast<std::size_t>(t - latency)];
       const std::string got = hex_from_words(get_port(top->y), y_bits);

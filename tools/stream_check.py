@@ -105,6 +105,7 @@ CLOCKED_BODY = """x = 0; {vinit}
       else begin x = 0; {vzero} end
       #4;
       if (i >= L) $fwrite(f, "%h {vout}\\n", y{vval});
+      {vstart}
       #1 clk = 1; #5 clk = 0;
     end"""
 
@@ -167,6 +168,7 @@ def main() -> int:
         if clocked:
             body = CLOCKED_BODY.format(vinit="xv = 0;" if valid else "", vset="xv = vs[i];" if valid else "",
                                        vzero="xv = 0;" if valid else "", vout="%b" if valid else "",
+                                       vstart='else $fwrite(f, "start%b\\n", yv);' if valid else "",
                                        vval=", yv" if valid else "")
         else:
             body = COMB_BODY.format(vset="xv = vs[i];" if valid else "", vout="%b" if valid else "",
@@ -188,6 +190,12 @@ def main() -> int:
         Y, F = refsim.evaluate(model, np.array(codes, dtype=object))
         with open(yfile) as fh:
             lines = fh.read().split()
+        # y_valid in the cycles before the first input reaches the output: must be 0.
+        early = [t for t in lines if t.startswith("start")]
+        lines = [t for t in lines if not t.startswith("start")]
+        if any(t != "start0" for t in early):
+            print("FAIL: y_valid before the first input arrived: %s" % " ".join(early))
+            return 1
         step = 2 if valid else 1
         got = lines[0::step]
         got_valid = lines[1::step] if valid else None

@@ -353,12 +353,13 @@ EmittedDesign emit_verilog(const AdderGraph& g, const std::string& top, const st
     v << "}";
   }
   v << ";\n";
-  // The valid flag travels with the data: the same number of register ranks.
+  // The valid flag travels with the data: the same number of register ranks,
+  // which start at 0 so that y_valid is low until the first input arrives.
   const bool valid_delay = with_valid && g.latency > 0;
   if (valid_delay)
     v << "  wire [" << g.latency - 1 << ":0] x_valid_t;\n"
       << "  dagen_delay #(.WIDTH(1), .DEPTH(" << g.latency
-      << ")) x_valid_delay (.clk(clk), .d(x_valid), .taps(x_valid_t));\n"
+      << "), .ZERO_AT_START(1)) x_valid_delay (.clk(clk), .d(x_valid), .taps(x_valid_t));\n"
       << "  assign y_valid = x_valid_t[" << g.latency - 1 << "];\n";
   else if (with_valid)
     v << "  assign y_valid = x_valid;\n";
