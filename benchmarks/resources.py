@@ -18,6 +18,8 @@ the model.json, then generates and synthesizes these rows:
   da-gen bits pL @da4ml  the same with --objective bits
   da-gen bits tern p0 / pL @da4ml  --objective bits --ternary: adder pairs fused into
                    Xilinx ternary adders (LUT6_2 + CARRY8, rtl_lib/dagen_add3.v)
+  da-gen bits @da4ml, da-gen bits tern @da4ml  --clock-period P alone: da4ml's clock,
+                   the least latency that meets it (FF / da4ml against da4ml's row of P)
   da-gen pL slack0.5  --stage-slack 0.5: stages up to 1.5x the least delay, fewer registers
   CSD tree p0      da-gen --no-share: canonical signed digits, no sharing
   CSD tree tern p0  the same with --ternary
@@ -131,14 +133,15 @@ def da4ml_row(model_path, work, label, pipeline):
 
 
 # --rows keys, in table order (see the module docstring for what each row is).
-ROW_KEYS = ["da4ml", "p0", "bits", "tern", "pL", "dc2pL", "at", "dc2at", "bitsat", "ternat", "slack",
-            "csd", "csdtern"]
+ROW_KEYS = ["da4ml", "p0", "bits", "tern", "pL", "dc2pL", "at", "dc2at", "bitsat", "ternat", "clk",
+            "ternclk", "slack", "csd", "csdtern"]
 ROW_PATTERNS = [r"da4ml p0", r"da4ml c\d+", r"da-gen p0", r"da-gen bits p0", r"da-gen bits tern p0",
                 r"da-gen p\d+", r"da-gen dc2 p\d+", r"da-gen p\d+ @da4ml", r"da-gen dc2 p\d+ @da4ml",
-                r"da-gen bits p\d+ @da4ml", r"da-gen bits tern p\d+ @da4ml",
+                r"da-gen bits p\d+ @da4ml", r"da-gen bits tern p\d+ @da4ml", r"da-gen bits @da4ml",
+                r"da-gen bits tern @da4ml",
                 r"da-gen p\d+ slack0\.5", r"CSD tree p0", r"CSD tree tern p0"]
 # Rows that need da4ml's period.
-AT_DA4ML = ("at", "dc2at", "bitsat", "ternat")
+AT_DA4ML = ("at", "dc2at", "bitsat", "ternat", "clk", "ternclk")
 
 
 def dagen_rows(latency, da4ml_period):
@@ -153,6 +156,9 @@ def dagen_rows(latency, da4ml_period):
             ("dc2at", f"da-gen dc2 p{latency} @da4ml", ("--dc", "2", *at)),
             ("bitsat", f"da-gen bits p{latency} @da4ml", ("--objective", "bits", *at)),
             ("ternat", f"da-gen bits tern p{latency} @da4ml", ("--objective", "bits", "--ternary", *at)),
+            ("clk", "da-gen bits @da4ml", ("--objective", "bits", "--clock-period", str(da4ml_period))),
+            ("ternclk", "da-gen bits tern @da4ml",
+             ("--objective", "bits", "--ternary", "--clock-period", str(da4ml_period))),
             ("slack", f"da-gen p{latency} slack0.5", ("--pipeline", str(latency), "--stage-slack", "0.5")),
             ("csd", "CSD tree p0", ("--no-share",)),
             ("csdtern", "CSD tree tern p0", ("--no-share", "--ternary"))]
@@ -289,13 +295,15 @@ def write_markdown(results, path, caption):
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for name, rows in results.items():
         ref = {r["latency"]: r for r in rows if r["row"].startswith("da4ml") and "lut" in r}
+        clocked = next((r for r in rows if re.fullmatch(r"da4ml c\d+", r["row"]) and "lut" in r), None)
         for r in rows:
             command = f"`{row_command(r['row'], rows)}`"
             if "error" in r:
                 lines.append(f"| {name} | {r['row']} | error: {r['error']} |" + " |" * (len(head) - 4)
                              + f" {command} |")
                 continue
-            d = ref.get(r["latency"])
+            # a row at da4ml's clock but its own latency compares with da4ml's row of that clock
+            d = clocked if re.fullmatch(r"da-gen (bits )?(tern )?@da4ml", r["row"]) else ref.get(r["latency"])
             lut_ratio = f"{r['lut'] / d['lut']:.2f}" if d and d["lut"] else ""
             ff_ratio = f"{r['ff'] / d['ff']:.2f}" if d and d["ff"] else ""
             lines.append("| " + " | ".join([name] + [str(r.get(c, "")) for c in cols]
