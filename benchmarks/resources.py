@@ -140,6 +140,8 @@ ROW_PATTERNS = [r"da4ml p0", r"da4ml c\d+", r"da-gen p0", r"da-gen bits p0", r"d
                 r"da-gen bits p\d+ @da4ml", r"da-gen bits tern p\d+ @da4ml", r"da-gen bits @da4ml",
                 r"da-gen bits tern @da4ml",
                 r"da-gen p\d+ slack0\.5", r"CSD tree p0", r"CSD tree tern p0"]
+# da4ml's pipelined row (its latency_cutoff).
+DA4ML_CLOCKED = r"da4ml c(\d+)"
 # Rows that need da4ml's period.
 AT_DA4ML = ("at", "dc2at", "bitsat", "ternat", "clk", "ternclk")
 
@@ -274,14 +276,12 @@ def render(results, out):
 
 def row_command(label, rows):
     """The generator and options that made a row of a case (the same mapping main() runs)."""
-    m = re.fullmatch(r"da4ml c(\d+)", label)
-    if label == "da4ml p0" or m:
-        return "tools/da4ml_rtl.py" + (f" --pipeline {m.group(1)}" if m else "")
-    m = next((re.fullmatch(r"da4ml c(\d+)", r["row"]) for r in rows
-              if re.fullmatch(r"da4ml c(\d+)", r["row"])), None)
-    latency, period = da4ml_pipelined(rows, int(m.group(1))) if m else (None, None)
-    latency = latency if latency is not None else row_latency(label)
-    for _, row_label, args in dagen_rows(latency, period):
+    own = re.fullmatch(DA4ML_CLOCKED, label)
+    if label == "da4ml p0" or own:
+        return "tools/da4ml_rtl.py" + (f" --pipeline {own.group(1)}" if own else "")
+    cutoff = next((int(m.group(1)) for r in rows if (m := re.fullmatch(DA4ML_CLOCKED, r["row"]))), None)
+    latency, period = da4ml_pipelined(rows, cutoff) if cutoff is not None else (None, None)
+    for _, row_label, args in dagen_rows(latency if latency is not None else row_latency(label), period):
         if row_label == label:
             return " ".join(("da-gen",) + args)
     return ""
@@ -295,7 +295,7 @@ def write_markdown(results, path, caption):
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for name, rows in results.items():
         ref = {r["latency"]: r for r in rows if r["row"].startswith("da4ml") and "lut" in r}
-        clocked = next((r for r in rows if re.fullmatch(r"da4ml c\d+", r["row"]) and "lut" in r), None)
+        clocked = next((r for r in rows if re.fullmatch(DA4ML_CLOCKED, r["row"]) and "lut" in r), None)
         for r in rows:
             command = f"`{row_command(r['row'], rows)}`"
             if "error" in r:
