@@ -127,7 +127,8 @@ int main(int argc, char** argv) {
     drive_valid(*top, t);
     top->eval();
     if (t < latency && !valid_idle(*top)) {
-      if (++mismatches <= 10) std::cout << "MISMATCH y_valid set at cycle " << t << ", before any input\n";
+      if (++mismatches <= 10)
+        std::cout << "MISMATCH y_valid set at cycle " << t << ", before any input\n";
     }
     if (t >= latency) {
       const std::string& expected = ys[static_cast<std::size_t>(t - latency)];
