@@ -132,13 +132,14 @@ def da4ml_row(model_path, work, label, pipeline):
             "yosys_s": syn["yosys_seconds"]}
 
 
+# Rows at da4ml's clock but their own latency (compared with da4ml's row of that clock).
+OWN_LATENCY_AT_DA4ML = ("da-gen bits @da4ml", "da-gen bits tern @da4ml")
 # --rows keys, in table order (see the module docstring for what each row is).
 ROW_KEYS = ["da4ml", "p0", "bits", "tern", "pL", "dc2pL", "at", "dc2at", "bitsat", "ternat", "clk",
             "ternclk", "slack", "csd", "csdtern"]
 ROW_PATTERNS = [r"da4ml p0", r"da4ml c\d+", r"da-gen p0", r"da-gen bits p0", r"da-gen bits tern p0",
                 r"da-gen p\d+", r"da-gen dc2 p\d+", r"da-gen p\d+ @da4ml", r"da-gen dc2 p\d+ @da4ml",
-                r"da-gen bits p\d+ @da4ml", r"da-gen bits tern p\d+ @da4ml", r"da-gen bits @da4ml",
-                r"da-gen bits tern @da4ml",
+                r"da-gen bits p\d+ @da4ml", r"da-gen bits tern p\d+ @da4ml", *OWN_LATENCY_AT_DA4ML,
                 r"da-gen p\d+ slack0\.5", r"CSD tree p0", r"CSD tree tern p0"]
 # da4ml's pipelined row (its latency_cutoff).
 DA4ML_CLOCKED = r"da4ml c(\d+)"
@@ -158,8 +159,8 @@ def dagen_rows(latency, da4ml_period):
             ("dc2at", f"da-gen dc2 p{latency} @da4ml", ("--dc", "2", *at)),
             ("bitsat", f"da-gen bits p{latency} @da4ml", ("--objective", "bits", *at)),
             ("ternat", f"da-gen bits tern p{latency} @da4ml", ("--objective", "bits", "--ternary", *at)),
-            ("clk", "da-gen bits @da4ml", ("--objective", "bits", "--clock-period", str(da4ml_period))),
-            ("ternclk", "da-gen bits tern @da4ml",
+            ("clk", OWN_LATENCY_AT_DA4ML[0], ("--objective", "bits", "--clock-period", str(da4ml_period))),
+            ("ternclk", OWN_LATENCY_AT_DA4ML[1],
              ("--objective", "bits", "--ternary", "--clock-period", str(da4ml_period))),
             ("slack", f"da-gen p{latency} slack0.5", ("--pipeline", str(latency), "--stage-slack", "0.5")),
             ("csd", "CSD tree p0", ("--no-share",)),
@@ -302,8 +303,7 @@ def write_markdown(results, path, caption):
                 lines.append(f"| {name} | {r['row']} | error: {r['error']} |" + " |" * (len(head) - 4)
                              + f" {command} |")
                 continue
-            # a row at da4ml's clock but its own latency compares with da4ml's row of that clock
-            d = clocked if re.fullmatch(r"da-gen (bits )?(tern )?@da4ml", r["row"]) else ref.get(r["latency"])
+            d = clocked if r["row"] in OWN_LATENCY_AT_DA4ML else ref.get(r["latency"])
             lut_ratio = f"{r['lut'] / d['lut']:.2f}" if d and d["lut"] else ""
             ff_ratio = f"{r['ff'] / d['ff']:.2f}" if d and d["ff"] else ""
             lines.append("| " + " | ".join([name] + [str(r.get(c, "")) for c in cols]

@@ -79,22 +79,17 @@ void clock_low(Top& top) {
 }
 
 // With a valid handshake the harness marks every third cycle invalid and
-// checks y_valid against x_valid delayed by the latency.
+// checks y_valid against x_valid delayed by the latency (0 before that).
+int valid_pattern(long t) { return (t % 3 != 2) ? 1 : 0; }
+
 template <typename Top>
 void drive_valid(Top& top, long t) {
-  if constexpr (requires { top.x_valid; }) top.x_valid = (t % 3 != 2) ? 1 : 0;
+  if constexpr (requires { top.x_valid; }) top.x_valid = valid_pattern(t);
 }
 
 template <typename Top>
-bool valid_matches(Top& top, long t_in) {
-  if constexpr (requires { top.y_valid; }) return top.y_valid == ((t_in % 3 != 2) ? 1 : 0);
-  return true;
-}
-
-// Before the first input has crossed every rank, y_valid must read 0.
-template <typename Top>
-bool valid_idle(Top& top) {
-  if constexpr (requires { top.y_valid; }) return top.y_valid == 0;
+bool y_valid_is(Top& top, int expected) {
+  if constexpr (requires { top.y_valid; }) return top.y_valid == expected;
   return true;
 }
 
@@ -126,14 +121,14 @@ int main(int argc, char** argv) {
     set_port(top->x, words_from_hex(xs[static_cast<std::size_t>(t < count ? t : count - 1)]));
     drive_valid(*top, t);
     top->eval();
-    if (t < latency && !valid_idle(*top)) {
+    if (t < latency && !y_valid_is(*top, 0)) {
       if (++mismatches <= 10)
         std::cout << "MISMATCH y_valid set at cycle " << t << ", before any input\n";
     }
     if (t >= latency) {
       const std::string& expected = ys[static_cast<std::size_t>(t - latency)];
       const std::string got = hex_from_words(get_port(top->y), y_bits);
-      if (!valid_matches(*top, t - latency)) {
+      if (!y_valid_is(*top, valid_pattern(t - latency))) {
         if (++mismatches <= 10) std::cout << "MISMATCH y_valid at vector " << t - latency << "\n";
       } else if (got != expected) {
         if (++mismatches <= 10)
