@@ -11,8 +11,8 @@ inputs still to come, instead of the wide middle of one shared adder graph.
 
 Each stage is compiled on its own with da-gen (default options
 `--objective bits --ternary --dc 0`): a model whose inputs are the group's
-inputs plus, after the first stage, the running sums (16 extra inputs with an
-identity weight block, typed by their exact ranges).  Prints, per stage, the
+inputs plus, after the first stage, the running sums (one extra input per
+output with an identity weight block, each typed by the range of its sum).  Prints, per stage, the
 adders, the estimated adder LUTs, the estimated combinational period and the
 register bits of the rank after it (partial-sum widths from da-gen's report plus
 the inputs still waiting), then the totals and whether every stage meets the
