@@ -14,9 +14,11 @@ Each stage is compiled on its own with da-gen (default options
 inputs plus, after the first stage, the running sums (one extra input per
 output with an identity weight block, each typed by the range of its sum).  Prints, per stage, the
 adders, the estimated adder LUTs, the estimated combinational period and the
-register bits of the rank after it (partial-sum widths from da-gen's report plus
-the inputs still waiting), then the totals and whether every stage meets the
-clock.
+register bits of the rank after it (the partial sums at the widths of their exact
+ranges, plus the inputs still waiting), then the totals and whether every stage
+meets the clock.  A stage sees its running sums through power-of-two input types,
+so its adders can be a bit wider than one graph would build them: the LUTs are an
+upper estimate.
 """
 import argparse
 import json
@@ -32,6 +34,19 @@ ROOT = Path(__file__).resolve().parent.parent
 def integer_type(bound):
     """Signed integer type holding [-bound, bound]."""
     return {"signed": True, "int_bits": max(1, math.ceil(math.log2(bound + 1))), "frac_bits": 0}
+
+
+def exact_width(lo, hi, zeros):
+    """Bits of an integer in [lo, hi] whose `zeros` low bits are always 0 (not stored;
+    two's complement when it can be negative)."""
+    lo, hi = lo >> zeros, hi >> zeros
+    if lo >= 0:
+        return max(1, hi.bit_length())
+    return max((-lo - 1).bit_length(), hi.bit_length()) + 1
+
+
+def trailing_zeros(w):
+    return (w & -w).bit_length() - 1 if w else math.inf
 
 
 def main():
@@ -62,6 +77,8 @@ def main():
     print("| stage | inputs | adders | adder LUTs | est. period (ns) | rank bits after |")
     print("|---|---|---|---|---|---|")
     bound = [0] * n_out  # largest |partial sum| of each output so far
+    lo, hi = [0] * n_out, [0] * n_out  # exact range of each partial sum
+    zeros = [math.inf] * n_out  # its low bits that are always 0 (all its weights even, ...)
     first, luts, bits, worst = 0, 0, 0, 0.0
     with tempfile.TemporaryDirectory() as tmp:
         for stage, size in enumerate(a.groups):
@@ -80,15 +97,20 @@ def main():
             rep = json.loads((out / f"{name}.json").read_text())
             for o in range(n_out):
                 bound[o] += sum(abs(weights[c][o]) for c in cols) * x_max
+                lo[o] += sum(min(weights[c][o] * -x_max, weights[c][o] * (x_max - 1)) for c in cols)
+                hi[o] += sum(max(weights[c][o] * -x_max, weights[c][o] * (x_max - 1)) for c in cols)
+                zeros[o] = min([zeros[o]] + [trailing_zeros(weights[c][o]) for c in cols])
             first += size
             waiting = (n_in - first) * in_width
-            rank = sum(p["width"] for p in rep["outputs"]) + waiting
+            rank = sum(exact_width(lo[o], hi[o], 0 if zeros[o] == math.inf else zeros[o])
+                       for o in range(n_out)) + waiting
             period = rep["pipeline"]["estimated_period_ns"]
             luts += rep["stats"]["adder_luts"]
             bits += rank if first < n_in else 0  # the last stage ends at the output port
             worst = max(worst, period)
+            after = rank if first < n_in else f"{rank} (output port)"
             print(f"| {stage} | {size} | {rep['stats']['adders']} | {rep['stats']['adder_luts']} | "
-                  f"{period} | {rank if first < n_in else '(output)'} |")
+                  f"{period} | {after} |")
     print(f"\n{len(a.groups) - 1} ranks: {bits} register bits, {luts} adder LUTs, worst stage "
           f"{worst:.2f} ns ({'meets' if worst <= a.clock_period else 'misses'} {a.clock_period} ns)")
 
