@@ -12,13 +12,13 @@ inputs still to come, instead of the wide middle of one shared adder graph.
 Each stage is compiled on its own with da-gen (default options
 `--objective bits --ternary --dc 0`): a model whose inputs are the group's
 inputs plus, after the first stage, the running sums (one extra input per
-output with an identity weight block, each typed by the range of its sum).  Prints, per stage, the
-adders, the estimated adder LUTs, the estimated combinational period and the
-register bits of the rank after it (the partial sums at the widths of their exact
-ranges, plus the inputs still waiting), then the totals and whether every stage
-meets the clock.  A stage sees its running sums through power-of-two input types,
-so its adders can be a bit wider than one graph would build them: the LUTs are an
-upper estimate.
+output with an identity weight block).  Prints, per stage, the adders, the
+estimated adder LUTs, the estimated combinational period and the register bits
+of the rank after it (the partial sums at the widths of their exact ranges, plus
+the inputs still waiting), then the totals and whether every stage meets the
+clock.  A stage sees its running sums through power-of-two integer input types,
+so its adders can be a bit wider than one graph would build them: the LUTs are
+an upper estimate.
 """
 import argparse
 import json
