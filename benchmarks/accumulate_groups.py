@@ -31,9 +31,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def integer_type(bound):
-    """Signed integer type holding [-bound, bound]."""
-    return {"signed": True, "int_bits": max(1, math.ceil(math.log2(bound + 1))), "frac_bits": 0}
+def integer_type(lo, hi):
+    """The narrowest signed integer type holding [lo, hi]."""
+    return {"signed": True, "int_bits": max(1, (-lo - 1).bit_length(), hi.bit_length()), "frac_bits": 0}
 
 
 def exact_width(lo, hi, zeros):
@@ -76,7 +76,6 @@ def main():
 
     print("| stage | inputs | adders | adder LUTs | est. period (ns) | rank bits after |")
     print("|---|---|---|---|---|---|")
-    bound = [0] * n_out  # largest |partial sum| of each output so far
     lo, hi = [0] * n_out, [0] * n_out  # exact range of each partial sum
     zeros = [math.inf] * n_out  # its low bits that are always 0 (all its weights even, ...)
     first, luts, bits, worst = 0, 0, 0, 0.0
@@ -87,7 +86,7 @@ def main():
             types = [in_type] * size
             if stage:
                 rows += [[int(i == o) for i in range(n_out)] for o in range(n_out)]
-                types += [integer_type(b) for b in bound]
+                types += [integer_type(lo[o], hi[o]) for o in range(n_out)]
             name = f"stage{stage}"
             path = Path(tmp) / f"{name}.json"
             path.write_text(json.dumps({"name": name, "input": {"size": len(rows), "type": types},
@@ -96,7 +95,6 @@ def main():
             subprocess.run([a.da_gen, path, "-o", out, *a.options], check=True, capture_output=True)
             rep = json.loads((out / f"{name}.json").read_text())
             for o in range(n_out):
-                bound[o] += sum(abs(weights[c][o]) for c in cols) * x_max
                 lo[o] += sum(min(weights[c][o] * -x_max, weights[c][o] * (x_max - 1)) for c in cols)
                 hi[o] += sum(max(weights[c][o] * -x_max, weights[c][o] * (x_max - 1)) for c in cols)
                 zeros[o] = min([zeros[o]] + [trailing_zeros(weights[c][o]) for c in cols])
