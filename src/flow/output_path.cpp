@@ -12,13 +12,25 @@ namespace fs = std::filesystem;
 
 namespace {
 
+fs::path without_trailing_slash(fs::path p) {
+  if (!p.has_filename() && p != p.root_path()) p = p.parent_path();
+  return p;
+}
+
 // `p` with symlinks resolved as far as it exists; the lexical path if even that fails.
 fs::path resolved(const fs::path& p) {
+  fs::path q = without_trailing_slash(fs::absolute(p).lexically_normal());
   std::error_code ec;
-  fs::path r = fs::weakly_canonical(fs::absolute(p), ec);
-  if (ec) r = fs::absolute(p).lexically_normal();
-  if (!r.has_filename() && r != r.root_path()) r = r.parent_path();
-  return r;
+  // weakly_canonical stops at a dangling symlink: follow it to the directory it names.
+  for (int hops = 0; hops < 40 && fs::is_symlink(fs::symlink_status(q, ec)) && !fs::exists(q, ec);
+       ++hops) {
+    const fs::path to = fs::read_symlink(q, ec);
+    if (ec) break;
+    q = without_trailing_slash((to.is_absolute() ? to : q.parent_path() / to).lexically_normal());
+  }
+  fs::path r = fs::weakly_canonical(q, ec);
+  if (ec) r = q;
+  return without_trailing_slash(r);
 }
 
 // Whether `a` is `b` or one of its parents (both absolute and normal).
@@ -33,8 +45,7 @@ bool contains(const fs::path& a, const fs::path& b) {
 
 OutputDir resolve_output_dir(const std::string& option, const fs::path& model_file) {
   OutputDir d;
-  d.shown = fs::absolute(option).lexically_normal();
-  if (!d.shown.has_filename() && d.shown != d.shown.root_path()) d.shown = d.shown.parent_path();
+  d.shown = without_trailing_slash(fs::absolute(option).lexically_normal());
   d.real = resolved(d.shown);
   const auto refuse = [&](const fs::path& other, const char* what) {
     if (d.real == other) throw ToolError("-o " + option + ": refusing to write into the " + what);
@@ -43,9 +54,9 @@ OutputDir resolve_output_dir(const std::string& option, const fs::path& model_fi
   };
   if (d.real == d.real.root_path())
     throw ToolError("-o " + option + ": refusing to write into the root directory");
+  refuse(resolved(fs::current_path()), "working directory");
   if (const char* home = std::getenv("HOME"); home && *home)
     refuse(resolved(home), "home directory");
-  refuse(resolved(fs::current_path()), "working directory");
   // The model's directory as named and, for a symlinked model, where it really is.
   refuse(resolved(fs::absolute(model_file).parent_path()), "model's directory");
   refuse(resolved(model_file).parent_path(), "model's directory");
