@@ -49,7 +49,8 @@ cxxopts::Options make_options() {
       ("verify", "verilate the design and compare it with the reference model")
       ("vectors", "random vectors for --verify (corners are always added)",
        cxxopts::value<int>()->default_value("1000"))
-      ("force", "replace a non-empty output directory da-gen did not write")
+      ("force", "also write into a non-empty directory da-gen did not write (no file "
+       "there is replaced)")
       ("dump-graph", "also write the adder graph (<top>.graph.json, <top>.dot)")
       ("eval", "evaluate the reference model on {\"inputs\": [[...]]}, print the outputs, "
        "write nothing", cxxopts::value<std::string>())
