@@ -165,10 +165,8 @@ struct Staging {
   }
 };
 
-}  // namespace
-
-void write_output_dir(const OutputDir& dir, const std::map<std::string, std::string>& files,
-                      bool force, const OutputCheck& check) {
+void write_locked(const OutputDir& dir, const std::map<std::string, std::string>& files, bool force,
+                  const OutputCheck& check) {
   for (const auto& [name, text] : files)
     if (!plain_name(name) || name == kManifest || is_staging_name(name))
       throw ToolError("internal: cannot write an output file named '" + name + "'");
@@ -239,14 +237,22 @@ void write_output_dir(const OutputDir& dir, const std::map<std::string, std::str
   throw_if_interrupted();
   std::vector<std::pair<fs::path, fs::path>> moves;
   const auto move = [&](const fs::path& from, const fs::path& to) {
-    if (!move_noreplace(from, to))
-      throw ToolError("cannot write " + (dir.shown / to.filename()).string() + ": " + error_text());
-    moves.emplace_back(from, to);
+    if (move_noreplace(from, to)) {
+      moves.emplace_back(from, to);
+      return;
+    }
+    const std::string name = (dir.shown / to.filename()).string();
+    if (errno == EEXIST)  // a file made while this run staged (e.g. during --verify)
+      throw ToolError(name +
+                      " exists and was not written by da-gen; da-gen never replaces it, even with "
+                      "--force");
+    throw ToolError("cannot write " + name + ": " + error_text());
   };
   try {
     if (entry_exists(real / kManifest)) move(real / kManifest, aside / kManifest);
     move(stage / ".manifest.both", real / kManifest);
-    for (const auto& n : own) move(real / n, aside / n);
+    for (const auto& n : own)  // still da-gen's plain file (not replaced meanwhile by a directory)
+      if (is_plain_file(real / n)) move(real / n, aside / n);
     for (const auto& n : fresh) move(stage / n, real / n);
     if (::rename((stage / ".manifest.new").c_str(), (real / kManifest).c_str()) != 0)
       throw ToolError("cannot write " + (dir.shown / kManifest).string() + ": " + error_text());
@@ -260,6 +266,17 @@ void write_output_dir(const OutputDir& dir, const std::map<std::string, std::str
     throw;
   }
   lock.committed();
+}
+
+}  // namespace
+
+void write_output_dir(const OutputDir& dir, const std::map<std::string, std::string>& files,
+                      bool force, const OutputCheck& check) {
+  try {
+    write_locked(dir, files, force, check);
+  } catch (const fs::filesystem_error& e) {  // e.g. an unreadable directory
+    throw ToolError("cannot write into " + dir.shown.string() + ": " + e.code().message());
+  }
 }
 
 }  // namespace dagen

@@ -374,6 +374,29 @@ TEST(OutputSafety, VerifyMismatchKeepsTheNewDesignMarkedUnverified) {
   EXPECT_EQ(names_in(dir.path), (std::set<std::string>{"out"}));
 }
 
+TEST(OutputSafety, CommitThatFailsPartWayRollsBack) {
+  cli::Scratch dir("rollback"), sims("rollback-sims");
+  const std::string model = (kSource / "examples/tiny.json").string();
+  // While this "simulation" runs, the user creates a file the commit would
+  // move into place after some others (alphabetically after dagen_delay.v).
+  const fs::path sim =
+      fake_sim(sims.path / "sneaky", "echo mine > \"$SNEAKY_FILE\"\necho 'PASS: 1 vectors'\n");
+  ASSERT_EQ(gen(dir.path, {model, "-o", "out", "--pipeline", "1", "--dump-graph"}).exit_code, 0);
+  fs::remove(dir.path / "out" / "tiny_mlp.dot");  // no longer da-gen's file: not in its way
+  const auto before = cli::listing(dir.path);
+  const fs::path sneaky = dir.path / "out" / "tiny_mlp.dot";
+  const auto r = gen(dir.path, {model, "-o", "out", "--pipeline", "3", "--dump-graph", "--verify"},
+                     {"DAGEN_SIM_DIR=" + sim.string(), "SNEAKY_FILE=" + sneaky.string()});
+  EXPECT_EQ(r.exit_code, 4);
+  EXPECT_TRUE(r.err.ends_with("da-gen: error: " + sneaky.string() +
+                              " exists and was not written by da-gen; da-gen never replaces it, "
+                              "even with --force\n"))
+      << r.err;
+  EXPECT_EQ(cli::slurp(sneaky), "mine\n");
+  fs::remove(sneaky);
+  EXPECT_EQ(cli::listing(dir.path), before) << "the commit was not rolled back";
+}
+
 TEST(OutputSafety, InterruptDuringVerifyLeavesThePreviousState) {
   cli::Scratch dir("interrupt"), sims("interrupt-sims"), logs("interrupt-logs");
   const std::string model = (kSource / "examples/tiny.json").string();
