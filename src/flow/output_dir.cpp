@@ -96,7 +96,9 @@ Manifest read_manifest(const fs::path& dir) {
   std::set<std::string> files;
   // A line da-gen cannot have written: the whole list is not trusted.
   while (std::getline(lines, line))
-    if (!plain_name(line) || line == kManifest || !files.insert(line).second) return m;
+    if (!plain_name(line) || line == kManifest || is_staging_name(line) ||
+        !files.insert(line).second)
+      return m;
   m.kind = Manifest::Listed;
   m.files = std::move(files);
   return m;
