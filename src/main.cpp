@@ -1,4 +1,5 @@
 // da-gen command line: options -> flow -> exit code.
+#include <csignal>
 #include <cxxopts.hpp>
 #include <filesystem>
 #include <iostream>
@@ -6,6 +7,7 @@
 
 #include "dagen/diag.hpp"
 #include "dagen/flow.hpp"
+#include "dagen/interrupt.hpp"
 #include "dagen/model_json.hpp"
 #include "dagen/reference.hpp"
 
@@ -47,7 +49,8 @@ cxxopts::Options make_options() {
       ("verify", "verilate the design and compare it with the reference model")
       ("vectors", "random vectors for --verify (corners are always added)",
        cxxopts::value<int>()->default_value("1000"))
-      ("force", "replace a non-empty output directory da-gen did not write")
+      ("force", "also write into a non-empty directory da-gen did not write (no file "
+       "there is replaced)")
       ("dump-graph", "also write the adder graph (<top>.graph.json, <top>.dot)")
       ("eval", "evaluate the reference model on {\"inputs\": [[...]]}, print the outputs, "
        "write nothing", cxxopts::value<std::string>())
@@ -149,19 +152,26 @@ int run(int argc, char** argv) {
   const Model model = read_model_file(r["model"].as<std::string>());
   if (r.count("eval")) return run_eval(model, r["eval"].as<std::string>());
 
-  const Design design = build_design(model, flow);
-  const std::filesystem::path out = r["output"].as<std::string>();
+  // -o matters only now (--eval writes nothing); refused before the long work.
+  const std::string out = r["output"].as<std::string>();
+  if (out.empty()) throw UsageError("-o/--output must not be empty");
+  const OutputDir dir = resolve_output_dir(out, r["model"].as<std::string>());
+  Design design = build_design(model, flow);
   std::optional<VerifyResult> verdict;
-  std::function<void(const std::filesystem::path&)> verify_step;
+  OutputCheck verify_step;
   if (r.count("verify")) {
+    // A mismatch keeps the new design, marked "verified": false; a failure to
+    // verify at all (ToolError, Interrupted) writes nothing.
     verify_step = [&](const std::filesystem::path& staged) {
       verdict = verify_with_verilator(model, design, staged, vectors, flow.cmvm.seed, std::cerr);
+      design.report["verified"] = verdict->passed;
+      return design_files(design, flow);
     };
   }
-  write_output_dir(out, design_files(design, flow), r.count("force") > 0, verify_step);
+  write_output_dir(dir, design_files(design, flow), r.count("force") > 0, verify_step);
 
   const auto& stats = design.report["stats"];
-  std::cout << "da-gen: wrote " << out.string() << "/" << design.top << ".v: " << stats["adders"]
+  std::cout << "da-gen: wrote " << out << "/" << design.top << ".v: " << stats["adders"]
             << " adders (" << stats["adder_bits"] << " bits, " << stats["adder_luts"] << " LUTs"
             << ternary_note(stats) << "), adder depth " << stats["adder_depth"] << ", latency "
             << design.graph.latency << ", estimated period "
@@ -188,6 +198,12 @@ int main(int argc, char** argv) {
   } catch (const ToolError& e) {
     std::cerr << "da-gen: error: " << e.what() << "\n";
     return kExitTool;
+  } catch (const Interrupted& e) {
+    // Cleaned up by now; die of the signal so a calling shell stops too ($? = 128 + signal).
+    std::cerr << "da-gen: interrupted\n";
+    std::signal(e.signal, SIG_DFL);
+    std::raise(e.signal);
+    return 128 + e.signal;
   } catch (const std::exception& e) {
     std::cerr << "da-gen: internal error: " << e.what() << "\n";
     return kExitTool;

@@ -54,13 +54,28 @@ Design build_design(const Model& model, const FlowOptions& options);
 // All files of the output directory, by name.
 std::map<std::string, std::string> design_files(const Design& design, const FlowOptions& options);
 
-// Writes `files` into a fresh sibling of `dir` and moves it into place only
-// when everything succeeded.  `before_commit` runs on the complete staging
-// directory (used by --verify).  Refuses to replace a non-empty directory that
-// da-gen did not create unless `force`.  Throws ToolError.
-void write_output_dir(const std::filesystem::path& dir,
-                      const std::map<std::string, std::string>& files, bool force,
-                      const std::function<void(const std::filesystem::path&)>& before_commit);
+// The directory -o names: `shown` (absolute) for messages, `real` with
+// symlinks followed (files go there; a symlinked -o stays a symlink).
+struct OutputDir {
+  std::filesystem::path shown, real;
+};
+
+// Resolves -o and refuses (ToolError) the root directory, the home and working
+// directories, the model file's directory, and any parent of these.
+OutputDir resolve_output_dir(const std::string& option, const std::filesystem::path& model_file);
+
+// Runs on the complete staging directory before the commit (--verify); returns
+// files of the design to rewrite there (e.g. the report with "verified").
+using OutputCheck = std::function<std::map<std::string, std::string>(const std::filesystem::path&)>;
+
+// Writes `files` into `dir` (created if missing, locked against concurrent
+// runs): replaces exactly the files da-gen wrote there before (listed in its
+// manifest .da-gen-output, removing those not written again) and never
+// touches or replaces any other file.  A non-empty directory without a
+// manifest needs `force`.  Staged inside `dir` and committed by renames that
+// are rolled back on any failure or interrupt.  Throws ToolError, Interrupted.
+void write_output_dir(const OutputDir& dir, const std::map<std::string, std::string>& files,
+                      bool force, const OutputCheck& check);
 
 struct VerifyResult {
   bool passed = false;

@@ -4,12 +4,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 
 #include "dagen/diag.hpp"
 #include "dagen/flow.hpp"
+#include "dagen/interrupt.hpp"
 #include "dagen/vectors.hpp"
 
 namespace dagen {
@@ -33,11 +35,17 @@ fs::path sim_source_dir() {
   throw ToolError("cannot find the simulation harness (sim/); set DAGEN_SIM_DIR");
 }
 
-// Runs argv with stdout and stderr appended to `log_path`; returns the exit status.
+// Runs argv with stdout and stderr appended to `log_path`; returns the exit
+// status.  The child leads its own process group, to which an interrupt is
+// forwarded (see interrupt.hpp); after an interrupt this throws Interrupted.
 int run(const std::vector<std::string>& argv, const fs::path& log_path) {
+  throw_if_interrupted();
   const pid_t pid = ::fork();
   if (pid < 0) throw ToolError("fork failed");
   if (pid == 0) {
+    ::setpgid(0, 0);
+    const int null = ::open("/dev/null", O_RDONLY);
+    if (null >= 0) ::dup2(null, 0);  // a background process group must not read the terminal
     const int fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
     if (fd >= 0) {
       ::dup2(fd, 1);
@@ -49,8 +57,13 @@ int run(const std::vector<std::string>& argv, const fs::path& log_path) {
     ::execvp(args[0], args.data());
     ::_exit(127);
   }
+  ::setpgid(pid, pid);
+  set_interrupt_child(pid);
   int status = 0;
-  ::waitpid(pid, &status, 0);
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  set_interrupt_child(0);
+  throw_if_interrupted();
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }
 
@@ -82,6 +95,7 @@ struct ScratchDir {
 
 VerifyResult verify_with_verilator(const Model& model, const Design& design, const fs::path& dir,
                                    int random_vectors, std::uint64_t seed, std::ostream& log) {
+  InterruptGuard interrupts;  // an interrupt stops the child and removes the scratch directory
   ScratchDir scratch;
   const fs::path build = scratch.path / "build", build_log = scratch.path / "build.log";
   const auto inputs = make_input_vectors(model.input_types, random_vectors, seed);

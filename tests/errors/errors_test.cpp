@@ -296,14 +296,35 @@ const std::vector<Case>& cases() {
        "da-gen: error: --pipeline 0 cannot meet a 0.5 ns clock on xcup (its least estimated period "
        "is 0.55 ns); no latency meets it (its slowest operator "
        "between registers needs 0.8 ns)"},
-      // --- output directory: exit 4 ----------------------------------------------
+      // --- output directory: exit 4 (an empty -o: exit 2) -------------------------
       {"output-not-ours",
        kDense,
        {"m.json", "-o", "userdir"},
        4,
        "da-gen: error: {dir}/userdir is not empty and was not written by da-gen; use --force to "
-       "replace it",
+       "add da-gen's files beside the files there (none is replaced)",
        "userdir"},
+      {"output-foreign-file",
+       kDense,
+       {"m.json", "-o", "userdir", "--force"},
+       4,
+       "da-gen: error: {dir}/userdir/model.v exists and was not written by da-gen; da-gen never "
+       "replaces it, even with --force",
+       "collision"},
+      {"output-old-marker",
+       kDense,
+       {"m.json", "-o", "userdir"},
+       4,
+       "da-gen: error: {dir}/userdir was written by an older da-gen that kept no list of its "
+       "files; remove them, or use --force to add the new files beside them",
+       "oldmarker"},
+      {"output-bad-manifest",
+       kDense,
+       {"m.json", "-o", "userdir", "--force"},
+       4,
+       "da-gen: error: {dir}/userdir/.da-gen-output is not a da-gen manifest; da-gen never "
+       "replaces it, even with --force",
+       "badmanifest"},
       {"output-is-file",
        kDense,
        {"m.json", "-o", "afile"},
@@ -315,6 +336,32 @@ const std::vector<Case>& cases() {
        {"m.json", "-o", "nodir/sub"},
        4,
        "da-gen: error: parent directory {dir}/nodir does not exist"},
+      {"output-working-dir",
+       kDense,
+       {"m.json", "-o", "."},
+       4,
+       "da-gen: error: -o .: refusing to write into the working directory"},
+      {"output-working-dir-forced",
+       kDense,
+       {"m.json", "-o", "./", "--force"},
+       4,
+       "da-gen: error: -o ./: refusing to write into the working directory"},
+      {"output-parent-of-working-dir",
+       kDense,
+       {"m.json", "-o", ".."},
+       4,
+       "da-gen: error: -o ..: refusing to write into a parent of the working directory"},
+      {"output-root",
+       kDense,
+       {"m.json", "-o", "/"},
+       4,
+       "da-gen: error: -o /: refusing to write "
+       "into the root directory"},
+      {"output-empty",
+       kDense,
+       {"m.json", "-o", ""},
+       2,
+       "da-gen: usage: -o/--output must not be empty"},
   };
   return k;
 }
@@ -335,6 +382,22 @@ TEST_P(Errors, OneLineExitCodeNothingWritten) {
     cli::write_file(dir.path / "userdir" / "keep.txt", "mine\n");
   }
   if (std::string(c.setup) == "file") cli::write_file(dir.path / "afile", "mine\n");
+  // A user's file named like da-gen's output, an old marker without a file list, a foreign
+  // manifest.
+  if (std::string(c.setup) == "collision") {
+    fs::create_directory(dir.path / "userdir");
+    cli::write_file(dir.path / "userdir" / "model.v", "// my own model.v\n");
+  }
+  if (std::string(c.setup) == "oldmarker") {
+    fs::create_directory(dir.path / "userdir");
+    cli::write_file(dir.path / "userdir" / ".da-gen-output",
+                    "written by da-gen; safe to replace\n");
+    cli::write_file(dir.path / "userdir" / "model.v", "// maybe edited since\n");
+  }
+  if (std::string(c.setup) == "badmanifest") {
+    fs::create_directory(dir.path / "userdir");
+    cli::write_file(dir.path / "userdir" / ".da-gen-output", "my notes\n");
+  }
   const auto before = cli::listing(dir.path);
   std::vector<std::string> args = c.args;
   bool has_output = false;
