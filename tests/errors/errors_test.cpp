@@ -25,6 +25,7 @@ struct Case {
   const char* message;  // the exact stderr line; {dir} = the scratch directory
   const char* setup =
       "";  // "userdir": a non-empty directory of the user; "file": a plain file "afile"
+  const char* vectors = nullptr;  // written to v.json (an --eval input file)
 };
 
 const char* const kDense =
@@ -217,6 +218,64 @@ const std::vector<Case>& cases() {
        {"m.json"},
        1,
        "da-gen: error: layers[1]: node 1: operands are too far apart in scale"},
+      // Strict JSON: nothing is silently changed on the way in.
+      {"duplicate-key",
+       "{" OK_INPUT
+       R"(, "layers": [{"type": "dense", "weights": [[1], [2]], "weights": [[3], [4]]}]})",
+       {"m.json"},
+       1,
+       "da-gen: error: layers[0].weights: duplicate key 'weights'"},
+      {"duplicate-top-level-key",
+       R"({"name": "a", "name": "b", )" OK_INPUT R"(, "layers": []})",
+       {"m.json"},
+       1,
+       "da-gen: error: name: duplicate key 'name'"},
+      {"weight-underflows",
+       "{" OK_INPUT R"(, "layers": [{"type": "dense", "weights": [[1], [1e-400]]}]})",
+       {"m.json"},
+       1,
+       "da-gen: error: layers[0].weights[1][0]: 1e-400 is not exactly representable (it rounds to "
+       "0)"},
+      {"weight-rounds",
+       "{" OK_INPUT
+       R"(, "layers": [{"type": "dense", "weights": [[1], [0.50000000000000000001]]}]})",
+       {"m.json"},
+       1,
+       "da-gen: error: layers[0].weights[1][0]: 0.50000000000000000001 is not exactly "
+       "representable (it rounds to 0.5)"},
+      {"weight-above-2-64",
+       "{" OK_INPUT R"(, "layers": [{"type": "dense", "weights": [[1], [18446744073709551617]]}]})",
+       {"m.json"},
+       1,
+       "da-gen: error: layers[0].weights[1][0]: 18446744073709551617 is not exactly representable "
+       "(it rounds to 18446744073709551616)"},
+      {"model-is-directory",
+       nullptr,
+       {"userdir"},
+       1,
+       "da-gen: error: userdir: is a directory, expected the model file",
+       "userdir"},
+      {"eval-is-directory",
+       kDense,
+       {"m.json", "--eval", "userdir"},
+       1,
+       "da-gen: error: userdir: is a directory, expected the input vectors file",
+       "userdir"},
+      {"eval-duplicate-key",
+       kDense,
+       {"m.json", "--eval", "v.json"},
+       1,
+       "da-gen: error: inputs: duplicate key 'inputs'",
+       "",
+       R"({"inputs": [[1, 2]], "inputs": [[3, 4]]})"},
+      {"eval-inexact",
+       kDense,
+       {"m.json", "--eval", "v.json"},
+       1,
+       "da-gen: error: inputs[1][0]: 1.0000000000000000001 is not exactly representable (it rounds "
+       "to 1)",
+       "",
+       R"({"inputs": [[1, 2], [1.0000000000000000001, 2]]})"},
       {"eval-missing-file",
        kDense,
        {"m.json", "--eval", "nope.json"},
@@ -243,8 +302,77 @@ const std::vector<Case>& cases() {
        kDense,
        {"m.json", "--pipeline", "abc"},
        2,
-       "da-gen: usage: Argument \xE2\x80\x98"
-       "abc\xE2\x80\x99 failed to parse"},
+       "da-gen: usage: --pipeline: 'abc' is not an integer"},
+      {"pipeline-trailing-text",
+       kDense,
+       {"m.json", "--pipeline", "3x"},
+       2,
+       "da-gen: usage: --pipeline: '3x' is not an integer"},
+      {"period-not-number",
+       kDense,
+       {"m.json", "--clock-period", "fast"},
+       2,
+       "da-gen: usage: --clock-period: 'fast' is not a number"},
+      {"seed-negative",
+       kDense,
+       {"m.json", "--seed", "-1"},
+       2,
+       "da-gen: usage: --seed: '-1' is not a non-negative integer"},
+      {"repeated-option",
+       kDense,
+       {"m.json", "--pipeline", "1", "--pipeline", "2"},
+       2,
+       "da-gen: usage: --pipeline is given 2 times; give it once"},
+      {"repeated-flag",
+       kDense,
+       {"m.json", "--valid", "--valid"},
+       2,
+       "da-gen: usage: --valid is given 2 times; give it once"},
+      {"slack-without-pipeline",
+       kDense,
+       {"m.json", "--stage-slack", "0.5"},
+       2,
+       "da-gen: usage: --stage-slack needs --pipeline N (N > 0): it balances the delays of "
+       "pipeline stages"},
+      {"slack-combinational",
+       kDense,
+       {"m.json", "--pipeline", "0", "--stage-slack", "0.5"},
+       2,
+       "da-gen: usage: --stage-slack needs --pipeline N (N > 0): it balances the delays of "
+       "pipeline stages"},
+      {"vectors-without-verify",
+       kDense,
+       {"m.json", "--vectors", "10"},
+       2,
+       "da-gen: usage: --vectors needs --verify: it sets how many random vectors --verify runs"},
+      {"output-with-eval",
+       kDense,
+       {"m.json", "--eval", "v.json", "-o", "out"},
+       2,
+       "da-gen: usage: -o/--output does nothing with --eval: it evaluates the model and writes "
+       "nothing",
+       "",
+       R"({"inputs": [[1, 2]]})"},
+      {"build-option-with-eval",
+       kDense,
+       {"m.json", "--eval", "v.json", "--pipeline", "2"},
+       2,
+       "da-gen: usage: --pipeline does nothing with --eval: it evaluates the model and writes "
+       "nothing",
+       "",
+       R"({"inputs": [[1, 2]]})"},
+      {"top-not-identifier",
+       kDense,
+       {"m.json", "--top", "../evil"},
+       2,
+       "da-gen: usage: --top '../evil' is not a usable module name (letters, digits and _, not "
+       "starting with a digit, not a Verilog keyword); '___evil' would be"},
+      {"top-keyword",
+       kDense,
+       {"m.json", "--top", "module"},
+       2,
+       "da-gen: usage: --top 'module' is not a usable module name (letters, digits and _, not "
+       "starting with a digit, not a Verilog keyword); 'module_top' would be"},
       {"period-and-slack",
        kDense,
        {"m.json", "--clock-period", "3", "--stage-slack", "0.5"},
@@ -269,11 +397,11 @@ const std::vector<Case>& cases() {
        kDense,
        {"m.json", "--target", "asic"},
        2,
-       "da-gen: usage: unknown target 'asic' (xcup or ice40)"},
+       "da-gen: usage: --target: unknown target 'asic' (xcup or ice40)"},
       {"dc", kDense, {"m.json", "--dc", "-1"}, 2, "da-gen: usage: --dc must be >= 0"},
       {"vectors",
        kDense,
-       {"m.json", "--vectors", "-5"},
+       {"m.json", "--verify", "--vectors", "-5"},
        2,
        "da-gen: usage: --vectors must be >= 0"},
       {"extra-argument",
@@ -335,10 +463,11 @@ TEST_P(Errors, OneLineExitCodeNothingWritten) {
     cli::write_file(dir.path / "userdir" / "keep.txt", "mine\n");
   }
   if (std::string(c.setup) == "file") cli::write_file(dir.path / "afile", "mine\n");
+  if (c.vectors) cli::write_file(dir.path / "v.json", c.vectors);
   const auto before = cli::listing(dir.path);
   std::vector<std::string> args = c.args;
-  bool has_output = false;
-  for (const auto& a : args) has_output |= a == "-o";
+  bool has_output = false;  // --eval takes no -o
+  for (const auto& a : args) has_output |= a == "-o" || a == "--eval";
   if (!has_output) args.insert(args.end(), {"-o", "out"});
   const cli::Result r = cli::run(DAGEN_BIN, args, dir.path);
   EXPECT_EQ(r.exit_code, c.exit_code) << r.err;
