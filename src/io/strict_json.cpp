@@ -62,6 +62,43 @@ Decimal normalise(const std::string& text) {
   return d;
 }
 
+// `exact` rounded to n significant digits (n < its digit count), both ways on
+// a tie: what a printer of the double with n digits may write.
+std::vector<Decimal> rounded(const Decimal& exact, std::size_t n) {
+  Decimal down = exact, up = exact;
+  down.digits.resize(n);
+  up.digits.resize(n);
+  std::size_t i = n;
+  while (i > 0 && up.digits[i - 1] == '9') up.digits[--i] = '0';
+  if (i == 0) {
+    up.digits.insert(0, "1");
+    ++up.exp;
+  } else {
+    ++up.digits[i - 1];
+  }
+  for (Decimal* d : {&down, &up})
+    while (!d->digits.empty() && d->digits.back() == '0') d->digits.pop_back();
+  const std::string rest = exact.digits.substr(n);
+  if (rest == "5") return {down, up};
+  return {rest[0] >= '5' ? up : down};
+}
+
+// Whether `text` is a spelling of the double whose exact value is `exact`:
+// the exact value, or (a double printed to fewer digits) the exact value
+// correctly rounded to the digits given.  Up to 17 significant digits, a
+// double's precision, any text naming the double is one (shortest printers).
+// Zero must be zero: 1e-400 is not a spelling of 0.
+bool spells(const std::string& text, const std::string& exact) {
+  const Decimal t = normalise(text), e = normalise(exact);
+  if (t == e) return true;
+  if (t.digits.empty() || e.digits.empty()) return false;
+  if (t.digits.size() <= 17) return true;
+  if (t.digits.size() >= e.digits.size()) return false;
+  for (const Decimal& r : rounded(e, t.digits.size()))
+    if (r == t) return true;
+  return false;
+}
+
 // The double as an exact fraction if it has at most `fraction_bits`
 // fractional bits and is below 2^127.
 std::optional<Fixed> as_fraction(double v, int fraction_bits) {
@@ -93,7 +130,7 @@ class Builder : public nlohmann::json_sax<json> {
   bool number_float(number_float_t v, const string_t& text) override {
     if (const auto f = as_fraction(v, fraction_bits_)) {
       const std::string exact = to_decimal_string(*f);
-      if (!(normalise(exact) == normalise(text)))
+      if (!spells(text, exact))
         throw ModelError(path(),
                          text + " is not exactly representable (it rounds to " + exact + ")");
     }

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <charconv>
+#include <cstdio>
 #include <random>
 
 #include "dagen/diag.hpp"
@@ -51,10 +53,18 @@ TEST(StrictJson, NumbersThatAreNotTheirTextAreRefused) {
   // Not a binary fraction with at most 32 fractional bits: left to the caller.
   EXPECT_EQ(error_of("[0.1]"), "(accepted)");
   EXPECT_EQ(error_of("[1e-300]"), "(accepted)");
-  // With 64, 0.1's double (55 fractional bits) is checked.
-  EXPECT_EQ(error_of("[0.1]", 64),
-            "[0]: 0.1 is not exactly representable (it rounds to "
+  // With 64, 0.1's double (55 fractional bits) is checked: 0.1 is its
+  // shortest spelling, 21 digits that are not its value are refused.
+  EXPECT_EQ(error_of("[0.1]", 64), "(accepted)");
+  EXPECT_EQ(error_of("[0.10000000000000000001]", 64),
+            "[0]: 0.10000000000000000001 is not exactly representable (it rounds to "
             "0.1000000000000000055511151231257827021181583404541015625)");
+  // Printed to more digits than shortest, correctly rounded (either way on a tie).
+  EXPECT_EQ(error_of("[0.100000000000000005551]", 64), "(accepted)");
+  EXPECT_EQ(error_of("[0.100000000000000005552]", 64),
+            "[0]: 0.100000000000000005552 is not exactly representable (it rounds to "
+            "0.1000000000000000055511151231257827021181583404541015625)");
+  EXPECT_EQ(error_of("[1.0000000002328306]"), "(accepted)");  // Python's 1 + 2^-32
 }
 
 TEST(StrictJson, SyntaxErrorsNameTheFile) {
@@ -67,8 +77,9 @@ TEST(StrictJson, SyntaxErrorsNameTheFile) {
             "'1e400'");
 }
 
-// Every short binary fraction written exactly is read back exactly; a digit
-// more far to the right (the same double) is refused.
+// Every short binary fraction written exactly, shortest (as Python and
+// std::to_chars write doubles) or correctly rounded to any number of digits is
+// read back as itself; a digit more far to the right (the same double) is refused.
 TEST(StrictJson, ExactDecimalsRoundTripAndNearMissesAreRefused) {
   std::mt19937_64 rng(3);
   for (int trial = 0; trial < 2000; ++trial) {
@@ -77,6 +88,13 @@ TEST(StrictJson, ExactDecimalsRoundTripAndNearMissesAreRefused) {
     const std::string exact = to_decimal_string(f);
     const nlohmann::json v = parse_strict_json("[" + exact + "]", "f.json", 64);
     ASSERT_EQ(v[0].get<double>(), to_double(f)) << exact;
+    char buf[64];
+    const auto end = std::to_chars(buf, buf + sizeof buf, to_double(f)).ptr;
+    ASSERT_EQ(error_of("[" + std::string(buf, end) + "]", 64), "(accepted)") << buf;
+    for (int digits = 1; digits <= 40; ++digits) {
+      std::snprintf(buf, sizeof buf, "%.*e", digits - 1, to_double(f));
+      ASSERT_EQ(error_of(std::string("[") + buf + "]", 64), "(accepted)") << buf;
+    }
     if (code == 0) continue;
     // 1e-61 more: far below half an ulp of any of these doubles (>= 2^-117).
     const std::string near =
