@@ -27,7 +27,7 @@ EmittedDesign emit_verilog(const AdderGraph& g, const std::string& top, const st
                            bool with_valid = false);
 
 // A legal Verilog identifier made from any name (never a path, never empty,
-// never a Verilog or SystemVerilog keyword).
+// never a Verilog or SystemVerilog keyword, at most 128 characters).
 std::string verilog_identifier(const std::string& name);
 
 // Any text made safe inside a one-line // comment: printable ASCII stays,

@@ -272,10 +272,16 @@ class Emitter {
 
 }  // namespace
 
+namespace {
+constexpr std::size_t kMaxTopLength = 128;
+}  // namespace
+
 std::string verilog_identifier(const std::string& name) {
   std::string id;
   for (char c : name) id.push_back(std::isalnum(static_cast<unsigned char>(c)) ? c : '_');
   if (id.empty() || std::isdigit(static_cast<unsigned char>(id[0]))) id = "m_" + id;
+  // <top>.graph.json must fit a file name (255 bytes on common file systems).
+  if (id.size() > kMaxTopLength) id.resize(kMaxTopLength);
   // Every IEEE 1800-2017 (SystemVerilog) keyword, a superset of Verilog-2005's
   // (Icarus reads -g2012), and our own cells.
   static const std::string kReserved =

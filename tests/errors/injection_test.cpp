@@ -124,36 +124,27 @@ TEST(Injection, ModelNameRoundTripsThroughTheJsonFiles) {
 // paths or nothing still give a module Icarus compiles, named in the directory.
 TEST(Injection, DerivedTopNamesAreIdentifiersInTheDirectory) {
   cli::Scratch dir("inject-top");
-  std::string all;
-  for (const char* name : {"",
-                           "module",
-                           "assert",
-                           "bind",
-                           "chandle",
-                           "context",
-                           "cover",
-                           "dist",
-                           "inside",
-                           "local",
-                           "modport",
-                           "rand",
-                           "ref",
-                           "sequence",
-                           "solve",
-                           "with",
-                           "always_ff",
-                           "dagen_delay",
-                           "../../etc/passwd",
-                           "/abs",
-                           "9lives",
-                           ".hidden",
-                           "a b"}) {
+  const std::vector<std::string> names = {
+      "",          "module",
+      "assert",    "bind",
+      "chandle",   "context",
+      "cover",     "dist",
+      "inside",    "local",
+      "modport",   "rand",
+      "ref",       "sequence",
+      "solve",     "with",
+      "always_ff", "dagen_delay",
+      "/abs",      "../../etc/passwd",
+      "9lives",    ".hidden",
+      "a b",       std::string(300, 'a')};  // the last: <top>.graph.json fits a name
+  for (const std::string& name : names) {
     nlohmann::json model = nlohmann::json::parse(R"({
       "input": {"size": 1, "type": {"signed": true, "int_bits": 3, "frac_bits": 0}},
       "layers": [{"type": "dense", "weights": [[3]]}]})");
     model["name"] = name;
     cli::write_file(dir.path / "m.json", model.dump());
-    const auto r = cli::run(DAGEN_BIN, {"m.json", "-o", "out", "--force"}, dir.path);
+    const auto r =
+        cli::run(DAGEN_BIN, {"m.json", "-o", "out", "--force", "--dump-graph"}, dir.path);
     ASSERT_EQ(r.exit_code, 0) << name << ": " << r.err;
     const auto report = nlohmann::json::parse(cli::slurp(only_file(dir.path / "out", ".json")));
     const std::string top = report.at("top");
