@@ -1,5 +1,7 @@
 // FlowOptions::validate: the option rules in the library, so the command line
 // and any other caller refuse the same things with the same words.
+#include <cmath>
+
 #include "dagen/diag.hpp"
 #include "dagen/flow.hpp"
 #include "dagen/schedule.hpp"
@@ -11,6 +13,8 @@ void FlowOptions::validate() const {
   if (pipeline < 0 || pipeline > 1000) throw OptionError("--pipeline must be in [0, 1000]");
   if (clock_period_ns && !(*clock_period_ns > 0))
     throw OptionError("--clock-period must be positive");
+  if (clock_period_ns && !std::isfinite(*clock_period_ns))
+    throw OptionError("--clock-period must be finite");
   if (!(stage_slack >= 0 && stage_slack <= 10))
     throw OptionError("--stage-slack must be in [0, 10]");
   if (stage_slack != 0 && clock_period_ns)
