@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "dagen/diag.hpp"
 #include "dagen/flow.hpp"
@@ -93,6 +94,35 @@ double double_of(const cxxopts::ParseResult& r, const std::string& name) {
   return number_of<double>(r, name, "a number");
 }
 
+// cxxopts names the option as ‘name’; say it as it is typed, in ASCII.
+std::string reworded(const cxxopts::exceptions::exception& e) {
+  namespace x = cxxopts::exceptions;
+  const std::string m = e.what(), lq = "\u2018", rq = "\u2019";
+  const auto a = m.find(lq), b = m.find(rq);
+  if (a == std::string::npos || b == std::string::npos || b < a) return m;
+  const std::string name = m.substr(a + lq.size(), b - a - lq.size());
+  const std::string option = (name.size() == 1 ? "-" : "--") + name;
+  if (dynamic_cast<const x::no_such_option*>(&e))
+    return "unknown option '" + option + "' (--help lists the options)";
+  if (dynamic_cast<const x::missing_argument*>(&e) ||
+      dynamic_cast<const x::option_requires_argument*>(&e))
+    return option + " needs a value";
+  if (dynamic_cast<const x::gratuitous_argument_for_option*>(&e)) return option + " takes no value";
+  return m;
+}
+
+// cxxopts reads "--valid=false" as a given --valid (count 1): a flag takes no value.
+void refuse_flag_values(int argc, char** argv) {
+  static const std::set<std::string> flags = {"valid", "ternary",    "no-share", "verify",
+                                              "force", "dump-graph", "version",  "help"};
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    const auto eq = arg.find('=');
+    if (arg.starts_with("--") && eq != std::string::npos && flags.contains(arg.substr(2, eq - 2)))
+      throw OptionError(arg.substr(0, eq) + " takes no value");
+  }
+}
+
 std::string spelled(const std::string& name) {
   return name == "output" ? "-o/--output" : "--" + name;
 }
@@ -173,10 +203,11 @@ int run_eval(const Model& model, const std::string& path) {
 int run(int argc, char** argv) {
   auto options = make_options();
   cxxopts::ParseResult r;
+  refuse_flag_values(argc, argv);
   try {
     r = options.parse(argc, argv);
   } catch (const cxxopts::exceptions::exception& e) {
-    throw UsageError(e.what());  // these name the option: "Option 'x' does not exist"
+    throw UsageError(reworded(e));
   }
   if (r.count("help")) {
     std::cout << options.help()
