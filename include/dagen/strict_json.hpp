@@ -2,8 +2,12 @@
 // notice being silently changed.  Used for model files and --eval inputs.
 #pragma once
 
+#include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
+
+#include "dagen/fixed.hpp"
 
 namespace dagen {
 
@@ -21,7 +25,15 @@ namespace dagen {
 //    caller, whose rules must refuse every value that is not such a fraction,
 //    with a message of its own.
 // JSON syntax errors throw ModelError(`source`, "invalid JSON: ...").
+// With `texts`, every number lexed as floating point is not checked but its
+// text is stored there by its path, for a caller that reads it exactly.
+using NumberTexts = std::map<std::string, std::string>;
 nlohmann::json parse_strict_json(const std::string& text, const std::string& source,
-                                 int fraction_bits);
+                                 int fraction_bits, NumberTexts* texts = nullptr);
+
+// The exact value of a JSON number's text, e.g. "1208925819614629174706177"
+// (2^80 + 1) or "-0.75", if it is a binary fraction whose code fits 126 bits;
+// otherwise nullopt and `problem` says why ("is not an exact binary fraction").
+std::optional<Fixed> exact_binary_fraction(const std::string& text, std::string& problem);
 
 }  // namespace dagen

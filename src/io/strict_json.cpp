@@ -119,8 +119,8 @@ std::optional<Fixed> as_fraction(double v, int fraction_bits) {
 // keys and indices.
 class Builder : public nlohmann::json_sax<json> {
  public:
-  Builder(std::string source, int fraction_bits)
-      : source_(std::move(source)), fraction_bits_(fraction_bits) {}
+  Builder(std::string source, int fraction_bits, NumberTexts* texts)
+      : source_(std::move(source)), fraction_bits_(fraction_bits), texts_(texts) {}
   json result;
 
   bool null() override { return put(nullptr); }
@@ -128,6 +128,10 @@ class Builder : public nlohmann::json_sax<json> {
   bool number_integer(number_integer_t v) override { return put(v); }
   bool number_unsigned(number_unsigned_t v) override { return put(v); }
   bool number_float(number_float_t v, const string_t& text) override {
+    if (texts_) {
+      (*texts_)[path()] = text;
+      return put(v);
+    }
     if (const auto f = as_fraction(v, fraction_bits_)) {
       const std::string exact = to_decimal_string(*f);
       if (!spells(text, exact))
@@ -197,15 +201,60 @@ class Builder : public nlohmann::json_sax<json> {
 
   std::string source_;
   int fraction_bits_;
+  NumberTexts* texts_;
   std::vector<Frame> stack_;
 };
 
 }  // namespace
 
-json parse_strict_json(const std::string& text, const std::string& source, int fraction_bits) {
-  Builder builder(source, fraction_bits);
+json parse_strict_json(const std::string& text, const std::string& source, int fraction_bits,
+                       NumberTexts* texts) {
+  Builder builder(source, fraction_bits, texts);
   json::sax_parse(text, &builder);
   return std::move(builder.result);
+}
+
+std::optional<Fixed> exact_binary_fraction(const std::string& text, std::string& problem) {
+  const Decimal d = normalise(text);
+  if (d.digits.empty()) return Fixed{0, 0};
+  // value = D * 10^q with D the digits as an integer: D * 2^q * 5^q.
+  const long long q = d.exp - static_cast<long long>(d.digits.size());
+  std::string digits = d.digits;
+  int frac = 0;
+  if (q >= 0) {
+    if (q > 40) {
+      problem = "is too large";
+      return std::nullopt;
+    }
+    digits.append(static_cast<std::size_t>(q), '0');
+  } else {
+    // A binary fraction only if 5^-q divides D: divide digit by digit.
+    for (long long k = 0; k < -q; ++k) {
+      std::string quotient;
+      int rem = 0;
+      for (const char c : digits) {
+        const int v = rem * 10 + (c - '0');
+        if (!quotient.empty() || v / 5 != 0) quotient.push_back(static_cast<char>('0' + v / 5));
+        rem = v % 5;
+      }
+      if (rem != 0) {
+        problem = "is not an exact binary fraction";
+        return std::nullopt;
+      }
+      digits = quotient;
+    }
+    frac = static_cast<int>(-q);
+  }
+  u128 code = 0;
+  for (const char c : digits) {
+    code = code * 10 + static_cast<unsigned>(c - '0');
+    if (code >> 126) {
+      problem = "is too large (its code needs more than 126 bits)";
+      return std::nullopt;
+    }
+  }
+  const auto value = static_cast<i128>(code);
+  return Fixed{d.negative ? -value : value, frac};
 }
 
 }  // namespace dagen

@@ -25,5 +25,28 @@ TEST(Eval, PrintsOutputsWiderThanADoubleExactly) {
   EXPECT_EQ(r.err, "");
 }
 
+// Inputs are read from their text, exactly: 2^100 + 1 and 2^-100 are not doubles.
+TEST(Eval, ReadsInputsWiderThanADoubleExactly) {
+  cli::Scratch dir("eval-wide-in");
+  cli::write_file(dir.path / "m.json", R"({"name": "identity",
+    "input": {"size": 2, "type": [{"signed": true, "int_bits": 118, "frac_bits": 0},
+                                  {"signed": true, "int_bits": 0, "frac_bits": 100}]},
+    "layers": []})");
+  cli::write_file(dir.path / "v.json", R"({"inputs": [
+    [1267650600228229401496703205377, 7.888609052210118054117285652827862296732064351090230047702789306640625E-31],
+    [-332306998946228968225951765070086143, -0.0000000000000000000000000000023665827156630354162351856958483586890196193053270690143108367919921875]]})");
+  const auto r = cli::run(DAGEN_BIN, {"m.json", "--eval", "v.json"}, dir.path);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "{\"outputs\":[[1267650600228229401496703205377,"
+            "0."
+            "00000000000000000000000000000078886090522101180541172856528278622967320643510902300477"
+            "02789306640625],"
+            "[-332306998946228968225951765070086143,"
+            "-0."
+            "00000000000000000000000000000236658271566303541623518569584835868901961930532706901431"
+            "08367919921875]]}\n");
+}
+
 }  // namespace
 }  // namespace dagen

@@ -103,5 +103,39 @@ TEST(StrictJson, ExactDecimalsRoundTripAndNearMissesAreRefused) {
   }
 }
 
+std::string exact_of(const std::string& text) {
+  std::string problem;
+  const auto f = exact_binary_fraction(text, problem);
+  return f ? to_decimal_string(*f) + " frac " + std::to_string(f->frac) : problem;
+}
+
+TEST(ExactBinaryFraction, ReadsTheTextNotADouble) {
+  EXPECT_EQ(exact_of("1267650600228229401496703205377"), "1267650600228229401496703205377 frac 0");
+  EXPECT_EQ(exact_of("-0.75"), "-0.75 frac 2");
+  EXPECT_EQ(exact_of("75e-2"), "0.75 frac 2");
+  EXPECT_EQ(exact_of("1.5E3"), "1500 frac 0");
+  EXPECT_EQ(exact_of("-0.0e5"), "0 frac 0");
+  EXPECT_EQ(exact_of("0.1"), "is not an exact binary fraction");
+  EXPECT_EQ(exact_of("1e-400"), "is not an exact binary fraction");
+  EXPECT_EQ(exact_of("1e-99999999999999999999"), "is not an exact binary fraction");
+  EXPECT_EQ(exact_of("1e41"), "is too large");
+  EXPECT_EQ(exact_of("85070591730234615865843651857942052864"),  // 2^126
+            "is too large (its code needs more than 126 bits)");
+}
+
+TEST(ExactBinaryFraction, RoundTripsEveryDecimalOfACode) {
+  std::mt19937_64 rng(5);
+  for (int trial = 0; trial < 3000; ++trial) {
+    const int bits = static_cast<int>(rng() % 121);
+    i128 code = static_cast<i128>((static_cast<u128>(rng()) << 64) | rng());
+    code = bits == 0 ? 0 : code >> (128 - bits);
+    const Fixed f{code, static_cast<int>(rng() % 300)};
+    std::string problem;
+    const auto back = exact_binary_fraction(to_decimal_string(f), problem);
+    ASSERT_TRUE(back) << to_decimal_string(f) << ": " << problem;
+    ASSERT_EQ(compare(*back, f), 0) << to_decimal_string(f);
+  }
+}
+
 }  // namespace
 }  // namespace dagen
