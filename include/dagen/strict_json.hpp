@@ -31,9 +31,12 @@ using NumberTexts = std::map<std::string, std::string>;
 nlohmann::json parse_strict_json(const std::string& text, const std::string& source,
                                  int fraction_bits, NumberTexts* texts = nullptr);
 
-// The exact value of a JSON number's text, e.g. "1208925819614629174706177"
-// (2^80 + 1) or "-0.75", if it is a binary fraction whose code fits 126 bits;
-// otherwise nullopt and `problem` says why ("is not an exact binary fraction").
-std::optional<Fixed> exact_binary_fraction(const std::string& text, std::string& problem);
+// The binary fraction a JSON number's text denotes: its exact value when that
+// is one whose code fits 126 bits ("1267650600228229401496703205377" = 2^100 + 1,
+// "-0.75"); else the double it reads as, when the text is a spelling of that
+// double (see parse_strict_json: Python writes 2^-33 as 1.1641532182693481e-10)
+// and it has at most 64 fractional bits; otherwise nullopt and `problem` says
+// why ("is not an exact binary fraction").
+std::optional<Fixed> binary_fraction_of(const std::string& text, std::string& problem);
 
 }  // namespace dagen

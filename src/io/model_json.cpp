@@ -287,7 +287,7 @@ std::vector<std::vector<i128>> read_input_vectors(const std::string& path,
       } else if (text == texts.end()) {  // a signed integer (or not a number: refused there)
         x = parse_exact_number(list[v][i], eat, kMaxInputFracBits);
       } else if (std::string problem;
-                 const auto exact = exact_binary_fraction(text->second, problem)) {
+                 const auto exact = binary_fraction_of(text->second, problem)) {
         x = *exact;
       } else {
         throw ModelError(eat, text->second + " " + problem);

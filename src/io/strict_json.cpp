@@ -4,6 +4,7 @@
 #include "dagen/strict_json.hpp"
 
 #include <cmath>
+#include <cstdlib>
 #include <optional>
 #include <vector>
 
@@ -214,7 +215,7 @@ json parse_strict_json(const std::string& text, const std::string& source, int f
   return std::move(builder.result);
 }
 
-std::optional<Fixed> exact_binary_fraction(const std::string& text, std::string& problem) {
+std::optional<Fixed> binary_fraction_of(const std::string& text, std::string& problem) {
   const Decimal d = normalise(text);
   if (d.digits.empty()) return Fixed{0, 0};
   // value = D * 10^q with D the digits as an integer: D * 2^q * 5^q.
@@ -238,6 +239,9 @@ std::optional<Fixed> exact_binary_fraction(const std::string& text, std::string&
         rem = v % 5;
       }
       if (rem != 0) {
+        // Not exact: a double printer's spelling of a binary fraction is one.
+        const double v = std::strtod(text.c_str(), nullptr);  // as the JSON lexer reads it
+        if (const auto f = as_fraction(v, 64); f && spells(text, to_decimal_string(*f))) return f;
         problem = "is not an exact binary fraction";
         return std::nullopt;
       }
