@@ -1,9 +1,11 @@
 // da-gen command line: options -> flow -> exit code.
+#include <charconv>
 #include <csignal>
 #include <cxxopts.hpp>
 #include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "dagen/diag.hpp"
 #include "dagen/flow.hpp"
@@ -19,41 +21,44 @@ struct UsageError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Every value is read as text and converted here, so that a bad value names its
+// option (cxxopts' own conversion errors do not).
 cxxopts::Options make_options() {
   cxxopts::Options o("da-gen",
                      "Quantized neural network (model.json) -> pipelined shift-add Verilog");
   o.positional_help("MODEL.json").show_positional_help();
+  using Text = std::string;
   // clang-format off
   o.add_options()
-      ("model", "model.json to compile", cxxopts::value<std::string>())
-      ("o,output", "output directory", cxxopts::value<std::string>()->default_value("out"))
+      ("model", "model.json to compile", cxxopts::value<Text>())
+      ("o,output", "output directory", cxxopts::value<Text>()->default_value("out"))
       ("pipeline", "latency in clock cycles (0: combinational)",
-       cxxopts::value<int>()->default_value("0"))
+       cxxopts::value<Text>()->default_value("0"))
       ("clock-period", "every stage meets this period (ns); without --pipeline, the "
        "smallest latency that does",
-       cxxopts::value<double>())
-      ("top", "top module name (default: the model's name)", cxxopts::value<std::string>())
+       cxxopts::value<Text>())
+      ("top", "top module name (default: the model's name)", cxxopts::value<Text>())
       ("target", "delay model: xcup (UltraScale+ -2) or ice40",
-       cxxopts::value<std::string>()->default_value("xcup"))
+       cxxopts::value<Text>()->default_value("xcup"))
       ("dc", "depth control: each output's adder depth <= its minimum + K",
-       cxxopts::value<int>())
+       cxxopts::value<Text>())
       ("objective", "CMVM objective: adders or bits",
-       cxxopts::value<std::string>()->default_value("adders"))
-      ("stage-slack", "let stages be up to (1 + X) times the least worst-stage delay, "
-       "for fewer register bits", cxxopts::value<double>()->default_value("0"))
+       cxxopts::value<Text>()->default_value("adders"))
+      ("stage-slack", "with --pipeline: let stages be up to (1 + X) times the least "
+       "worst-stage delay, for fewer register bits", cxxopts::value<Text>()->default_value("0"))
       ("valid", "add x_valid / y_valid, delayed with the data")
       ("ternary", "fuse adder pairs into ternary adders: one LUT6_2 + CARRY8 chain (xcup only)")
       ("no-share", "no common subexpressions: one CSD adder tree per output (a baseline)")
       ("seed", "optimizer and test-vector seed",
-       cxxopts::value<std::uint64_t>()->default_value("1"))
+       cxxopts::value<Text>()->default_value("1"))
       ("verify", "verilate the design and compare it with the reference model")
       ("vectors", "random vectors for --verify (corners are always added)",
-       cxxopts::value<int>()->default_value("1000"))
+       cxxopts::value<Text>()->default_value("1000"))
       ("force", "also write into a non-empty directory da-gen did not write (no file "
        "there is replaced)")
       ("dump-graph", "also write the adder graph (<top>.graph.json, <top>.dot)")
-      ("eval", "evaluate the reference model on {\"inputs\": [[...]]}, print the outputs, "
-       "write nothing", cxxopts::value<std::string>())
+      ("eval", "evaluate the reference model on {\"inputs\": [[...]]}, print the exact "
+       "outputs, write nothing", cxxopts::value<Text>())
       ("version", "print the version")
       ("h,help", "print this help");
   // clang-format on
@@ -61,49 +66,121 @@ cxxopts::Options make_options() {
   return o;
 }
 
+// Options that shape or write a design: they do nothing with --eval.
+const char* const kBuildOptions[] = {
+    "output", "pipeline", "clock-period", "top",  "target", "dc",      "objective", "stage-slack",
+    "valid",  "ternary",  "no-share",     "seed", "verify", "vectors", "force",     "dump-graph"};
+
+std::string text_of(const cxxopts::ParseResult& r, const std::string& name) {
+  return r[name].as<std::string>();
+}
+
+// The whole text must be the number: "12abc", "0x10" and "" are refused.
+template <typename T>
+T number_of(const cxxopts::ParseResult& r, const std::string& name, const char* what) {
+  const std::string text = text_of(r, name);
+  T value{};
+  const char* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (ec == std::errc::result_out_of_range)
+    throw OptionError("--" + name + ": '" + text + "' is out of range");
+  if (ec != std::errc() || ptr != end || text.empty())
+    throw OptionError("--" + name + ": '" + text + "' is not " + what);
+  return value;
+}
+
+int int_of(const cxxopts::ParseResult& r, const std::string& name) {
+  return number_of<int>(r, name, "an integer");
+}
+
+double double_of(const cxxopts::ParseResult& r, const std::string& name) {
+  return number_of<double>(r, name, "a number");
+}
+
+// cxxopts names the option as ‘name’; say it as it is typed, in ASCII.
+std::string reworded(const cxxopts::exceptions::exception& e) {
+  namespace x = cxxopts::exceptions;
+  const std::string m = e.what(), lq = "\u2018", rq = "\u2019";
+  const auto a = m.find(lq), b = m.find(rq);
+  if (a == std::string::npos || b == std::string::npos || b < a) return m;
+  const std::string name = m.substr(a + lq.size(), b - a - lq.size());
+  const std::string option = (name.size() == 1 ? "-" : "--") + name;
+  if (dynamic_cast<const x::no_such_option*>(&e))
+    return "unknown option '" + option + "' (--help lists the options)";
+  if (dynamic_cast<const x::missing_argument*>(&e) ||
+      dynamic_cast<const x::option_requires_argument*>(&e))
+    return option + " needs a value";
+  if (dynamic_cast<const x::gratuitous_argument_for_option*>(&e)) return option + " takes no value";
+  return m;
+}
+
+// cxxopts reads "--valid=false" as a given --valid (count 1): a flag takes no value.
+void refuse_flag_values(int argc, char** argv) {
+  static const std::set<std::string> flags = {"valid", "ternary",    "no-share", "verify",
+                                              "force", "dump-graph", "version",  "help"};
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    const auto eq = arg.find('=');
+    if (arg.starts_with("--") && eq != std::string::npos && flags.contains(arg.substr(2, eq - 2)))
+      throw OptionError(arg.substr(0, eq) + " takes no value");
+  }
+}
+
+std::string spelled(const std::string& name) {
+  return name == "output" ? "-o/--output" : "--" + name;
+}
+
+// Rules of the command line itself (which options were given); the values are
+// checked by FlowOptions::validate().
+void check_combinations(const cxxopts::Options& options, const cxxopts::ParseResult& r) {
+  for (const auto& option : options.group_help("").options) {
+    const std::string& name = option.l.empty() ? option.s : option.l.front();
+    if (r.count(name) > 1)
+      throw OptionError(spelled(name) + " is given " + std::to_string(r.count(name)) +
+                        " times; give it once");
+  }
+  if (r.count("eval")) {
+    for (const char* name : kBuildOptions)
+      if (r.count(name))
+        throw OptionError(spelled(name) +
+                          " does nothing with --eval: it evaluates the model and writes nothing");
+  }
+  if (r.count("clock-period") && r.count("stage-slack"))
+    throw OptionError("give --stage-slack or --clock-period, not both: each sets the stage delay");
+  if (r.count("stage-slack") && !r.count("pipeline"))
+    throw OptionError(
+        "--stage-slack needs --pipeline N (N > 0): it balances the delays of pipeline stages");
+  if (r.count("vectors") && !r.count("verify"))
+    throw OptionError("--vectors needs --verify: it sets how many random vectors --verify runs");
+}
+
 FlowOptions flow_options(const cxxopts::ParseResult& r) {
   FlowOptions f;
-  f.pipeline = r["pipeline"].as<int>();
-  if (f.pipeline < 0 || f.pipeline > 1000) throw UsageError("--pipeline must be in [0, 1000]");
+  f.pipeline = int_of(r, "pipeline");
   if (r.count("clock-period")) {
     f.pipeline_given = r.count("pipeline") > 0;
-    f.clock_period_ns = r["clock-period"].as<double>();
-    if (!(*f.clock_period_ns > 0)) throw UsageError("--clock-period must be positive");
-    if (r.count("stage-slack"))
-      throw UsageError("give --stage-slack or --clock-period, not both: each sets the stage delay");
+    f.clock_period_ns = double_of(r, "clock-period");
   }
   if (r.count("top")) {
-    f.top = r["top"].as<std::string>();
-    if (f.top.empty()) throw UsageError("--top must not be empty");
+    f.top = text_of(r, "top");
+    if (f.top.empty()) throw OptionError("--top must not be empty");
   }
-  f.target = r["target"].as<std::string>();
-  try {
-    delay_model(f.target);
-  } catch (const ToolError& e) {
-    throw UsageError(e.what());
-  }
-  if (r.count("dc")) {
-    const int k = r["dc"].as<int>();
-    if (k < 0) throw UsageError("--dc must be >= 0");
-    f.cmvm.depth_slack = k;
-  }
-  const std::string objective = r["objective"].as<std::string>();
+  f.target = text_of(r, "target");
+  if (r.count("dc")) f.cmvm.depth_slack = int_of(r, "dc");
+  const std::string objective = text_of(r, "objective");
   if (objective == "adders")
     f.cmvm.objective = cmvm::Objective::Adders;
   else if (objective == "bits")
     f.cmvm.objective = cmvm::Objective::AdderBits;
   else
-    throw UsageError("--objective must be adders or bits");
-  f.cmvm.seed = r["seed"].as<std::uint64_t>();
+    throw OptionError("--objective must be adders or bits");
+  f.cmvm.seed = number_of<std::uint64_t>(r, "seed", "a non-negative integer");
   f.cmvm.share = r.count("no-share") == 0;
   f.ternary = r.count("ternary") > 0;
-  if (f.ternary && f.target != "xcup")
-    throw UsageError("--ternary needs --target xcup: ternary adders are Xilinx LUT6_2 + CARRY8");
   f.dump_graph = r.count("dump-graph") > 0;
   f.valid = r.count("valid") > 0;
-  f.stage_slack = r["stage-slack"].as<double>();
-  if (!(f.stage_slack >= 0 && f.stage_slack <= 10))
-    throw UsageError("--stage-slack must be in [0, 10]");
+  f.stage_slack = double_of(r, "stage-slack");
+  f.validate();
   return f;
 }
 
@@ -114,23 +191,26 @@ std::string ternary_note(const nlohmann::json& stats) {
 
 int run_eval(const Model& model, const std::string& path) {
   const auto vectors = read_input_vectors(path, model.input_types);
-  auto outputs = nlohmann::json::array();
-  for (const auto& x : vectors) {
-    auto row = nlohmann::json::array();
-    for (const Fixed& y : evaluate_reference(model, x)) row.push_back(to_double(y));
-    outputs.push_back(std::move(row));
+  // Written by hand: nlohmann would print doubles, which lose bits beyond 53.
+  std::string text = "{\"outputs\":[";
+  for (std::size_t v = 0; v < vectors.size(); ++v) {
+    text += v ? ",[" : "[";
+    const auto y = evaluate_reference(model, vectors[v]);
+    for (std::size_t k = 0; k < y.size(); ++k) text += (k ? "," : "") + to_decimal_string(y[k]);
+    text += "]";
   }
-  std::cout << nlohmann::json{{"outputs", outputs}}.dump() << "\n";
+  std::cout << text << "]}\n";
   return kExitOk;
 }
 
 int run(int argc, char** argv) {
   auto options = make_options();
   cxxopts::ParseResult r;
+  refuse_flag_values(argc, argv);
   try {
     r = options.parse(argc, argv);
   } catch (const cxxopts::exceptions::exception& e) {
-    throw UsageError(e.what());
+    throw UsageError(reworded(e));
   }
   if (r.count("help")) {
     std::cout << options.help()
@@ -145,9 +225,10 @@ int run(int argc, char** argv) {
   if (!r.count("model")) throw UsageError("no model given (da-gen MODEL.json [options]; --help)");
   if (!r.unmatched().empty())
     throw UsageError("unexpected argument '" + r.unmatched().front() + "'");
+  check_combinations(options, r);
   const FlowOptions flow = flow_options(r);
-  const int vectors = r["vectors"].as<int>();
-  if (vectors < 0) throw UsageError("--vectors must be >= 0");
+  const int vectors = int_of(r, "vectors");
+  if (vectors < 0) throw OptionError("--vectors must be >= 0");
 
   const Model model = read_model_file(r["model"].as<std::string>());
   if (r.count("eval")) return run_eval(model, r["eval"].as<std::string>());
@@ -190,6 +271,9 @@ int main(int argc, char** argv) {
   try {
     return run(argc, argv);
   } catch (const UsageError& e) {
+    std::cerr << "da-gen: usage: " << e.what() << "\n";
+    return kExitUsage;
+  } catch (const OptionError& e) {
     std::cerr << "da-gen: usage: " << e.what() << "\n";
     return kExitUsage;
   } catch (const ModelError& e) {

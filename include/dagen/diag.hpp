@@ -22,6 +22,14 @@ class ToolError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A bad option or combination of options.  what() is one line that names the
+// option, e.g. "--pipeline must be in [0, 1000]"; the command line prints it
+// as a usage error (exit 2).
+class OptionError : public std::runtime_error {
+ public:
+  explicit OptionError(const std::string& message);
+};
+
 // "layers[2].weights[3][7]"-style path builder.
 std::string json_path(const std::string& base, const std::string& key);
 std::string json_path(const std::string& base, std::size_t index);

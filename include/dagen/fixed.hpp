@@ -65,7 +65,10 @@ bool code_in_type(i128 code, const FixedType& type);
 
 std::string to_string(i128 v);
 std::string to_hex(i128 code_bits, int width);  // the low `width` bits, two's complement
-double to_double(const Fixed& value);
+double to_double(const Fixed& value);           // rounded: for display and estimates only
+// The exact value in decimal, as a JSON number: "-0.75", "12", "0.0000152587890625"
+// (every code * 2^-frac is a finite decimal; no exponent, no trailing zeros).
+std::string to_decimal_string(const Fixed& value);
 std::string to_string(const FixedType& type);  // e.g. "s3.4", "u0.8"
 const char* to_string(Rounding r);
 const char* to_string(Overflow o);

@@ -26,7 +26,12 @@ struct EmittedDesign {
 EmittedDesign emit_verilog(const AdderGraph& g, const std::string& top, const std::string& header,
                            bool with_valid = false);
 
-// A legal Verilog identifier made from any name (never a path).
+// A legal Verilog identifier made from any name (never a path, never empty,
+// never a Verilog or SystemVerilog keyword, at most 128 characters).
 std::string verilog_identifier(const std::string& name);
+
+// Any text made safe inside a one-line // comment: printable ASCII stays,
+// \ and ' are escaped, newlines and every other byte become \n, \xNN.
+std::string verilog_comment_text(const std::string& text);
 
 }  // namespace dagen

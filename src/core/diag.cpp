@@ -33,6 +33,8 @@ ModelError::ModelError(const std::string& location, const std::string& problem)
     : std::runtime_error(printable(location.empty() ? problem : location + ": " + problem)),
       location_(printable(location)) {}
 
+OptionError::OptionError(const std::string& message) : std::runtime_error(printable(message)) {}
+
 std::string json_path(const std::string& base, const std::string& key) {
   return base.empty() ? key : base + "." + key;
 }

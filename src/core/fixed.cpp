@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
+#include <vector>
 
 namespace dagen {
 
@@ -174,6 +175,79 @@ std::string to_hex(i128 code_bits, int width) {
 
 double to_double(const Fixed& value) {
   return std::ldexp(static_cast<double>(value.code), -value.frac);
+}
+
+namespace {
+
+// A non-negative integer of any size: base-10^9 limbs, least significant first.
+class BigDecimal {
+ public:
+  explicit BigDecimal(u128 v) {
+    do {
+      limbs_.push_back(static_cast<std::uint32_t>(v % kBase));
+      v /= kBase;
+    } while (v != 0);
+  }
+  // *this *= m for m < 2^32 (limb * m + carry stays below 2^64).
+  void multiply(std::uint32_t m) {
+    std::uint64_t carry = 0;
+    for (std::uint32_t& limb : limbs_) {
+      const std::uint64_t t = static_cast<std::uint64_t>(limb) * m + carry;
+      limb = static_cast<std::uint32_t>(t % kBase);
+      carry = t / kBase;
+    }
+    for (; carry != 0; carry /= kBase) limbs_.push_back(static_cast<std::uint32_t>(carry % kBase));
+  }
+  // *this *= base^k, in steps of base^step < 2^32.
+  void multiply_power(std::uint32_t base, int step, int k) {
+    std::uint32_t chunk = 1;
+    for (int i = 0; i < step; ++i) chunk *= base;
+    for (; k >= step; k -= step) multiply(chunk);
+    std::uint32_t rest = 1;
+    for (; k > 0; --k) rest *= base;
+    multiply(rest);
+  }
+  std::string digits() const {
+    std::string s = std::to_string(limbs_.back());
+    for (std::size_t i = limbs_.size() - 1; i-- > 0;) {
+      const std::string limb = std::to_string(limbs_[i]);
+      s += std::string(9 - limb.size(), '0') + limb;
+    }
+    return s;
+  }
+
+ private:
+  static constexpr std::uint32_t kBase = 1'000'000'000;
+  std::vector<std::uint32_t> limbs_;
+};
+
+}  // namespace
+
+std::string to_decimal_string(const Fixed& value) {
+  if (value.code == 0) return "0";
+  const bool negative = value.code < 0;
+  // |code| in unsigned arithmetic: exact for the most negative code too.
+  u128 magnitude =
+      negative ? u128{0} - static_cast<u128>(value.code) : static_cast<u128>(value.code);
+  int frac = value.frac;
+  while (frac > 0 && (magnitude & 1) == 0) {  // an odd code has no trailing decimal zeros
+    magnitude >>= 1;
+    --frac;
+  }
+  BigDecimal n(magnitude);
+  std::string s;
+  if (frac <= 0) {
+    n.multiply_power(2, 31, -frac);
+    s = n.digits();
+  } else {
+    // code * 2^-frac = code * 5^frac / 10^frac: the digits, then the point.
+    n.multiply_power(5, 13, frac);
+    s = n.digits();
+    const auto f = static_cast<std::size_t>(frac);
+    if (s.size() <= f) s.insert(0, f + 1 - s.size(), '0');
+    s.insert(s.size() - f, ".");
+  }
+  return negative ? "-" + s : s;
 }
 
 std::string to_string(const FixedType& type) {

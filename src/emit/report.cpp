@@ -117,8 +117,36 @@ nlohmann::json graph_to_json(const AdderGraph& g) {
   return {{"name", g.name}, {"latency", g.latency}, {"nodes", nodes}, {"outputs", outputs}};
 }
 
+namespace {
+
+// Text inside a DOT double-quoted string: " and \ escaped, a newline as DOT's
+// \n, other control bytes spelled \xNN.  UTF-8 stays (DOT's default charset;
+// names come from JSON, which the parser checked is valid UTF-8).
+std::string dot_quoted(const std::string& text) {
+  static const char* const kHex = "0123456789abcdef";
+  std::string out = "\"";
+  for (const char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (u < 0x20 || u == 0x7f) {
+      out += "\\\\x";
+      out += kHex[u >> 4];
+      out += kHex[u & 15];
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
 std::string graph_to_dot(const AdderGraph& g) {
-  std::string dot = "digraph \"" + g.name + "\" {\n  rankdir=LR;\n";
+  std::string dot = "digraph " + dot_quoted(g.name) + " {\n  rankdir=LR;\n";
   for (std::size_t id = 0; id < g.nodes.size(); ++id) {
     const Node& n = g.nodes[id];
     std::string label = std::string(kind_name(n.kind));

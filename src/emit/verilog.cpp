@@ -272,42 +272,67 @@ class Emitter {
 
 }  // namespace
 
+namespace {
+constexpr std::size_t kMaxTopLength = 128;
+}  // namespace
+
 std::string verilog_identifier(const std::string& name) {
   std::string id;
   for (char c : name) id.push_back(std::isalnum(static_cast<unsigned char>(c)) ? c : '_');
   if (id.empty() || std::isdigit(static_cast<unsigned char>(id[0]))) id = "m_" + id;
-  // Verilog-2005 and common SystemVerilog keywords (Icarus reads -g2012), and our own cell.
-  static const char* const kReserved[] = {
-      "always",     "and",        "assign",       "automatic",   "begin",       "bit",
-      "buf",        "byte",       "case",         "casex",       "casez",       "cell",
-      "class",      "config",     "const",        "deassign",    "default",     "defparam",
-      "design",     "disable",    "do",           "edge",        "else",        "end",
-      "endcase",    "endclass",   "endconfig",    "endfunction", "endgenerate", "endinterface",
-      "endmodule",  "endpackage", "endprimitive", "endprogram",  "endspecify",  "endtable",
-      "endtask",    "enum",       "event",        "export",      "extern",      "final",
-      "for",        "force",      "foreach",      "forever",     "fork",        "function",
-      "generate",   "genvar",     "if",           "ifnone",      "import",      "incdir",
-      "include",    "initial",    "inout",        "input",       "instance",    "int",
-      "integer",    "interface",  "join",         "large",       "liblist",     "library",
-      "localparam", "logic",      "longint",      "macromodule", "medium",      "module",
-      "nand",       "negedge",    "new",          "nmos",        "nor",         "not",
-      "notif0",     "notif1",     "null",         "or",          "output",      "package",
-      "packed",     "parameter",  "pmos",         "posedge",     "primitive",   "priority",
-      "program",    "property",   "pull0",        "pull1",       "pulldown",    "pullup",
-      "rcmos",      "real",       "realtime",     "reg",         "release",     "repeat",
-      "return",     "rnmos",      "rpmos",        "rtran",       "rtranif0",    "rtranif1",
-      "scalared",   "shortint",   "signed",       "small",       "specify",     "specparam",
-      "static",     "string",     "strong0",      "strong1",     "struct",      "super",
-      "supply0",    "supply1",    "table",        "task",        "this",        "time",
-      "tran",       "tranif0",    "tranif1",      "tri",         "tri0",        "tri1",
-      "triand",     "trior",      "trireg",       "type",        "typedef",     "union",
-      "unique",     "unsigned",   "use",          "uwire",       "var",         "vectored",
-      "virtual",    "void",       "wait",         "wand",        "weak0",       "weak1",
-      "while",      "wire",       "wor",          "xnor",        "xor",         "dagen_delay",
-      "dagen_add3"};
-  for (const char* r : kReserved)
-    if (id == r) id += "_top";
+  // <top>.graph.json must fit a file name (255 bytes on common file systems).
+  if (id.size() > kMaxTopLength) id.resize(kMaxTopLength);
+  // Every IEEE 1800-2017 (SystemVerilog) keyword, a superset of Verilog-2005's
+  // (Icarus reads -g2012), and our own cells.
+  static const std::string kReserved =
+      " "
+      "accept_on alias always always_comb always_ff always_latch and assert assign assume "
+      "automatic before begin bind bins binsof bit break buf bufif0 bufif1 byte case casex "
+      "casez cell chandle checker class clocking cmos config const constraint context continue "
+      "cover covergroup coverpoint cross deassign default defparam design disable dist do edge "
+      "else end endcase endchecker endclass endclocking endconfig endfunction endgenerate "
+      "endgroup endinterface endmodule endpackage endprimitive endprogram endproperty "
+      "endspecify endsequence endtable endtask enum event eventually expect export extends "
+      "extern final first_match for force foreach forever fork forkjoin function generate "
+      "genvar global highz0 highz1 if iff ifnone ignore_bins illegal_bins implements implies "
+      "import incdir include initial inout input inside instance int integer interconnect "
+      "interface intersect join join_any join_none large let liblist library local localparam "
+      "logic longint macromodule matches medium modport module nand negedge nettype new "
+      "nexttime nmos nor noshowcancelled not notif0 notif1 null or output package packed "
+      "parameter pmos posedge primitive priority program property protected pull0 pull1 "
+      "pulldown pullup pulsestyle_ondetect pulsestyle_onevent pure rand randc randcase "
+      "randsequence rcmos real realtime ref reg reject_on release repeat restrict return rnmos "
+      "rpmos rtran rtranif0 rtranif1 s_always s_eventually s_nexttime s_until s_until_with "
+      "scalared sequence shortint shortreal showcancelled signed small soft solve specify "
+      "specparam static string strong strong0 strong1 struct super supply0 supply1 "
+      "sync_accept_on sync_reject_on table tagged task this throughout time timeprecision "
+      "timeunit tran tranif0 tranif1 tri tri0 tri1 triand trior trireg type typedef union "
+      "unique unique0 unsigned until until_with untyped use uwire var vectored virtual void "
+      "wait wait_order wand weak weak0 weak1 while wildcard wire with within wor xnor xor "
+      "dagen_delay dagen_add3 _top ";
+  if (kReserved.find(" " + id + " ") != std::string::npos) id += "_top";
   return id;
+}
+
+std::string verilog_comment_text(const std::string& text) {
+  static const char* const kHex = "0123456789abcdef";
+  std::string out;
+  for (const char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '\\' || c == '\'') {
+      out += '\\';
+      out += c;
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (u < 0x20 || u >= 0x7f) {  // control characters and non-ASCII bytes
+      out += "\\x";
+      out += kHex[u >> 4];
+      out += kHex[u & 15];
+    } else {
+      out += c;
+    }
+  }
+  return out;
 }
 
 EmittedDesign emit_verilog(const AdderGraph& g, const std::string& top, const std::string& header,

@@ -3,11 +3,14 @@
 #include "dagen/model_json.hpp"
 
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <sstream>
 
 #include "dagen/diag.hpp"
+#include "dagen/strict_json.hpp"
 
 namespace dagen {
 
@@ -238,25 +241,34 @@ Model parse_model(const json& doc) {
 
 namespace {
 
-json read_json_file(const std::string& path, const std::string& what) {
-  std::ifstream in(path);
+constexpr int kMaxInputFracBits = 64;  // finest --eval input accepted
+
+// `fraction_bits`: the finest numbers the caller accepts (see parse_strict_json).
+json read_json_file(const std::string& path, const std::string& what, int fraction_bits,
+                    NumberTexts* texts = nullptr) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw ModelError(path, "is a directory, expected the " + what);
+  std::ifstream in(path, std::ios::binary);
   if (!in) throw ModelError(path, "cannot open the " + what);
-  try {
-    return json::parse(in);
-  } catch (const json::exception& e) {  // parse_error, or out_of_range (e.g. 1e400)
-    throw ModelError(path, std::string("invalid JSON: ") + e.what());
-  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) throw ModelError(path, "cannot read the " + what);
+  return parse_strict_json(text.str(), path, fraction_bits, texts);
 }
 
 }  // namespace
 
 Model read_model_file(const std::string& path) {
-  return parse_model(read_json_file(path, "model file"));
+  return parse_model(read_json_file(path, "model file", kMaxWeightFracBits));
 }
 
 std::vector<std::vector<i128>> read_input_vectors(const std::string& path,
                                                   const std::vector<FixedType>& types) {
-  const json doc = read_json_file(path, "input vectors file");
+  // Inputs are read from their text, exactly: a 120-bit type's values do not
+  // fit a double.
+  NumberTexts texts;
+  const json doc = read_json_file(path, "input vectors file", kMaxInputFracBits, &texts);
   if (!doc.is_object() || !doc.contains("inputs") || !doc.at("inputs").is_array())
     throw ModelError("inputs", "expected {\"inputs\": [[...], ...]}");
   std::vector<std::vector<i128>> vectors;
@@ -268,18 +280,28 @@ std::vector<std::vector<i128>> read_input_vectors(const std::string& path,
     std::vector<i128> codes;
     for (std::size_t i = 0; i < types.size(); ++i) {
       const std::string eat = json_path(at, i);
-      const Fixed x = parse_exact_number(list[v][i], eat, 64);
+      const auto text = texts.find(eat);
+      Fixed x;
+      if (list[v][i].is_number_unsigned()) {  // up to 2^64 - 1, for a 64-bit input
+        x = {static_cast<i128>(list[v][i].get<std::uint64_t>()), 0};
+      } else if (text == texts.end()) {  // a signed integer (or not a number: refused there)
+        x = parse_exact_number(list[v][i], eat, kMaxInputFracBits);
+      } else if (std::string problem;
+                 const auto exact = binary_fraction_of(text->second, problem)) {
+        x = *exact;
+      } else {
+        throw ModelError(eat, text->second + " " + problem);
+      }
+      const std::string shown = text == texts.end() ? list[v][i].dump() : text->second;
       const int frac = types[i].frac_bits;
       if (x.frac > frac && trailing_zeros(x.code) < x.frac - frac && x.code != 0)
-        throw ModelError(eat,
-                         list[v][i].dump() + " is not on the grid of type " + to_string(types[i]));
+        throw ModelError(eat, shown + " is not on the grid of type " + to_string(types[i]));
       const bool too_wide = x.frac < frac && bit_length(x.code) + (frac - x.frac) > 125;
       const i128 code = too_wide        ? 0
                         : x.frac > frac ? shift_right_floor(x.code, x.frac - frac)
                                         : align_code(x, frac);
       if (too_wide || !code_in_type(code, types[i]))
-        throw ModelError(eat,
-                         list[v][i].dump() + " is out of range of type " + to_string(types[i]));
+        throw ModelError(eat, shown + " is out of range of type " + to_string(types[i]));
       codes.push_back(code);
     }
     vectors.push_back(std::move(codes));

@@ -437,8 +437,7 @@ TEST(OutputSafety, EvalWritesNothing) {
   cli::Scratch dir("eval");
   cli::write_file(dir.path / "v.json", R"({"inputs": [[0.5, -1, 2, 7.9375], [0, 0, 0, 0]]})");
   const auto before = cli::listing(dir.path);
-  const auto r =
-      gen(dir.path, {(kSource / "examples/tiny.json").string(), "--eval", "v.json", "-o", "out"});
+  const auto r = gen(dir.path, {(kSource / "examples/tiny.json").string(), "--eval", "v.json"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("\"outputs\""), std::string::npos);
   EXPECT_EQ(cli::listing(dir.path), before);
