@@ -36,6 +36,7 @@ struct FlowOptions {
   bool valid = false;        // x_valid / y_valid handshake
   double stage_slack = 0.0;  // see schedule_pipeline()
   bool ternary = false;      // fuse adder pairs into dagen_add3 ternary adders (xcup only)
+  std::size_t exact_placement_work = kExactPlacementWork;  // see schedule_pipeline()
 
   // Throws OptionError (naming the option as the command line spells it) for a
   // value out of range or a combination that cannot work or would do nothing.

@@ -1,6 +1,7 @@
 // Register placement: a per-device delay model and the pipeline scheduler.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <vector>
@@ -36,6 +37,10 @@ struct Schedule {
   bool exact_registers = true;
 };
 
+// The exact register placement's work budget (node visits while finding the
+// slow paths); a larger graph is placed by the heuristic instead.
+inline constexpr std::size_t kExactPlacementWork = 20'000'000;
+
 // Place `latency` register ranks to minimise the worst stage delay, then, at
 // that delay, move nodes to later stages where it saves register bits.
 // `stage_slack` > 0 lets stages be up to (1 + stage_slack) times the least
@@ -45,9 +50,10 @@ struct Schedule {
 // With `ternary`, adder pairs that fuse into ternary adders (ternary.hpp) are kept
 // in one stage and timed as one adder with an extra LUT level, when the exact
 // placement can do so; the graph is left fused (Node::ternary_inner).
+// `exact_work` bounds the exact placement (0 always uses the heuristic: tests).
 Schedule schedule_pipeline(AdderGraph& g, int latency, const DelayModel& model,
                            double stage_slack = 0.0, std::optional<double> period_ns = std::nullopt,
-                           bool ternary = false);
+                           bool ternary = false, std::size_t exact_work = kExactPlacementWork);
 
 // The least estimated period `latency` ranks allow (register overhead included
 // when latency > 0), without placing registers.

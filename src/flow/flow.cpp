@@ -128,8 +128,9 @@ Design build_design(const Model& model, const FlowOptions& options) {
   std::vector<Schedule> schedules(candidates.size());
   run_parallel(candidates.size(), [&](std::size_t k) {
     if (candidates[k].latency != latency) return;
-    schedules[k] = schedule_pipeline(candidates[k].graph, latency, delays, options.stage_slack,
-                                     options.clock_period_ns, options.ternary);
+    schedules[k] =
+        schedule_pipeline(candidates[k].graph, latency, delays, options.stage_slack,
+                          options.clock_period_ns, options.ternary, options.exact_placement_work);
   });
   std::optional<long long> best_cost;
   FlowOptions chosen = options;

@@ -30,7 +30,6 @@ namespace dagen::sched {
 namespace {
 
 constexpr double kEps = 1e-9;
-constexpr std::size_t kMaxWork = 20'000'000;  // cone visits; larger graphs keep the heuristic
 constexpr std::size_t kMaxArcs = 4'000'000;
 
 struct Arc {
@@ -40,9 +39,10 @@ struct Arc {
 };
 
 // For every node u, the first nodes v downstream whose longest path from u's
-// start to v's end exceeds t_max.  Returns false when the work budget runs out.
+// start to v's end exceeds t_max.  Returns false when more than `max_work` cone
+// visits would be needed.
 bool slow_pairs(const AdderGraph& g, const std::vector<double>& delay, double t_max,
-                const std::vector<std::vector<int>>& users,
+                const std::vector<std::vector<int>>& users, std::size_t max_work,
                 std::vector<std::pair<int, int>>& pairs) {
   const std::size_t n = g.nodes.size();
   std::vector<double> dist(n, 0);
@@ -57,7 +57,7 @@ bool slow_pairs(const AdderGraph& g, const std::vector<double>& delay, double t_
     while (!queue.empty()) {
       const auto v = static_cast<std::size_t>(queue.top());
       queue.pop();
-      if (++work > kMaxWork) return false;
+      if (++work > max_work) return false;
       double d = 0;
       if (v != u)
         for_each_operand(g.nodes[v], [&](int o) {
@@ -88,11 +88,11 @@ bool slow_pairs(const AdderGraph& g, const std::vector<double>& delay, double t_
 }  // namespace
 
 bool min_register_stages(AdderGraph& g, const std::vector<double>& delay, double t_max,
-                         const std::vector<std::pair<int, int>>& same_stage) {
+                         const std::vector<std::pair<int, int>>& same_stage, std::size_t max_work) {
   const std::size_t n = g.nodes.size();
   const auto users = node_users(g);
   std::vector<std::pair<int, int>> pairs;
-  if (!slow_pairs(g, delay, t_max, users, pairs)) return false;
+  if (!slow_pairs(g, delay, t_max, users, max_work, pairs)) return false;
 
   // Variable numbering: 0 = the reference (stage 0), then s(v) and m(v) per node.
   const auto s_var = [](std::size_t v) { return static_cast<int>(1 + 2 * v); };

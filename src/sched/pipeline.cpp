@@ -287,7 +287,8 @@ Schedule describe(const AdderGraph& g, const std::vector<double>& delay, const D
 // nothing (the graph's stages then meaningless) when that placement fails or the
 // pairs that really fuse afterwards do not keep every stage within the budget.
 std::optional<Schedule> ternary_schedule(AdderGraph& g, int latency, const DelayModel& model,
-                                         double stage_slack, std::optional<double> period_ns) {
+                                         double stage_slack, std::optional<double> period_ns,
+                                         std::size_t exact_work) {
   AdderGraph plan = g;
   for (Node& n : plan.nodes) n.stage = 0;
   fuse_ternary_adders(plan);
@@ -302,7 +303,7 @@ std::optional<Schedule> ternary_schedule(AdderGraph& g, int latency, const Delay
     if (budget < t_max - 1e-9) return std::nullopt;
     t_max = budget;
   }
-  if (!sched::min_register_stages(g, delay, t_max, pairs)) return std::nullopt;
+  if (!sched::min_register_stages(g, delay, t_max, pairs, exact_work)) return std::nullopt;
   fuse_ternary_adders(g);
   const auto fused = ternary_delays(g, model);
   if (worst_stage(g, fused) > t_max + 1e-9) return std::nullopt;
@@ -341,7 +342,7 @@ namespace {
 // Placement for two-input adders; with `ternary` the pairs that end up in one
 // stage are fused afterwards (never slower than the two adders).
 Schedule two_input_schedule(AdderGraph& g, int latency, const DelayModel& model, double stage_slack,
-                            std::optional<double> period_ns, bool ternary) {
+                            std::optional<double> period_ns, bool ternary, std::size_t exact_work) {
   for (Node& n : g.nodes) n.ternary_inner = -1;
   const auto delay = node_delays(g, model);
   double best = least_stage_delay(g, delay, latency) * (latency > 0 ? 1.0 + stage_slack : 1.0);
@@ -358,7 +359,8 @@ Schedule two_input_schedule(AdderGraph& g, int latency, const DelayModel& model,
     best = budget;
   }
   if (latency > 0) {
-    exact = sched::min_register_stages(g, delay, best) && worst_stage(g, delay) <= best + 1e-9;
+    exact = sched::min_register_stages(g, delay, best, {}, exact_work) &&
+            worst_stage(g, delay) <= best + 1e-9;
     if (!exact) heuristic_register_stages(g, delay, best);
   } else {
     for (Node& n : g.nodes) n.stage = 0;
@@ -372,18 +374,19 @@ Schedule two_input_schedule(AdderGraph& g, int latency, const DelayModel& model,
 }  // namespace
 
 Schedule schedule_pipeline(AdderGraph& g, int latency, const DelayModel& model, double stage_slack,
-                           std::optional<double> period_ns, bool ternary) {
+                           std::optional<double> period_ns, bool ternary, std::size_t exact_work) {
   if (!ternary || latency == 0)
-    return two_input_schedule(g, latency, model, stage_slack, period_ns, ternary);
+    return two_input_schedule(g, latency, model, stage_slack, period_ns, ternary, exact_work);
   // Both placements compete on adder LUTs + register bits: keeping pairs together
   // saves LUTs and stage delay but constrains where registers may go.
   AdderGraph aware = g;
   const std::optional<Schedule> together =
-      ternary_schedule(aware, latency, model, stage_slack, period_ns);
-  if (!together) return two_input_schedule(g, latency, model, stage_slack, period_ns, true);
+      ternary_schedule(aware, latency, model, stage_slack, period_ns, exact_work);
+  if (!together)
+    return two_input_schedule(g, latency, model, stage_slack, period_ns, true, exact_work);
   std::optional<Schedule> after;
   try {
-    after = two_input_schedule(g, latency, model, stage_slack, period_ns, true);
+    after = two_input_schedule(g, latency, model, stage_slack, period_ns, true, exact_work);
   } catch (const ToolError&) {  // only the ternary timing meets the period
   }
   if (after && adder_luts(g) + after->register_bits <= adder_luts(aware) + together->register_bits)

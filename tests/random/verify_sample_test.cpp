@@ -27,15 +27,19 @@ TEST_P(VerifySample, VerilatedDesignMatchesReference) {
   config.max_size = 16;  // keeps each Verilator build in the 10-20 s range
   // The first seed of this test's block whose design has some adders (random
   // quantizers often saturate a model to constants, which Verilator need not see).
-  std::uint64_t seed =
+  const std::uint64_t first =
       env_u64("DAGEN_VERIFY_BASE", 7000) + 1000 * static_cast<std::uint64_t>(GetParam());
+  constexpr std::uint64_t kTries = 200;  // a block without such a seed fails, never loops
+  std::uint64_t seed = first;
   nlohmann::json doc;
-  for (;; ++seed) {
+  for (; seed < first + kTries; ++seed) {
     doc = testing::random_model(seed, config);
     AdderGraph g = lower_model(parse_model(doc), {});
     remove_dead_nodes(g);
     if (graph_stats(g).adders >= 5) break;
   }
+  ASSERT_LT(seed, first + kTries) << "no seed in [" << first << ", " << first + kTries
+                                  << ") gives a design with 5 adders";
   cli::Scratch dir("verify");
   cli::write_file(dir.path / "model.json", doc.dump() + "\n");
   const int pipeline = static_cast<int>((seed * 2654435761u) % 7);

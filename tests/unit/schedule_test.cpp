@@ -43,15 +43,29 @@ TEST(Schedule, RegistersAreSpreadNotAllAtOneEnd) {
   EXPECT_EQ(stages.size(), 4u);  // adders in every one of the four segments
 }
 
+// Every operand of every node (both of an adder), with the exact placement and
+// with the heuristic fallback; the check must see registers actually crossed.
 TEST(Schedule, OperandsNeverComeFromALaterStage) {
-  AdderGraph g = graph_of("widths.json");
-  schedule_pipeline(g, 3, delay_model("ice40"));
-  for (const Node& n : g.nodes) {
-    if (n.kind == NodeKind::Input || n.kind == NodeKind::Const) continue;
-    const Node& a = g.at(n.a.node);
-    if (a.kind != NodeKind::Const && a.type.width() > 0) {
-      EXPECT_LE(a.stage, n.stage);
+  for (const std::size_t exact_work : {kExactPlacementWork, std::size_t{0}}) {
+    AdderGraph g = graph_of("widths.json");
+    const Schedule s =
+        schedule_pipeline(g, 3, delay_model("ice40"), 0.0, std::nullopt, false, exact_work);
+    EXPECT_EQ(s.exact_registers, exact_work > 0);
+    int checked = 0, crossing = 0;
+    for (const Node& n : g.nodes) {
+      if (n.kind == NodeKind::Input || n.kind == NodeKind::Const) continue;
+      std::vector<int> operands{n.a.node};
+      if (n.kind == NodeKind::Add) operands.push_back(n.b.node);
+      for (const int o : operands) {
+        const Node& a = g.at(o);
+        if (a.kind == NodeKind::Const || a.type.width() == 0) continue;  // wires, no stage
+        ++checked;
+        crossing += a.stage < n.stage;
+        EXPECT_LE(a.stage, n.stage) << "node " << &n - g.nodes.data() << " operand " << o;
+      }
     }
+    EXPECT_GT(checked, 10);
+    EXPECT_GT(crossing, 0) << "no operand crosses a register: nothing was pipelined";
   }
 }
 
