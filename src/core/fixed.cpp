@@ -36,10 +36,11 @@ i128 shift_left(i128 v, int k) {
 }
 
 int bit_length(i128 v) {
-  if (v < 0) v = -v;
+  // The magnitude as unsigned: -v would overflow for v = -2^127.
+  u128 m = v < 0 ? u128{0} - static_cast<u128>(v) : static_cast<u128>(v);
   int n = 0;
-  while (v != 0) {
-    v >>= 1;
+  while (m != 0) {
+    m >>= 1;
     ++n;
   }
   return n;

@@ -28,10 +28,38 @@ Operand add_const(AdderGraph& g, const Fixed& value) {
   return {add_node(g, n), 0};
 }
 
-// Exact sum of two values.
+// A value with its trailing zero bits moved into the exponent: the smallest code.
+Fixed normalized(Fixed v) {
+  if (v.code == 0) return {0, 0};
+  const int tz = trailing_zeros(v.code);
+  return {v.code >> tz, v.frac - tz};
+}
+
+// Exact sum of two values.  Both are normalized, so each aligned code needs no
+// more bits than the exact sum's span; shift_left throws std::overflow_error
+// (the layer's limit error) beyond 126 bits, and two codes below 2^126 cannot
+// overflow an i128 when added.
 Fixed add_fixed(const Fixed& a, const Fixed& b) {
-  const int frac = std::max(a.frac, b.frac);
-  return {align_code(a, frac) + align_code(b, frac), frac};
+  const Fixed x = normalized(a), y = normalized(b);
+  if (x.code == 0) return y;
+  if (y.code == 0) return x;
+  const int frac = std::max(x.frac, y.frac);
+  return normalized({align_code(x, frac) + align_code(y, frac), frac});
+}
+
+// Exact product w * 2^-wf times x * 2^-xf of a weight and a constant input.  The
+// odd parts are multiplied (the trailing zeros go into the exponent), so the code
+// is only as wide as the exact value: 2^47 times a 2^111 code on grid 2^-50 is
+// 2^108, not a 159-bit code.  A product wider than 127 bits cannot fit any node
+// (kMaxWidth), so it is the layer's limit error, not undefined behaviour.
+Fixed multiply_fixed(std::int64_t w, int wf, i128 x, int xf) {
+  const Fixed a = normalized({w, wf}), b = normalized({x, xf});
+  i128 code = 0;
+  if (__builtin_mul_overflow(a.code, b.code, &code))
+    throw ToolError("a constant input times its weight needs " +
+                    std::to_string(bit_length(a.code) + bit_length(b.code)) +
+                    " bits, more than the limit of " + std::to_string(kMaxWidth) + " bits");
+  return {code, a.frac + b.frac};
 }
 
 std::vector<Operand> lower_dense(AdderGraph& g, const DenseLayer& layer,
@@ -55,7 +83,7 @@ std::vector<Operand> lower_dense(AdderGraph& g, const DenseLayer& layer,
     for (int j = 0; j < n_out; ++j) {
       if (w(i, j) == 0 || xn.lo == 0) continue;
       auto& bj = bias[static_cast<std::size_t>(j)];
-      bj = add_fixed(bj, {w(i, j) * xn.lo, layer.weight_frac + xf});
+      bj = add_fixed(bj, multiply_fixed(w(i, j), layer.weight_frac, xn.lo, xf));
     }
     w.row(i).setZero();
   }

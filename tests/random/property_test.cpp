@@ -309,3 +309,43 @@ TEST(Regression, PowerOfTwoWeightOnAWideValue) {
 
 }  // namespace
 }  // namespace dagen
+
+namespace dagen {
+namespace {
+
+// Regression (fixed in src/passes/lower.cpp, issue 21): folding a constant input
+// into the bias multiplied the weight 2^47 by the input's code 2^111 (2^61 on grid
+// 2^-50) in 128 bits unchecked; the exact product 2^108 fits easily.  The graph
+// was wrong (self-check failure, exit 4); now it is the constant 2^108.
+TEST(Regression, ConstantInputFoldedIntoTheBiasWithoutOverflow) {
+  const char* text = R"({"input":{"size":1,"type":{"signed":false,"int_bits":1,"frac_bits":0}},
+      "layers":[{"type":"dense","weights":[[0]],"bias":[2305843009213693952]},
+        {"type":"quantize","to":{"signed":true,"int_bits":63,"frac_bits":50},"overflow":"SAT"},
+        {"type":"dense","weights":[[140737488355328]]}]})";
+  expect_model_ok(text);
+  const Model m = parse_model(nlohmann::json::parse(text));
+  const AdderGraph g = lower_model(m, {});
+  for (i128 x : {0, 1}) {
+    const auto y = interpret(g, {x});
+    ASSERT_EQ(y.size(), 1u);
+    EXPECT_EQ(compare(y[0], Fixed{1, -108}), 0) << fixed_str(y[0]);
+  }
+  // A product that needs more than 127 bits is the layer's limit error: the
+  // constant 2^119 - 1 on grid 2^-109 times the weight 2^47 - 1 is 166 bits wide.
+  const Model wide = parse_model(nlohmann::json::parse(
+      R"({"input":{"size":1,"type":{"signed":false,"int_bits":1,"frac_bits":0}},
+      "layers":[{"type":"dense","weights":[[0]],"bias":[2048]},
+        {"type":"quantize","to":{"signed":false,"int_bits":10,"frac_bits":109},"overflow":"SAT"},
+        {"type":"dense","weights":[[140737488355327]]}]})"));
+  try {
+    (void)lower_model(wide, {});
+    ADD_FAILURE() << "no error";
+  } catch (const ModelError& e) {
+    EXPECT_STREQ(e.what(),
+                 "layers[2]: a constant input times its weight needs 166 bits, more than the "
+                 "limit of 120 bits");
+  }
+}
+
+}  // namespace
+}  // namespace dagen
