@@ -43,9 +43,9 @@ std::vector<Fixed> interpret(const AdderGraph& g, const std::vector<i128>& input
         break;
     }
     if (c < n.lo || c > n.hi)
-      throw ToolError("graph interpreter: node " + std::to_string(id) + " value " + to_string(c) +
-                      " is outside its inferred interval [" + to_string(n.lo) + ", " +
-                      to_string(n.hi) + "]");
+      throw InternalError("graph interpreter: node " + std::to_string(id) + " value " +
+                          to_string(c) + " is outside its inferred interval [" + to_string(n.lo) +
+                          ", " + to_string(n.hi) + "]");
     code[id] = c;
   }
   std::vector<Fixed> out;

@@ -46,7 +46,7 @@ std::string extend(const Ref& r, int w) {
 // The value of `r` on grid 2^-frac (frac >= r.frac) as exactly w bits (modulo 2^w).
 std::string aligned(const Ref& r, int frac, int w) {
   const int k = frac - r.frac;
-  if (k < 0) throw ToolError("emitter: operand finer than its target grid");
+  if (k < 0) throw InternalError("emitter: operand finer than its target grid");
   if (r.width == 0 || k >= w) return zeros(w);
   const std::string body = extend(r, w - k);
   return k == 0 ? body : "{" + body + ", " + zeros(k) + "}";

@@ -109,7 +109,7 @@ std::vector<Operand> lower_dense(AdderGraph& g, const DenseLayer& layer,
     n.b = term_operand(op.b);
     n.sub = op.b.negative;
     if (op.a.negative) {  // the contract says never; keep the graph exact anyway
-      if (op.b.negative) throw ToolError("CMVM solution has an op with two negated operands");
+      if (op.b.negative) throw InternalError("CMVM solution has an op with two negated operands");
       std::swap(n.a, n.b);
       n.sub = true;
     }
@@ -192,6 +192,8 @@ AdderGraph lower_model(const Model& model, const LowerOptions& options) {
       throw ModelError(at, e.what());
     } catch (const std::overflow_error& e) {
       throw ModelError(at, std::string("values in this layer are too wide: ") + e.what());
+    } catch (const std::bad_alloc&) {
+      throw ToolError(out_of_memory_message("optimising " + at));
     }
   }
   g.outputs = current;
