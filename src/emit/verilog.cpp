@@ -72,6 +72,9 @@ class Emitter {
       if (n.kind == NodeKind::Add) use(n.b, n.stage);
     }
     for (const Operand& o : g.outputs) use(o, g.latency);
+    // Offsets summed once: per input they made the emitter quadratic in input.size.
+    for (const FixedType& t : g.input_types)
+      input_offset_.push_back(input_offset_.back() + t.width());
   }
 
   bool uses_add3() const {
@@ -119,9 +122,7 @@ class Emitter {
     out_ << "  wire [" << w - 1 << ":0] " << name << ";\n";
     switch (n.kind) {
       case NodeKind::Input: {
-        int offset = 0;
-        for (int i = 0; i < n.input_index; ++i)
-          offset += g_.input_types[static_cast<std::size_t>(i)].width();
+        const int offset = input_offset_[static_cast<std::size_t>(n.input_index)];
         out_ << "  assign " << name << " = x[" << offset + w - 1 << ":" << offset << "];\n";
         break;
       }
@@ -265,8 +266,9 @@ class Emitter {
 
   const AdderGraph& g_;
   std::vector<int> last_use_;
-  std::vector<bool> fused_inner_;  // emitted inside its reader's dagen_add3
-  std::vector<BitSpan> demanded_;  // where ternary chains may stop
+  std::vector<bool> fused_inner_;     // emitted inside its reader's dagen_add3
+  std::vector<int> input_offset_{0};  // bit offset of input i in x
+  std::vector<BitSpan> demanded_;     // where ternary chains may stop
   std::ostringstream out_;
 };
 

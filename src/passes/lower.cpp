@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "dagen/diag.hpp"
 
@@ -149,12 +150,46 @@ std::vector<Operand> lower_dense(AdderGraph& g, const DenseLayer& layer,
   return y;
 }
 
+// Up-front size guard (docs/limits.md): the optimiser's time and memory grow with
+// the digit pairs it counts, sum over outputs of (nonzero CSD digits of the
+// column)^2 (measured: 1.3e8 pairs, a 256 x 256 layer, take 33 s and 1.5-2.6 GB),
+// and its coefficient vectors with digits x inputs.  Beyond the limits a layer
+// would take minutes and gigabytes: refuse it in one line before any work.
+void check_layer_size(const DenseLayer& layer, const std::string& at, bool share) {
+  double pairs = 0, digits = 0;  // doubles: no overflow whatever the layer's size
+  for (int j = 0; j < layer.n_out(); ++j) {
+    double d = 0;
+    for (int i = 0; i < layer.n_in(); ++i) d += cmvm::csd_digit_count(layer.weights(i, j));
+    pairs += d * d;
+    digits += d;
+  }
+  const auto number = [](double v) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.3g", v);
+    return std::string(text);
+  };
+  const std::string shape =
+      std::to_string(layer.n_in()) + " x " + std::to_string(layer.n_out()) + " weights";
+  if (share && pairs > kMaxLayerDigitPairs)
+    throw ModelError(at, shape + " need " + number(pairs) +
+                             " digit pairs in the optimiser, more than the limit of " +
+                             number(kMaxLayerDigitPairs) + "; see docs/limits.md");
+  const double entries = digits * layer.n_in();
+  if (entries > kMaxLayerCoefficients)
+    throw ModelError(at, shape + " need " + number(entries) +
+                             " coefficient entries, more than the limit of " +
+                             number(kMaxLayerCoefficients) + "; see docs/limits.md");
+}
+
 }  // namespace
 
 AdderGraph lower_model(const Model& model, const LowerOptions& options) {
   AdderGraph g;
   g.name = model.name;
   g.input_types = model.input_types;
+  for (std::size_t k = 0; k < model.layers.size(); ++k)
+    if (const auto* dense = std::get_if<DenseLayer>(&model.layers[k]))
+      check_layer_size(*dense, model.layer_paths[k], options.cmvm.share);
   std::vector<Operand> current;
   for (std::size_t i = 0; i < model.input_types.size(); ++i) {
     Node n;

@@ -213,7 +213,7 @@ bool min_register_stages(AdderGraph& g, const std::vector<double>& delay, double
     components[static_cast<std::size_t>(find(parent, static_cast<int>(v)))].push_back(
         static_cast<int>(v));
   }
-  constexpr std::size_t kPartNodes = 4096;
+  constexpr std::size_t kPartNodes = 512;
   std::vector<int> saved(n);  // the stages, untouched when a part fails
   for (std::size_t v = 0; v < n; ++v) saved[v] = g.nodes[v].stage;
   std::vector<int> part;

@@ -4,6 +4,7 @@
 // docs/limits.md.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cmath>
 #include <nlohmann/json.hpp>
 
@@ -113,6 +114,32 @@ TEST(Limits, OutOfMemoryNamesTheStepAndTheLimit) {
       << r.err;
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
   EXPECT_FALSE(fs::exists(dir.path / "out"));
+#endif
+}
+
+}  // namespace
+}  // namespace dagen
+
+namespace dagen {
+namespace {
+
+// 65,536 plain wires (the input.size limit) at --pipeline 2: over 100 s before the
+// register placement was solved per connected component and the emitter summed
+// the input offsets once; about 2 s now.
+TEST(Limits, LargestInputSizeRunsInSeconds) {
+#ifdef DAGEN_ASAN
+  GTEST_SKIP() << "a timing bound, meaningless under AddressSanitizer";
+#else
+  cli::Scratch dir("limits");
+  cli::write_file(dir.path / "m.json",
+                  R"({"input":{"size":65536,"type":{"signed":true,"int_bits":3,"frac_bits":4}},
+                      "layers":[]})");
+  const auto start = std::chrono::steady_clock::now();
+  const cli::Result r = cli::run(DAGEN_BIN, {"m.json", "-o", "out", "--pipeline", "2"}, dir.path);
+  const double secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_LT(secs, 30) << "65,536 wires at --pipeline 2";
 #endif
 }
 
