@@ -151,10 +151,11 @@ std::vector<Operand> lower_dense(AdderGraph& g, const DenseLayer& layer,
 }
 
 // Up-front size guard (docs/limits.md): the optimiser's time and memory grow with
-// the digit pairs it counts, sum over outputs of (nonzero CSD digits of the
-// column)^2 (measured: 1.3e8 pairs, a 256 x 256 layer, take 33 s and 1.5-2.6 GB),
-// and its coefficient vectors with digits x inputs.  Beyond the limits a layer
-// would take minutes and gigabytes: refuse it in one line before any work.
+// the digit pairs it counts, the sum over outputs of (nonzero CSD digits of the
+// column)^2, faster than linearly (1.3e8 pairs, a 256 x 256 layer: 33 s, 1.5 GB;
+// 2.5e8 pairs, 320 x 320: 130 s, 3 GB), and its coefficient vectors with digits x
+// inputs.  Beyond the limits a layer would take minutes and gigabytes: it is
+// refused in one line before any work.
 void check_layer_size(const DenseLayer& layer, const std::string& at, bool share) {
   double pairs = 0, digits = 0;  // doubles: no overflow whatever the layer's size
   for (int j = 0; j < layer.n_out(); ++j) {

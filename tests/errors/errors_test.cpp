@@ -349,7 +349,7 @@ const std::vector<Case>& cases() {
        {"m.json"},
        1,
        "da-gen: error: layers[0]: 512 x 512 weights need 5.37e+08 digit pairs in the optimiser, "
-       "more than the limit of 2.68e+08; see docs/limits.md"},
+       "more than the limit of 1.34e+08; see docs/limits.md"},
   };
   return k;
 }
