@@ -162,13 +162,14 @@ std::string to_hex(i128 code_bits, int width) {
   if (width <= 0) return "0";
   const int digits = (width + 3) / 4;
   std::string s(static_cast<size_t>(digits), '0');
-  auto u = static_cast<u128>(code_bits);
+  // Arithmetic shifts: a negative code stays sign-extended in literals wider than 128 bits.
+  i128 v = code_bits;
   for (int i = digits - 1; i >= 0; --i) {
-    int nibble = static_cast<int>(u & 0xF);
+    int nibble = static_cast<int>(v & 0xF);
     const int bit_pos = (digits - 1 - i) * 4;
     if (bit_pos + 4 > width) nibble &= (1 << (width - bit_pos)) - 1;
     s[static_cast<size_t>(i)] = "0123456789abcdef"[nibble];
-    u >>= 4;
+    v >>= 4;
   }
   return s;
 }
