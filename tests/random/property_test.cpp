@@ -485,3 +485,27 @@ TEST(RandomModels, ExtremeButValid) {
 
 }  // namespace
 }  // namespace dagen
+
+namespace dagen {
+namespace {
+
+// Regression (fixed in src/emit/verilog.cpp, found by RandomModels.ExtremeButValid):
+// a quantizer whose target grid is 2^215 finer than its input's (s-44.63 -> u-167.168,
+// s131.-47 -> s-38.46) made the emitter round the interval in 128 bits and throw
+// "fixed-point value too wide" (exit 4, internal error); RND across 400 bits
+// formed 1 << 399 for the rounding half (undefined behaviour).
+TEST(Regression, QuantizeAcrossFarApartGrids) {
+  expect_model_ok(R"({"input":{"size":3,"type":[{"frac_bits":-47,"int_bits":132,"signed":true},
+      {"frac_bits":63,"int_bits":-44,"signed":true},{"frac_bits":20,"int_bits":94,"signed":true}]},
+      "layers":[{"overflow":"WRAP","rounding":"RND","to":[{"frac_bits":46,"int_bits":-38,"signed":true},
+        {"frac_bits":70,"int_bits":-16,"signed":true},{"frac_bits":-60,"int_bits":86,"signed":false}],"type":"quantize"},
+       {"overflow":"WRAP","rounding":"TRN","to":[{"frac_bits":168,"int_bits":-167,"signed":false},
+        {"frac_bits":-30,"int_bits":31,"signed":true},{"frac_bits":-24,"int_bits":25,"signed":false}],"type":"quantize"}]})");
+  expect_model_ok(R"({"input":{"size":1,"type":{"signed":true,"int_bits":-390,"frac_bits":400}},
+      "layers":[{"type":"quantize","to":{"signed":true,"int_bits":3,"frac_bits":0},"rounding":"RND","overflow":"SAT"}]})");
+  expect_model_ok(R"({"input":{"size":1,"type":{"signed":true,"int_bits":5,"frac_bits":-2}},
+      "layers":[{"type":"quantize","to":{"signed":true,"int_bits":-100,"frac_bits":200},"overflow":"SAT"}]})");
+}
+
+}  // namespace
+}  // namespace dagen
