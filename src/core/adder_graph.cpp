@@ -90,6 +90,8 @@ void infer_node(AdderGraph& g, int id) {
       const Range a = operand_range(g, n.a), b = operand_range(g, n.b);
       const int frac = std::max(a.frac, b.frac);
       try {
+        // Each aligned bound is below 2^126 (shift_left), so a sum or difference of
+        // two cannot overflow; the width check below then applies the 120-bit limit.
         const i128 alo = shift_left(a.lo, frac - a.frac), ahi = shift_left(a.hi, frac - a.frac);
         const i128 blo = shift_left(b.lo, frac - b.frac), bhi = shift_left(b.hi, frac - b.frac);
         n.lo = n.sub ? alo - bhi : alo + blo;
