@@ -270,6 +270,12 @@ int run(int argc, char** argv) {
 int main(int argc, char** argv) {
   try {
     return run(argc, argv);
+  } catch (const InternalError& e) {
+    std::cerr << "da-gen: internal error: " << e.what() << "\n";
+    return kExitTool;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "da-gen: error: " << out_of_memory_message("") << "\n";
+    return kExitTool;
   } catch (const UsageError& e) {
     std::cerr << "da-gen: usage: " << e.what() << "\n";
     return kExitUsage;

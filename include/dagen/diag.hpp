@@ -30,6 +30,17 @@ class OptionError : public std::runtime_error {
   explicit OptionError(const std::string& message);
 };
 
+// A bug in da-gen, never the user's fault: a broken graph invariant, the graph
+// disagreeing with the reference model.  main() prints "internal error: ..." (exit 4).
+class InternalError : public std::logic_error {
+ public:
+  using std::logic_error::logic_error;
+};
+
+// "out of memory while <step> (this machine has N GiB of memory...; see docs/limits.md)":
+// what ran out and the limit, for a std::bad_alloc caught during `step`.
+std::string out_of_memory_message(const std::string& step);
+
 // "layers[2].weights[3][7]"-style path builder.
 std::string json_path(const std::string& base, const std::string& key);
 std::string json_path(const std::string& base, std::size_t index);

@@ -15,6 +15,9 @@ inline constexpr int kMaxWeightFracBits = 32;
 // ...and, scaled to the layer's finest grid, integers below 2^kMaxWeightSpanBits.
 inline constexpr int kMaxWeightSpanBits = 48;
 
+// input.size: 65,536 plain wires take about 2 s and 0.4 GB (docs/limits.md).
+inline constexpr int kMaxInputSize = 1 << 16;
+
 struct DenseLayer {
   std::string name;
   // weight(i, j) = weights(i, j) * 2^-weight_frac; rows = inputs, columns = outputs.

@@ -8,6 +8,8 @@ namespace dagen::cmvm {
 namespace {
 
 // c * 2^shift; a negative shift divides (exact for the solutions we produce).
+// Coefficients are partial sums of shifted CSD digits of weights below 2^48
+// (kMaxWeightSpanBits), so they stay below 2^50; the shift goes through uint64_t.
 std::int64_t shifted(std::int64_t c, int shift) {
   if (shift >= 0) {
     return static_cast<std::int64_t>(static_cast<std::uint64_t>(c) << shift);

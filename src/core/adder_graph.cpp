@@ -59,9 +59,12 @@ bool coefficient_bounds(const AdderGraph& g, const Node& n, int frac, i128& lo, 
     const int up = n.coeff_exp - x.frac + frac;
     if (up < 0 || bit_length(c) + std::max(bit_length(x.lo), bit_length(x.hi)) + up > 124)
       return false;
+    // |c * code * 2^up| < 2^124 by the check above, but the running sums of many
+    // such terms could pass 2^127: then the operand interval is used instead.
     const i128 a = shift_left(c * x.lo, up), b = shift_left(c * x.hi, up);
-    lo += std::min(a, b);
-    hi += std::max(a, b);
+    if (__builtin_add_overflow(lo, std::min(a, b), &lo) ||
+        __builtin_add_overflow(hi, std::max(a, b), &hi))
+      return false;
   }
   return true;
 }
@@ -87,6 +90,8 @@ void infer_node(AdderGraph& g, int id) {
       const Range a = operand_range(g, n.a), b = operand_range(g, n.b);
       const int frac = std::max(a.frac, b.frac);
       try {
+        // Each aligned bound is below 2^126 (shift_left), so a sum or difference of
+        // two cannot overflow; the width check below then applies the 120-bit limit.
         const i128 alo = shift_left(a.lo, frac - a.frac), ahi = shift_left(a.hi, frac - a.frac);
         const i128 blo = shift_left(b.lo, frac - b.frac), bhi = shift_left(b.hi, frac - b.frac);
         n.lo = n.sub ? alo - bhi : alo + blo;

@@ -1,6 +1,11 @@
 // One-line diagnostics with JSON locations.
 #include "dagen/diag.hpp"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <cstdio>
+
 namespace dagen {
 
 namespace {
@@ -34,6 +39,24 @@ ModelError::ModelError(const std::string& location, const std::string& problem)
       location_(printable(location)) {}
 
 OptionError::OptionError(const std::string& message) : std::runtime_error(printable(message)) {}
+std::string out_of_memory_message(const std::string& step) {
+  const auto gib = [](double bytes) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.1f GiB", bytes / (1024.0 * 1024.0 * 1024.0));
+    return std::string(text);
+  };
+  std::string limit;
+  const long pages = ::sysconf(_SC_PHYS_PAGES), page = ::sysconf(_SC_PAGE_SIZE);
+  if (pages > 0 && page > 0)
+    limit = "this machine has " + gib(static_cast<double>(pages) * static_cast<double>(page)) +
+            " of memory";
+  rlimit as{};
+  if (::getrlimit(RLIMIT_AS, &as) == 0 && as.rlim_cur != RLIM_INFINITY)
+    limit += (limit.empty() ? "" : ", ") + std::string("the address-space limit (ulimit -v) is ") +
+             gib(static_cast<double>(as.rlim_cur));
+  return "out of memory" + (step.empty() ? "" : " while " + step) + " (" +
+         (limit.empty() ? "" : limit + "; ") + "see docs/limits.md)";
+}
 
 std::string json_path(const std::string& base, const std::string& key) {
   return base.empty() ? key : base + "." + key;

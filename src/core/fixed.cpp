@@ -37,10 +37,11 @@ i128 shift_left(i128 v, int k) {
 }
 
 int bit_length(i128 v) {
-  if (v < 0) v = -v;
+  // The magnitude as unsigned: -v would overflow for v = -2^127.
+  u128 m = v < 0 ? u128{0} - static_cast<u128>(v) : static_cast<u128>(v);
   int n = 0;
-  while (v != 0) {
-    v >>= 1;
+  while (m != 0) {
+    m >>= 1;
     ++n;
   }
   return n;
@@ -162,13 +163,14 @@ std::string to_hex(i128 code_bits, int width) {
   if (width <= 0) return "0";
   const int digits = (width + 3) / 4;
   std::string s(static_cast<size_t>(digits), '0');
-  auto u = static_cast<u128>(code_bits);
+  // Arithmetic shifts: a negative code stays sign-extended in literals wider than 128 bits.
+  i128 v = code_bits;
   for (int i = digits - 1; i >= 0; --i) {
-    int nibble = static_cast<int>(u & 0xF);
+    int nibble = static_cast<int>(v & 0xF);
     const int bit_pos = (digits - 1 - i) * 4;
     if (bit_pos + 4 > width) nibble &= (1 << (width - bit_pos)) - 1;
     s[static_cast<size_t>(i)] = "0123456789abcdef"[nibble];
-    u >>= 4;
+    v >>= 4;
   }
   return s;
 }

@@ -26,14 +26,15 @@ std::vector<Fixed> interpret(const AdderGraph& g, const std::vector<i128>& input
         c = n.const_code;
         break;
       case NodeKind::Add: {
-        // Both operands on the node's grid (the finer of the two): exact.
+        // Both operands on the node's grid (the finer of the two): exact.  align_code
+        // throws beyond 126 bits, so the sum of two such codes cannot overflow.
         const i128 a = align_code(value(n.a), n.type.frac_bits);
         const i128 b = align_code(value(n.b), n.type.frac_bits);
         c = n.sub ? a - b : a + b;
         break;
       }
       case NodeKind::Neg:
-        c = -value(n.a).code;
+        c = -value(n.a).code;  // a node code of at most kMaxWidth bits: no overflow
         break;
       case NodeKind::Relu:
         c = std::max<i128>(value(n.a).code, 0);
@@ -43,9 +44,9 @@ std::vector<Fixed> interpret(const AdderGraph& g, const std::vector<i128>& input
         break;
     }
     if (c < n.lo || c > n.hi)
-      throw ToolError("graph interpreter: node " + std::to_string(id) + " value " + to_string(c) +
-                      " is outside its inferred interval [" + to_string(n.lo) + ", " +
-                      to_string(n.hi) + "]");
+      throw InternalError("graph interpreter: node " + std::to_string(id) + " value " +
+                          to_string(c) + " is outside its inferred interval [" + to_string(n.lo) +
+                          ", " + to_string(n.hi) + "]");
     code[id] = c;
   }
   std::vector<Fixed> out;

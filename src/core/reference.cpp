@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "dagen/diag.hpp"
+
 namespace dagen {
 
 namespace {
@@ -31,7 +33,7 @@ std::vector<Fixed> apply_dense(const DenseLayer& layer, const std::vector<Fixed>
       const int tw = trailing_zeros(w), tx = trailing_zeros(xi.code);
       i128 product = 0;
       if (__builtin_mul_overflow(w >> tw, xi.code >> tx, &product))
-        throw std::overflow_error("reference: a product exceeds 127 bits");
+        throw std::overflow_error("a product of a weight and an input needs more than 127 bits");
       terms.push_back({product, xi.frac + layer.weight_frac - tw - tx});
     }
     int frac = 0;
@@ -40,7 +42,7 @@ std::vector<Fixed> apply_dense(const DenseLayer& layer, const std::vector<Fixed>
     i128 sum = 0;
     for (const Term& t : terms)
       if (__builtin_add_overflow(sum, shift_left(t.code, frac - t.frac), &sum))
-        throw std::overflow_error("reference: a sum exceeds 127 bits");
+        throw std::overflow_error("a sum needs more than 127 bits");
     y.push_back({sum, frac});
   }
   return y;
@@ -52,9 +54,17 @@ std::vector<Fixed> evaluate_reference(const Model& model, const std::vector<i128
   std::vector<Fixed> values;
   for (std::size_t i = 0; i < input_codes.size(); ++i)
     values.push_back({input_codes[i], model.input_types[i].frac_bits});
-  for (const Layer& layer : model.layers) {
+  for (std::size_t k = 0; k < model.layers.size(); ++k) {
+    const Layer& layer = model.layers[k];
     if (const auto* dense = std::get_if<DenseLayer>(&layer)) {
-      values = apply_dense(*dense, values);
+      try {
+        values = apply_dense(*dense, values);
+      } catch (const std::overflow_error& e) {
+        // Only --eval gets here (a compiled graph keeps every value within kMaxWidth).
+        throw ModelError(k < model.layer_paths.size() ? model.layer_paths[k] : "layers",
+                         std::string(e.what()) + "; the limit of every value is " +
+                             std::to_string(kMaxWidth) + " bits (see docs/limits.md)");
+      }
     } else if (std::holds_alternative<ReluLayer>(layer)) {
       for (Fixed& v : values) v.code = std::max<i128>(v.code, 0);
     } else {

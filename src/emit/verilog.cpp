@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <sstream>
+#include <stdexcept>
 
 #include "dagen/demanded_bits.hpp"
 #include "dagen/diag.hpp"
@@ -30,6 +31,24 @@ std::string zeros(int w) { return std::to_string(w) + "'d0"; }
 
 std::string literal(i128 code, int w) { return std::to_string(w) + "'h" + to_hex(code, w); }
 
+// 2^bit as a w-bit literal for any bit < w (1 << bit in an i128 is undefined from 127 on).
+std::string pow2_literal(int bit, int w) {
+  std::string hex(static_cast<std::size_t>((w + 3) / 4), '0');
+  hex[hex.size() - 1 - static_cast<std::size_t>(bit / 4)] = "1248"[bit % 4];
+  return std::to_string(w) + "'h" + hex;
+}
+
+// Whether code * 2^up lies above hi (>= 0) or below low (<= 0), without forming a
+// product wider than an i128: such a product is beyond every limit of a 120-bit type.
+bool shifted_above(i128 code, int up, i128 hi) {
+  if (code <= 0) return false;
+  return bit_length(code) + up > 126 || shift_left(code, up) > hi;
+}
+bool shifted_below(i128 code, int up, i128 low) {
+  if (code >= 0) return false;
+  return bit_length(code) + up > 126 || shift_left(code, up) < low;
+}
+
 std::string slice(const Ref& r, int hi, int lo) {
   if (hi == lo) return r.name + "[" + std::to_string(r.base + hi) + "]";
   return r.name + "[" + std::to_string(r.base + hi) + ":" + std::to_string(r.base + lo) + "]";
@@ -46,7 +65,7 @@ std::string extend(const Ref& r, int w) {
 // The value of `r` on grid 2^-frac (frac >= r.frac) as exactly w bits (modulo 2^w).
 std::string aligned(const Ref& r, int frac, int w) {
   const int k = frac - r.frac;
-  if (k < 0) throw ToolError("emitter: operand finer than its target grid");
+  if (k < 0) throw InternalError("emitter: operand finer than its target grid");
   if (r.width == 0 || k >= w) return zeros(w);
   const std::string body = extend(r, w - k);
   return k == 0 ? body : "{" + body + ", " + zeros(k) + "}";
@@ -72,6 +91,9 @@ class Emitter {
       if (n.kind == NodeKind::Add) use(n.b, n.stage);
     }
     for (const Operand& o : g.outputs) use(o, g.latency);
+    // Offsets summed once: per input they made the emitter quadratic in input.size.
+    for (const FixedType& t : g.input_types)
+      input_offset_.push_back(input_offset_.back() + t.width());
   }
 
   bool uses_add3() const {
@@ -119,9 +141,7 @@ class Emitter {
     out_ << "  wire [" << w - 1 << ":0] " << name << ";\n";
     switch (n.kind) {
       case NodeKind::Input: {
-        int offset = 0;
-        for (int i = 0; i < n.input_index; ++i)
-          offset += g_.input_types[static_cast<std::size_t>(i)].width();
+        const int offset = input_offset_[static_cast<std::size_t>(n.input_index)];
         out_ << "  assign " << name << " = x[" << offset + w - 1 << ":" << offset << "];\n";
         break;
       }
@@ -226,9 +246,21 @@ class Emitter {
     const Node& src = g_.at(n.a.node);
     const FixedType& t = n.quant_to;
     const int ft = t.frac_bits;
-    const i128 rlo = round_to_frac({src.lo, a.frac}, ft, n.rounding);
-    const i128 rhi = round_to_frac({src.hi, a.frac}, ft, n.rounding);
-    const FixedType rt = type_for_codes(rlo, rhi, ft);
+    // Rounded to the target grid.  An up-shifted code may pass 127 bits (a source
+    // on grid 2^47 quantized to 2^-168): then the type comes from the source's type
+    // and the saturation tests from shifted_above/below.
+    const int up = std::max(ft - a.frac, 0);
+    i128 rlo = 0, rhi = 0;
+    FixedType rt;
+    bool wide = false;
+    try {
+      rlo = round_to_frac({src.lo, a.frac}, ft, n.rounding);
+      rhi = round_to_frac({src.hi, a.frac}, ft, n.rounding);
+      rt = type_for_codes(rlo, rhi, ft);
+    } catch (const std::overflow_error&) {  // only when up > 0: rounding down cannot overflow
+      wide = true;
+      rt = {a.is_signed, a.width - (a.is_signed ? 1 : 0) - a.frac, ft};  // width + up bits
+    }
     const int wr = rt.width();
     // r: the rounded value on the target grid, wide enough for every rounded value.
     Ref r{name + "_r", 0, wr, rt.is_signed, ft};
@@ -240,15 +272,15 @@ class Emitter {
         const int k = a.frac - ft;
         const int wx = wr + k;
         out_ << "  wire [" << wx - 1 << ":0] " << name << "_x = " << aligned(a, a.frac, wx);
-        if (n.rounding == Rounding::RND)
-          out_ << " + " << literal(static_cast<i128>(1) << (k - 1), wx);
+        if (n.rounding == Rounding::RND) out_ << " + " << pow2_literal(k - 1, wx);
         out_ << ";\n  assign " << r.name << " = " << name << "_x[" << wx - 1 << ":" << k << "];\n";
       }
     }
     const i128 hi = t.max_code();
     const i128 low = (n.overflow == Overflow::SAT_SYM && t.is_signed) ? -hi : t.min_code();
     const bool sat = n.overflow != Overflow::WRAP;
-    const bool need_hi = sat && rhi > hi, need_lo = sat && rlo < low;
+    const bool need_hi = sat && (wide ? shifted_above(src.hi, up, hi) : rhi > hi);
+    const bool need_lo = sat && (wide ? shifted_below(src.lo, up, low) : rlo < low);
     if (!need_hi && !need_lo) {
       out_ << "  assign " << name << " = " << extend(r, w) << ";\n";
       return;
@@ -265,8 +297,9 @@ class Emitter {
 
   const AdderGraph& g_;
   std::vector<int> last_use_;
-  std::vector<bool> fused_inner_;  // emitted inside its reader's dagen_add3
-  std::vector<BitSpan> demanded_;  // where ternary chains may stop
+  std::vector<bool> fused_inner_;     // emitted inside its reader's dagen_add3
+  std::vector<int> input_offset_{0};  // bit offset of input i in x
+  std::vector<BitSpan> demanded_;     // where ternary chains may stop
   std::ostringstream out_;
 };
 

@@ -22,17 +22,32 @@ namespace dagen {
 
 namespace {
 
+// Runs one step of the flow; running out of memory there is one line naming the step.
+template <class F>
+auto memory_step(const std::string& what, F&& f) {
+  try {
+    return f();
+  } catch (const std::bad_alloc&) {
+    throw ToolError(out_of_memory_message(what));
+  }
+}
+
 // The graph must compute the model exactly before anything is emitted.
 void self_check(const Model& model, const AdderGraph& g) {
   const auto inputs = make_input_vectors(model.input_types, 200, 0x5eed);
   for (std::size_t v = 0; v < inputs.size(); ++v) {
-    const auto expected = evaluate_reference(model, inputs[v]);
+    std::vector<Fixed> expected;
+    try {
+      expected = evaluate_reference(model, inputs[v]);
+    } catch (const ModelError& e) {  // the graph fits the limits, so must the reference
+      throw InternalError(std::string("the reference model failed on a graph that fits: ") +
+                          e.what());
+    }
     const auto got = interpret(g, inputs[v]);
     for (std::size_t k = 0; k < expected.size(); ++k) {
       if (compare(expected[k], got[k]) != 0)
-        throw ToolError(
-            "internal error: the adder graph disagrees with the reference model on output " +
-            std::to_string(k) + " of self-check vector " + std::to_string(v));
+        throw InternalError("the adder graph disagrees with the reference model on output " +
+                            std::to_string(k) + " of self-check vector " + std::to_string(v));
     }
   }
 }
@@ -50,7 +65,7 @@ AdderGraph checked_graph(const Model& model, const cmvm::Options& cmvm) {
   AdderGraph g = lower_model(model, {cmvm});
   remove_dead_nodes(g);
   if (const std::string problem = check_graph(g); !problem.empty())
-    throw ToolError("internal error: graph invariant violated: " + problem);
+    throw InternalError("graph invariant violated: " + problem);
   self_check(model, g);
   return g;
 }
@@ -128,9 +143,11 @@ Design build_design(const Model& model, const FlowOptions& options) {
   std::vector<Schedule> schedules(candidates.size());
   run_parallel(candidates.size(), [&](std::size_t k) {
     if (candidates[k].latency != latency) return;
-    schedules[k] =
-        schedule_pipeline(candidates[k].graph, latency, delays, options.stage_slack,
-                          options.clock_period_ns, options.ternary, options.exact_placement_work);
+    schedules[k] = memory_step("scheduling the pipeline", [&] {
+      return schedule_pipeline(candidates[k].graph, latency, delays, options.stage_slack,
+                               options.clock_period_ns, options.ternary,
+                               options.exact_placement_work);
+    });
   });
   std::optional<long long> best_cost;
   FlowOptions chosen = options;
@@ -145,7 +162,9 @@ Design build_design(const Model& model, const FlowOptions& options) {
     d.schedule = std::move(schedules[k]);
     chosen = c.options;
   }
-  d.emitted = emit_verilog(d.graph, d.top, provenance(d, chosen), options.valid);
+  d.emitted = memory_step("emitting the Verilog", [&] {
+    return emit_verilog(d.graph, d.top, provenance(d, chosen), options.valid);
+  });
   d.report = interface_report(d.top, d.graph, d.schedule, d.emitted, options.target);
   d.report["valid"] = options.valid;
   d.report["depth_slack"] =

@@ -91,10 +91,35 @@ struct ScratchDir {
   }
 };
 
+// Whether `name` is an executable file in a directory of $PATH.
+bool on_path(const std::string& name) {
+  const char* path = std::getenv("PATH");
+  std::string dirs = path ? path : "";
+  for (std::size_t start = 0; start <= dirs.size();) {
+    std::size_t end = dirs.find(':', start);
+    if (end == std::string::npos) end = dirs.size();
+    const std::string dir = end > start ? dirs.substr(start, end - start) : ".";
+    if (::access((fs::path(dir) / name).c_str(), X_OK) == 0) return true;
+    start = end + 1;
+  }
+  return false;
+}
+
+// One line up front instead of a CMake log: the tools the simulation build needs.
+void require_simulation_tools() {
+  const char* root = std::getenv("VERILATOR_ROOT");
+  const bool rooted =
+      root && *root && ::access((fs::path(root) / "bin" / "verilator").c_str(), X_OK) == 0;
+  if (!rooted && !on_path("verilator"))
+    throw ToolError("--verify needs Verilator: 'verilator' is not on PATH (or set VERILATOR_ROOT)");
+  if (!on_path("cmake")) throw ToolError("--verify needs CMake: 'cmake' is not on PATH");
+}
+
 }  // namespace
 
 VerifyResult verify_with_verilator(const Model& model, const Design& design, const fs::path& dir,
                                    int random_vectors, std::uint64_t seed, std::ostream& log) {
+  require_simulation_tools();
   InterruptGuard interrupts;  // an interrupt stops the child and removes the scratch directory
   ScratchDir scratch;
   const fs::path build = scratch.path / "build", build_log = scratch.path / "build.log";

@@ -209,7 +209,7 @@ Model parse_model(const json& doc) {
   require_object(input, "input");
   check_keys(input, {"size", "type"}, "input");
   const auto size = static_cast<std::size_t>(
-      parse_int(require(input, "size", "input"), "input.size", 1, 1 << 20));
+      parse_int(require(input, "size", "input"), "input.size", 1, kMaxInputSize));
   model.input_types = parse_types(require(input, "type", "input"), size, "input.type");
 
   const json& layers = require(doc, "layers", "(top level)");

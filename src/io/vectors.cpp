@@ -70,7 +70,7 @@ std::string pack_hex(const std::vector<i128>& codes, const std::vector<PortEleme
 i128 output_code(const Fixed& value, const PortElement& e) {
   if (e.width == 0) {
     if (value.code != 0)
-      throw ToolError("reference output " + to_string(value.code) + " in a width-0 element");
+      throw InternalError("reference output " + to_string(value.code) + " in a width-0 element");
     return 0;
   }
   i128 code = 0;
@@ -78,12 +78,12 @@ i128 output_code(const Fixed& value, const PortElement& e) {
     const int k = value.frac - e.frac_bits;
     code = shift_right_floor(value.code, k);
     if (shift_left(code, k) != value.code)
-      throw ToolError("reference output not on the output grid");
+      throw InternalError("reference output not on the output grid");
   } else {
     code = align_code(value, e.frac_bits);
   }
   const FixedType t{e.is_signed, e.width - (e.is_signed ? 1 : 0) - e.frac_bits, e.frac_bits};
-  if (!code_in_type(code, t)) throw ToolError("reference output outside the output type");
+  if (!code_in_type(code, t)) throw InternalError("reference output outside the output type");
   return code;
 }
 

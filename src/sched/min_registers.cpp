@@ -85,29 +85,36 @@ bool slow_pairs(const AdderGraph& g, const std::vector<double>& delay, double t_
   return true;
 }
 
-}  // namespace
-
-bool min_register_stages(AdderGraph& g, const std::vector<double>& delay, double t_max,
-                         const std::vector<std::pair<int, int>>& same_stage, std::size_t max_work) {
-  const std::size_t n = g.nodes.size();
-  const auto users = node_users(g);
+// The data every part's problem is built from, computed once for the graph.
+struct Problem {
+  std::vector<std::vector<int>> users;
   std::vector<std::pair<int, int>> pairs;
-  if (!slow_pairs(g, delay, t_max, users, max_work, pairs)) return false;
+  std::vector<BitSpan> live;
+  std::vector<char> is_output;
+  std::vector<int> local;  // index of a node in the part being solved, else -1
+};
+
+// Solves the stages of the nodes in `part`, a union of connected components.
+bool solve_part(AdderGraph& g, Problem& p, const std::vector<int>& part,
+                const std::vector<std::pair<int, int>>& same_stage) {
+  for (std::size_t k = 0; k < part.size(); ++k)
+    p.local[static_cast<std::size_t>(part[k])] = static_cast<int>(k);
+  const auto in_part = [&](int v) { return p.local[static_cast<std::size_t>(v)] >= 0; };
+  const auto& users = p.users;
+  const auto& live = p.live;
+  const auto& is_output = p.is_output;
 
   // Variable numbering: 0 = the reference (stage 0), then s(v) and m(v) per node.
-  const auto s_var = [](std::size_t v) { return static_cast<int>(1 + 2 * v); };
-  const auto m_var = [](std::size_t v) { return static_cast<int>(2 + 2 * v); };
-  const int vars = static_cast<int>(1 + 2 * n);
+  const auto s_var = [&](std::size_t v) { return 1 + 2 * p.local[v]; };
+  const auto m_var = [&](std::size_t v) { return 2 + 2 * p.local[v]; };
+  const int vars = static_cast<int>(1 + 2 * part.size());
   const std::int64_t latency = g.latency;
   std::vector<Arc> arcs;
   std::vector<std::int64_t> weight(static_cast<std::size_t>(vars), 0);  // objective coefficients
-  std::vector<char> is_output(n, 0);
-  const auto live = demanded_bits(g);
-  for (const Operand& o : g.outputs) is_output[static_cast<std::size_t>(o.node)] = 1;
 
-  for (std::size_t v = 0; v < n; ++v) {
+  for (const int vi : part) {
+    const auto v = static_cast<std::size_t>(vi);
     const Node& node = g.nodes[v];
-    if (is_const(node)) continue;
     arcs.push_back({0, s_var(v), 0});
     arcs.push_back({s_var(v), 0, node.kind == NodeKind::Input ? 0 : -latency});
     arcs.push_back({s_var(v), m_var(v), 0});
@@ -120,9 +127,12 @@ bool min_register_stages(AdderGraph& g, const std::vector<double>& delay, double
     weight[static_cast<std::size_t>(m_var(v))] += live[v].width();
     weight[static_cast<std::size_t>(s_var(v))] -= live[v].width();
   }
-  for (const auto& [u, v] : pairs)
+  for (const auto& [u, v] : p.pairs) {
+    if (!in_part(u)) continue;
     arcs.push_back({s_var(static_cast<std::size_t>(u)), s_var(static_cast<std::size_t>(v)), 1});
-  for (const auto& [u, v] : same_stage) {  // s(v) - s(u) >= 0 and s(u) - s(v) >= 0
+  }
+  for (const auto& [u, v] : same_stage) {
+    if (!in_part(u)) continue;  // s(v) - s(u) >= 0 and s(u) - s(v) >= 0
     arcs.push_back({s_var(static_cast<std::size_t>(u)), s_var(static_cast<std::size_t>(v)), 0});
     arcs.push_back({s_var(static_cast<std::size_t>(v)), s_var(static_cast<std::size_t>(u)), 0});
   }
@@ -154,8 +164,70 @@ bool min_register_stages(AdderGraph& g, const std::vector<double>& delay, double
   for (const Arc& a : arcs)
     if (value(a.to) - value(a.from) < a.min_diff)
       return false;  // never expected; keep the heuristic
+  for (const int v : part)
+    g.nodes[static_cast<std::size_t>(v)].stage =
+        static_cast<int>(value(s_var(static_cast<std::size_t>(v))));
+  for (const int v : part) p.local[static_cast<std::size_t>(v)] = -1;
+  return true;
+}
+
+// Representative of v's set (path halving).
+int find(std::vector<int>& parent, int v) {
+  while (parent[static_cast<std::size_t>(v)] != v)
+    v = parent[static_cast<std::size_t>(v)] =
+        parent[static_cast<std::size_t>(parent[static_cast<std::size_t>(v)])];
+  return v;
+}
+
+}  // namespace
+
+// The problem separates into the graph's connected components; one network
+// simplex over all of them grows about quadratically (65,536 plain wires took
+// 100 s at --pipeline 2), so components are solved in parts of a few thousand nodes.
+bool min_register_stages(AdderGraph& g, const std::vector<double>& delay, double t_max,
+                         const std::vector<std::pair<int, int>>& same_stage, std::size_t max_work) {
+  const std::size_t n = g.nodes.size();
+  Problem p;
+  p.users = node_users(g);
+  if (!slow_pairs(g, delay, t_max, p.users, max_work, p.pairs)) return false;
+  p.live = demanded_bits(g);
+  p.is_output.assign(n, 0);
+  for (const Operand& o : g.outputs) p.is_output[static_cast<std::size_t>(o.node)] = 1;
+  p.local.assign(n, -1);
+
+  std::vector<int> parent(n);
+  for (std::size_t v = 0; v < n; ++v) parent[v] = static_cast<int>(v);
+  const auto unite = [&](int a, int b) {
+    parent[static_cast<std::size_t>(find(parent, a))] = find(parent, b);
+  };
+  for (std::size_t v = 0; v < n; ++v) {
+    if (is_const(g.nodes[v])) continue;
+    for_each_operand(g.nodes[v], [&](int o) {
+      if (!is_const(g.at(o))) unite(o, static_cast<int>(v));
+    });
+  }
+  for (const auto& [u, v] : same_stage) unite(u, v);
+  std::vector<std::vector<int>> components(n);
+  for (std::size_t v = 0; v < n; ++v) {
+    if (is_const(g.nodes[v])) continue;
+    components[static_cast<std::size_t>(find(parent, static_cast<int>(v)))].push_back(
+        static_cast<int>(v));
+  }
+  constexpr std::size_t kPartNodes = 512;
+  std::vector<int> saved(n);  // the stages, untouched when a part fails
+  for (std::size_t v = 0; v < n; ++v) saved[v] = g.nodes[v].stage;
+  std::vector<int> part;
+  for (std::size_t c = 0; c <= n; ++c) {
+    if (c < n) part.insert(part.end(), components[c].begin(), components[c].end());
+    if (part.empty() || (c < n && part.size() < kPartNodes)) continue;
+    if (!solve_part(g, p, part, same_stage)) {
+      for (std::size_t v = 0; v < n; ++v) g.nodes[v].stage = saved[v];
+      return false;
+    }
+    part.clear();
+  }
   for (std::size_t v = 0; v < n; ++v)
-    g.nodes[v].stage = is_const(g.nodes[v]) ? 0 : static_cast<int>(value(s_var(v)));
+    if (is_const(g.nodes[v])) g.nodes[v].stage = 0;
   return true;
 }
 

@@ -31,6 +31,20 @@ struct Case {
 const char* const kDense =
     "{" OK_INPUT R"(, "layers": [{"type": "dense", "weights": [[1], [2]]}]})";
 
+// A 512 x 512 layer of weights 127 (two CSD digits each): 512 * 1024^2 digit pairs.
+const std::string& large_layer_model() {
+  static const std::string text = [] {
+    std::string row = "[";
+    for (int j = 0; j < 512; ++j) row += j ? ", 127" : "127";
+    row += "]";
+    std::string m =
+        R"({"input": {"size": 512, "type": )" T3 R"(}, "layers": [{"type": "dense", "weights": [)";
+    for (int i = 0; i < 512; ++i) m += (i ? ", " : "") + row;
+    return m + "]}]}";
+  }();
+  return text;
+}
+
 const std::vector<Case>& cases() {
   static const std::vector<Case> k = {
       // --- invalid model: exit 1 -------------------------------------------------
@@ -206,7 +220,7 @@ const std::vector<Case>& cases() {
        R"({"input": {"size": 0, "type": )" T3 R"(}, "layers": []})",
        {"m.json"},
        1,
-       "da-gen: error: input.size: 0 is out of range [1, 1048576]"},
+       "da-gen: error: input.size: 0 is out of range [1, 65536]"},
       {"version",
        R"({"version": 2, )" OK_INPUT R"(, "layers": []})",
        {"m.json"},
@@ -505,6 +519,27 @@ const std::vector<Case>& cases() {
        {"m.json", "-o", ""},
        2,
        "da-gen: usage: -o/--output must not be empty"},
+      // --- limits and resources ----------------------------------------------------
+      {"input-size-too-large",
+       R"({"input": {"size": 65537, "type": )" T3 R"(}, "layers": []})",
+       {"m.json"},
+       1,
+       "da-gen: error: input.size: 65537 is out of range [1, 65536]"},
+      {"constant-fold-too-wide",
+       R"({"input":{"size":1,"type":{"signed":false,"int_bits":1,"frac_bits":0}},
+        "layers":[{"type":"dense","weights":[[0]],"bias":[2048]},
+        {"type":"quantize","to":{"signed":false,"int_bits":10,"frac_bits":109},"overflow":"SAT"},
+        {"type":"dense","weights":[[140737488355327]]}]})",
+       {"m.json"},
+       1,
+       "da-gen: error: layers[2]: a constant input times its weight needs 166 bits, more than "
+       "the limit of 120 bits"},
+      {"layer-too-large",
+       large_layer_model().c_str(),
+       {"m.json"},
+       1,
+       "da-gen: error: layers[0]: 512 x 512 weights need 5.37e+08 digit pairs in the optimiser, "
+       "more than the limit of 1.34e+08; see docs/limits.md"},
   };
   return k;
 }

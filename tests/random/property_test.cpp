@@ -9,9 +9,11 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <iostream>
 #include <optional>
+#include <random>
 #include <string>
 
 #include "dagen/diag.hpp"
@@ -315,6 +317,208 @@ TEST(Regression, PowerOfTwoWeightOnAWideValue) {
   expect_model_ok(
       R"({"input": {"size": 1, "type": {"signed": false, "int_bits": 60, "frac_bits": 0}},
       "layers": [{"type":"dense","weights":[[1099511627776, 0]]},{"type":"dense","weights":[[1099511627776],[4]]}]})");
+}
+
+}  // namespace
+}  // namespace dagen
+
+namespace dagen {
+namespace {
+
+// Regression (fixed in src/passes/lower.cpp, issue 21): folding a constant input
+// into the bias multiplied the weight 2^47 by the input's code 2^111 (2^61 on grid
+// 2^-50) in 128 bits unchecked; the exact product 2^108 fits easily.  The graph
+// was wrong (self-check failure, exit 4); now it is the constant 2^108.
+TEST(Regression, ConstantInputFoldedIntoTheBiasWithoutOverflow) {
+  const char* text = R"({"input":{"size":1,"type":{"signed":false,"int_bits":1,"frac_bits":0}},
+      "layers":[{"type":"dense","weights":[[0]],"bias":[2305843009213693952]},
+        {"type":"quantize","to":{"signed":true,"int_bits":63,"frac_bits":50},"overflow":"SAT"},
+        {"type":"dense","weights":[[140737488355328]]}]})";
+  expect_model_ok(text);
+  const Model m = parse_model(nlohmann::json::parse(text));
+  const AdderGraph g = lower_model(m, {});
+  for (i128 x : {0, 1}) {
+    const auto y = interpret(g, {x});
+    ASSERT_EQ(y.size(), 1u);
+    EXPECT_EQ(compare(y[0], Fixed{1, -108}), 0) << fixed_str(y[0]);
+  }
+  // A product that needs more than 127 bits is the layer's limit error: the
+  // constant 2^119 - 1 on grid 2^-109 times the weight 2^47 - 1 is 166 bits wide.
+  const Model wide = parse_model(nlohmann::json::parse(
+      R"({"input":{"size":1,"type":{"signed":false,"int_bits":1,"frac_bits":0}},
+      "layers":[{"type":"dense","weights":[[0]],"bias":[2048]},
+        {"type":"quantize","to":{"signed":false,"int_bits":10,"frac_bits":109},"overflow":"SAT"},
+        {"type":"dense","weights":[[140737488355327]]}]})"));
+  try {
+    (void)lower_model(wide, {});
+    ADD_FAILURE() << "no error";
+  } catch (const ModelError& e) {
+    EXPECT_STREQ(e.what(),
+                 "layers[2]: a constant input times its weight needs 166 bits, more than the "
+                 "limit of 120 bits");
+  }
+}
+
+}  // namespace
+}  // namespace dagen
+
+namespace dagen {
+namespace {
+
+// Extreme but valid models (issue 21): widths up to 120 bits, |int_bits| and
+// |frac_bits| up to 512, weights of 48 bits on grids up to 2^-32, biases up to
+// 2^62, constant inputs (zero-width inputs, all-zero weight columns with a bias
+// then quantized) folded into the next layer's bias.  A model may be rejected,
+// but only with a one-line ModelError naming a layer; an accepted one must be
+// exact (reference == graph interpreter) and pass build_design's self-check.
+nlohmann::json extreme_model(std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  const auto pick = [&](std::int64_t lo, std::int64_t hi) {
+    return std::uniform_int_distribution<std::int64_t>(lo, hi)(rng);
+  };
+  const auto random_type = [&](int max_width) {
+    const bool is_signed = pick(0, 1) == 1;
+    const int width = static_cast<int>(pick(0, 4) == 0 ? pick(0, 2) : pick(1, max_width));
+    // frac_bits anywhere in [-512, 512] with int_bits = width - sign - frac also in range.
+    const int lo = std::max(-512, width - (is_signed ? 1 : 0) - 512);
+    const int hi = std::min(512, width - (is_signed ? 1 : 0) + 512);
+    const int frac = static_cast<int>(pick(0, 2) == 0 ? pick(lo, hi) : pick(-60, 90));
+    const int f = std::clamp(frac, lo, hi);
+    return nlohmann::json{
+        {"signed", is_signed}, {"int_bits", width - (is_signed ? 1 : 0) - f}, {"frac_bits", f}};
+  };
+  const auto number = [&](std::int64_t code, int frac) -> nlohmann::json {
+    if (frac == 0) return code;
+    return std::ldexp(static_cast<double>(code), -frac);  // exact: |code| < 2^53
+  };
+  const auto big_code = [&](int max_bits) -> std::int64_t {
+    switch (pick(0, 3)) {
+      case 0:
+        return 0;
+      case 1:  // a power of two
+        return (pick(0, 1) ? 1 : -1) * (std::int64_t{1} << pick(0, max_bits - 1));
+      case 2:  // all ones
+        return (pick(0, 1) ? 1 : -1) * ((std::int64_t{1} << pick(1, max_bits)) - 1);
+      default:
+        return pick(-(std::int64_t{1} << (max_bits - 1)), std::int64_t{1} << (max_bits - 1));
+    }
+  };
+  int size = static_cast<int>(pick(1, 3));
+  nlohmann::json types = nlohmann::json::array();
+  for (int i = 0; i < size; ++i) types.push_back(random_type(pick(0, 1) ? 120 : 40));
+  nlohmann::json layers = nlohmann::json::array();
+  const int n_layers = static_cast<int>(pick(1, 5));
+  for (int k = 0; k < n_layers; ++k) {
+    const int kind = static_cast<int>(pick(0, 5));
+    if (kind <= 2) {  // dense
+      const int n_out = static_cast<int>(pick(1, 3));
+      const int frac = static_cast<int>(pick(0, 3) == 0 ? pick(0, 32) : 0);
+      const bool constant = pick(0, 3) == 0;  // all-zero weights: the outputs are the bias
+      nlohmann::json w = nlohmann::json::array(), b = nlohmann::json::array();
+      for (int i = 0; i < size; ++i) {
+        nlohmann::json row = nlohmann::json::array();
+        for (int j = 0; j < n_out; ++j)
+          row.push_back(constant ? nlohmann::json(0) : number(big_code(frac ? 48 : 48), frac));
+        w.push_back(row);
+      }
+      const int bfrac = static_cast<int>(pick(0, 1) ? 0 : pick(0, 32));
+      for (int j = 0; j < n_out; ++j) b.push_back(number(big_code(bfrac ? 52 : 62), bfrac));
+      layers.push_back({{"type", "dense"}, {"weights", w}, {"bias", b}});
+      size = n_out;
+    } else if (kind == 3) {
+      layers.push_back({{"type", "relu"}});
+    } else {
+      nlohmann::json to = nlohmann::json::array();
+      for (int i = 0; i < size; ++i) to.push_back(random_type(pick(0, 1) ? 120 : 64));
+      static const char* const kOverflow[] = {"WRAP", "SAT", "SAT_SYM"};
+      layers.push_back({{"type", "quantize"},
+                        {"to", to},
+                        {"rounding", pick(0, 1) ? "RND" : "TRN"},
+                        {"overflow", kOverflow[pick(0, 2)]}});
+    }
+  }
+  return {{"input", {{"size", types.size()}, {"type", types}}}, {"layers", layers}};
+}
+
+TEST(RandomModels, ExtremeButValid) {
+  const std::uint64_t count = env_u64("DAGEN_RANDOM_MODELS", kDefaultModels);
+  int rejected = 0, accepted = 0, failures = 0;
+  for (std::uint64_t seed = 300000; seed < 300000 + count && failures < 3; ++seed) {
+    const nlohmann::json doc = extreme_model(seed);
+    Model model;
+    try {
+      model = parse_model(doc);
+    } catch (const std::exception& e) {
+      report_failure(seed, doc, std::string("generated model does not parse: ") + e.what());
+      ++failures;
+      continue;
+    }
+    const OptionSet& set = kOptionSets[seed % 6];
+    LowerOptions lo;
+    lo.cmvm.depth_slack = set.depth_slack;
+    lo.cmvm.objective = set.objective;
+    lo.cmvm.effort = set.effort;  // as check_model lowers it
+    lo.cmvm.seed = seed;
+    try {
+      (void)lower_model(model, lo);
+    } catch (const ModelError& e) {
+      ++rejected;
+      const std::string msg = e.what();
+      EXPECT_EQ(msg.rfind("layers[", 0), 0u) << "seed " << seed << ": " << msg;
+      EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
+      continue;
+    } catch (const std::exception& e) {
+      report_failure(seed, doc, std::string("lower_model threw: ") + e.what());
+      ++failures;
+      continue;
+    }
+    ++accepted;
+    if (const std::string problem = check_model(model, set, seed, 12); !problem.empty()) {
+      report_failure(seed, doc, std::string(set.name) + ": " + problem);
+      ++failures;
+      continue;
+    }
+    FlowOptions o;
+    o.pipeline = static_cast<int>(seed % 3);
+    o.cmvm.effort = 0;
+    try {
+      (void)build_design(model, o);
+    } catch (const ModelError& e) {
+      // Other CMVM options give other intermediate widths: a limit error is fine.
+      EXPECT_EQ(std::string(e.what()).rfind("layers[", 0), 0u)
+          << "seed " << seed << ": " << e.what();
+    } catch (const std::exception& e) {
+      report_failure(seed, doc, std::string("build_design threw: ") + e.what());
+      ++failures;
+    }
+  }
+  std::cout << "extreme models: " << accepted << " accepted, " << rejected << " rejected\n";
+  EXPECT_GT(accepted, static_cast<int>(count / 4))
+      << "the generator should mostly make models that fit";
+}
+
+}  // namespace
+}  // namespace dagen
+
+namespace dagen {
+namespace {
+
+// Regression (fixed in src/emit/verilog.cpp, found by RandomModels.ExtremeButValid):
+// a quantizer whose target grid is 2^215 finer than its input's (s-44.63 -> u-167.168,
+// s131.-47 -> s-38.46) made the emitter round the interval in 128 bits and throw
+// "fixed-point value too wide" (exit 4, internal error); RND across 400 bits
+// formed 1 << 399 for the rounding half (undefined behaviour).
+TEST(Regression, QuantizeAcrossFarApartGrids) {
+  expect_model_ok(R"({"input":{"size":3,"type":[{"frac_bits":-47,"int_bits":132,"signed":true},
+      {"frac_bits":63,"int_bits":-44,"signed":true},{"frac_bits":20,"int_bits":94,"signed":true}]},
+      "layers":[{"overflow":"WRAP","rounding":"RND","to":[{"frac_bits":46,"int_bits":-38,"signed":true},
+        {"frac_bits":70,"int_bits":-16,"signed":true},{"frac_bits":-60,"int_bits":86,"signed":false}],"type":"quantize"},
+       {"overflow":"WRAP","rounding":"TRN","to":[{"frac_bits":168,"int_bits":-167,"signed":false},
+        {"frac_bits":-30,"int_bits":31,"signed":true},{"frac_bits":-24,"int_bits":25,"signed":false}],"type":"quantize"}]})");
+  expect_model_ok(R"({"input":{"size":1,"type":{"signed":true,"int_bits":-390,"frac_bits":400}},
+      "layers":[{"type":"quantize","to":{"signed":true,"int_bits":3,"frac_bits":0},"rounding":"RND","overflow":"SAT"}]})");
+  expect_model_ok(R"({"input":{"size":1,"type":{"signed":true,"int_bits":5,"frac_bits":-2}},
+      "layers":[{"type":"quantize","to":{"signed":true,"int_bits":-100,"frac_bits":200},"overflow":"SAT"}]})");
 }
 
 }  // namespace

@@ -87,3 +87,17 @@ TEST(Text, HexAndDecimal) {
 
 }  // namespace
 }  // namespace dagen
+
+namespace dagen {
+namespace {
+
+// -v overflowed for v = -2^127 (undefined behaviour; in practice an endless loop).
+TEST(Fixed, BitLengthOfTheMostNegativeCode) {
+  const i128 most_negative = -(static_cast<i128>(1) << 126) * 2;
+  EXPECT_EQ(bit_length(most_negative), 128);
+  EXPECT_EQ(bit_length(most_negative + 1), 127);
+  EXPECT_EQ(bit_length(-1), 1);
+}
+
+}  // namespace
+}  // namespace dagen
