@@ -12,6 +12,8 @@ namespace dagen {
 
 // Parse and validate; throws ModelError naming the JSON location on any problem.
 Model read_model_file(const std::string& path);
+// The same for a model's text; `source` names it in JSON syntax errors.
+Model read_model_text(const std::string& text, const std::string& source);
 Model parse_model(const nlohmann::json& document);
 
 // A JSON number that must be an exact binary fraction with at most max_frac

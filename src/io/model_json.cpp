@@ -263,6 +263,10 @@ Model read_model_file(const std::string& path) {
   return parse_model(read_json_file(path, "model file", kMaxWeightFracBits));
 }
 
+Model read_model_text(const std::string& text, const std::string& source) {
+  return parse_model(parse_strict_json(text, source, kMaxWeightFracBits));
+}
+
 std::vector<std::vector<i128>> read_input_vectors(const std::string& path,
                                                   const std::vector<FixedType>& types) {
   // Inputs are read from their text, exactly: a 120-bit type's values do not

@@ -1,9 +1,8 @@
-// libFuzzer target: arbitrary bytes -> JSON -> parse_model -> (small models)
-// build_design (lower, dead-node removal, invariants, graph interpreter vs
-// reference self-check, schedule, emit) plus an extra interpreter/reference
-// comparison.  A rejected model must be rejected with ModelError; anything else
-// that escapes (ToolError = internal error, std::exception, a sanitizer report,
-// a mismatch) is a crash.
+// libFuzzer target: arbitrary bytes -> read_model_text (strict JSON + model rules) -> (small
+// models) build_design (lower, dead-node removal, invariants, graph interpreter vs reference
+// self-check, schedule, emit) plus an extra interpreter/reference comparison.  A rejected model
+// must be rejected with ModelError; anything else that escapes (ToolError = internal error,
+// std::exception, a sanitizer report, a mismatch) is a crash.
 //
 // Built with libFuzzer only when DAGEN_FUZZ=ON (tools/fuzz.sh).  Without it the
 // same function is linked into fuzz_replay, which replays corpus and regression
@@ -46,11 +45,11 @@ bool small_enough(const dagen::Model& m) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size > kMaxBytes) return 0;
-  const auto doc = nlohmann::json::parse(data, data + size, nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded()) return 0;
   dagen::Model model;
-  try {
-    model = dagen::parse_model(doc);
+  try {  // the reader da-gen itself uses: strict JSON (duplicate keys, exact numbers), then the
+         // model
+    model = dagen::read_model_text(std::string(reinterpret_cast<const char*>(data), size),
+                                   "fuzz input");
   } catch (const dagen::ModelError& e) {
     const std::string msg = e.what();
     if (msg.find('\n') != std::string::npos) fail("multi-line ModelError: " + msg);
