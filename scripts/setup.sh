@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake ninja-build python3 nlohmann-json3-dev libeigen3-dev libcxxopts-dev
           libgtest-dev libgmock-dev liblemon-dev python3-numpy python3-pytest verilator iverilog yosys
-          nextpnr-ice40 fpga-icestorm graphviz)
+          nextpnr-ice40 fpga-icestorm graphviz ccache)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
