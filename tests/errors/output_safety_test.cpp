@@ -253,9 +253,9 @@ TEST(OutputSafety, SymlinkedOutputStaysASymlink) {
 
 // Starts da-gen asynchronously (or as `uid`), stdout/stderr into `log_dir`.
 pid_t spawn(const fs::path& cwd, const std::vector<std::string>& args,
-            const std::vector<std::string>& env, const fs::path& log_dir, int uid = -1) {
-  const std::string bin = DAGEN_BIN, out = (log_dir / "out").string(),
-                    err = (log_dir / "err").string();
+            const std::vector<std::string>& env, const fs::path& log_dir, int uid = -1,
+            const std::string& bin = DAGEN_BIN) {
+  const std::string out = (log_dir / "out").string(), err = (log_dir / "err").string();
   const pid_t pid = ::fork();
   if (pid == 0) {
     const int o = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -296,10 +296,15 @@ TEST(OutputSafety, ReadOnlyDirectoryLeavesTheStateExactly) {
   const bool root = ::geteuid() == 0;
   fs::permissions(dir.path, fs::perms(0755));
   fs::permissions(dir.path / "out", fs::perms(root ? 0755 : 0555));
+  // As nobody, a copy of the binary in a directory anyone can enter: the build tree
+  // may sit below a directory only root can (CI clones into a private directory).
+  fs::permissions(logs.path, fs::perms(0755));
+  const fs::path bin = logs.path / "da-gen";
+  fs::copy_file(DAGEN_BIN, bin);
   const auto before = cli::listing(dir.path);
-  const auto r = finish(
-      spawn(dir.path, {model, "-o", "out", "--pipeline", "3"}, {}, logs.path, root ? 65534 : -1),
-      logs.path);
+  const auto r = finish(spawn(dir.path, {model, "-o", "out", "--pipeline", "3"}, {}, logs.path,
+                              root ? 65534 : -1, bin.string()),
+                        logs.path);
   fs::permissions(dir.path / "out", fs::perms(0755));
   if (r.exit_code == 125 || r.exit_code == 127)
     GTEST_SKIP() << "cannot run da-gen as uid 65534 (exit " << r.exit_code << ")";
