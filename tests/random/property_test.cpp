@@ -392,13 +392,19 @@ nlohmann::json extreme_model(std::uint64_t seed) {
     return std::ldexp(static_cast<double>(code), -frac);  // exact: |code| < 2^53
   };
   const auto big_code = [&](int max_bits) -> std::int64_t {
+    // One pick per statement: the operands of * are unsequenced, so two picks in
+    // one product drew different models from different compilers (release vs ASan).
     switch (pick(0, 3)) {
       case 0:
         return 0;
-      case 1:  // a power of two
-        return (pick(0, 1) ? 1 : -1) * (std::int64_t{1} << pick(0, max_bits - 1));
-      case 2:  // all ones
-        return (pick(0, 1) ? 1 : -1) * ((std::int64_t{1} << pick(1, max_bits)) - 1);
+      case 1: {  // a power of two
+        const std::int64_t s = pick(0, 1) ? 1 : -1;
+        return s * (std::int64_t{1} << pick(0, max_bits - 1));
+      }
+      case 2: {  // all ones
+        const std::int64_t s = pick(0, 1) ? 1 : -1;
+        return s * ((std::int64_t{1} << pick(1, max_bits)) - 1);
+      }
       default:
         return pick(-(std::int64_t{1} << (max_bits - 1)), std::int64_t{1} << (max_bits - 1));
     }
