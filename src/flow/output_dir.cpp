@@ -1,5 +1,6 @@
 // The output directory is never replaced as a whole: da-gen replaces exactly
-// the files its manifest (.da-gen-output) lists and never touches any other.
+// the files its manifest (.da-gen-output) lists and never touches any other,
+// nor a listed file whose content changed since (the user edited it).
 // New files are staged in a hidden directory inside the target, then moved in
 // by renames that never replace anything (old own files are moved aside
 // first), so a failure part-way rolls every rename back.  An exclusive flock
@@ -13,6 +14,8 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <vector>
@@ -64,16 +67,36 @@ void write_text(const fs::path& p, const std::string& text, const std::string& s
   if (!out) throw ToolError("cannot write into " + shown + ": " + error_text());
 }
 
-std::string manifest_text(const std::set<std::string>& names) {
+// A file's content fingerprint (64-bit FNV-1a, as 16 hex digits): a file whose
+// content differs from what da-gen wrote has been edited and is the user's now.
+std::string fingerprint(const std::string& text) {
+  std::uint64_t h = 14695981039346656037ull;
+  for (const unsigned char c : text) h = (h ^ c) * 1099511628211ull;
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
+  return hex;
+}
+
+std::optional<std::string> file_text(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream all;
+  all << in.rdbuf();
+  if (!in && !in.eof()) return std::nullopt;
+  return all.str();
+}
+
+// Manifest lines: "<fingerprint> <name>", sorted by name.
+using Listing = std::map<std::string, std::string>;  // name -> fingerprint
+std::string manifest_text(const Listing& files) {
   std::string s = std::string(kHeader) + "\n";
-  for (const auto& n : names) s += n + "\n";
+  for (const auto& [name, print] : files) s += print + " " + name + "\n";
   return s;
 }
 
 // What .da-gen-output says about the directory.
 struct Manifest {
   enum Kind { None, OldMarker, Listed, Foreign } kind = None;
-  std::set<std::string> files;  // Listed: the files da-gen wrote there
+  Listing files;  // Listed: the files da-gen wrote there, with their content's fingerprints
 };
 
 Manifest read_manifest(const fs::path& dir) {
@@ -93,12 +116,15 @@ Manifest read_manifest(const fs::path& dir) {
   std::istringstream lines(text);
   std::string line;
   if (!std::getline(lines, line) || line != kHeader) return m;
-  std::set<std::string> files;
+  Listing files;
   // A line da-gen cannot have written: the whole list is not trusted.
-  while (std::getline(lines, line))
-    if (!plain_name(line) || line == kManifest || is_staging_name(line) ||
-        !files.insert(line).second)
+  while (std::getline(lines, line)) {
+    const std::string print = line.substr(0, 16), name = line.size() > 17 ? line.substr(17) : "";
+    if (line.size() < 18 || line[16] != ' ' ||
+        print.find_first_not_of("0123456789abcdef") != print.npos || !plain_name(name) ||
+        name == kManifest || is_staging_name(name) || !files.emplace(name, print).second)
       return m;
+  }
   m.kind = Manifest::Listed;
   m.files = std::move(files);
   return m;
@@ -182,9 +208,16 @@ void write_locked(const OutputDir& dir, const std::map<std::string, std::string>
   if (old.kind == Manifest::Foreign)
     throw ToolError((dir.shown / kManifest).string() +
                     " is not a da-gen manifest; da-gen never replaces it, even with --force");
-  std::set<std::string> own;  // old files da-gen may replace or remove
-  for (const auto& n : old.files)
-    if (is_plain_file(real / n)) own.insert(n);
+  Listing own;                   // old files da-gen may replace or remove
+  std::set<std::string> edited;  // listed, but changed since: the user's now, never touched
+  for (const auto& [n, print] : old.files) {
+    if (!is_plain_file(real / n)) continue;
+    const auto text = file_text(real / n);
+    if (text && fingerprint(*text) == print)
+      own.emplace(n, print);
+    else
+      edited.insert(n);
+  }
   bool empty = true;
   for (const auto& e : fs::directory_iterator(real)) {
     const std::string n = e.path().filename().string();
@@ -199,6 +232,11 @@ void write_locked(const OutputDir& dir, const std::map<std::string, std::string>
                     " is not empty and was not written by da-gen; use --force to add da-gen's "
                     "files beside the files there (none is replaced)");
   }
+  for (const auto& [name, text] : files)
+    if (edited.count(name))
+      throw ToolError((dir.shown / name).string() +
+                      " was changed since da-gen wrote it; da-gen never replaces it, even with "
+                      "--force (move it away to regenerate it)");
   for (const auto& [name, text] : files)
     if (entry_exists(real / name) && !own.count(name))
       throw ToolError((dir.shown / name).string() +
@@ -216,19 +254,22 @@ void write_locked(const OutputDir& dir, const std::map<std::string, std::string>
   if (::mkdir(stage.c_str(), 0700) != 0)
     throw ToolError("cannot write into " + shown + ": " + error_text());
   staging.path = stage;
-  for (const auto& [name, text] : files) write_text(stage / name, text, shown);
+  Listing fresh;  // the new files, fingerprinted as finally written
+  for (const auto& [name, text] : files) {
+    write_text(stage / name, text, shown);
+    fresh[name] = fingerprint(text);
+  }
   if (check) {
     for (const auto& [name, text] : check(stage)) {
       if (!files.count(name)) throw ToolError("internal: the check rewrote unknown file " + name);
       write_text(stage / name, text, shown);
+      fresh[name] = fingerprint(text);
     }
   }
 
   // The commit: every step is a rename that replaces nothing, journaled for rollback.
-  std::set<std::string> fresh;
-  for (const auto& [name, text] : files) fresh.insert(name);
-  std::set<std::string> both = fresh;
-  both.insert(own.begin(), own.end());
+  Listing both = fresh;
+  both.insert(own.begin(), own.end());  // keeps the new fingerprint of a file in both
   const fs::path aside = stage / ".old";
   if (::mkdir(aside.c_str(), 0700) != 0)
     throw ToolError("cannot write into " + shown + ": " + error_text());
@@ -253,9 +294,9 @@ void write_locked(const OutputDir& dir, const std::map<std::string, std::string>
   try {
     if (entry_exists(real / kManifest)) move(real / kManifest, aside / kManifest);
     move(stage / ".manifest.both", real / kManifest);
-    for (const auto& n : own)  // still da-gen's plain file (not replaced meanwhile by a directory)
+    for (const auto& [n, print] : own)  // still da-gen's plain file (not replaced meanwhile)
       if (is_plain_file(real / n)) move(real / n, aside / n);
-    for (const auto& n : fresh) move(stage / n, real / n);
+    for (const auto& [n, print] : fresh) move(stage / n, real / n);
     if (::rename((stage / ".manifest.new").c_str(), (real / kManifest).c_str()) != 0)
       throw ToolError("cannot write " + (dir.shown / kManifest).string() + ": " + error_text());
   } catch (...) {

@@ -150,11 +150,51 @@ TEST(OutputSafety, OldOwnFilesNotWrittenAgainDisappear) {
   ASSERT_EQ(gen(dir.path, {model, "-o", "own"}).exit_code, 0);
   EXPECT_EQ(names_in(dir.path / "own"),
             (std::set<std::string>{".da-gen-output", "tiny_mlp.json", "tiny_mlp.v"}));
-  EXPECT_EQ(cli::slurp(dir.path / "own" / ".da-gen-output"),
-            "# da-gen manifest 1: da-gen wrote the files below; its next run replaces only these\n"
-            "tiny_mlp.json\ntiny_mlp.v\n");
+  // Each name with the fingerprint (FNV-1a 64) of the content da-gen wrote.
+  const auto print = [&](const char* name) {
+    std::uint64_t h = 14695981039346656037ull;
+    for (const unsigned char c : cli::slurp(dir.path / "own" / name))
+      h = (h ^ c) * 1099511628211ull;
+    char hex[17];
+    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
+    return std::string(hex) + " " + name + "\n";
+  };
+  EXPECT_EQ(
+      cli::slurp(dir.path / "own" / ".da-gen-output"),
+      "# da-gen manifest 1: da-gen wrote the files below; its next run replaces only these\n" +
+          print("tiny_mlp.json") + print("tiny_mlp.v"));
   // Only the output directories exist next to each other: no staging leftovers.
   EXPECT_EQ(names_in(dir.path), (std::set<std::string>{"empty", "own"}));
+}
+
+TEST(OutputSafety, FileEditedSinceDaGenWroteItIsNeverReplaced) {
+  cli::Scratch dir("edited");
+  const std::string model = (kSource / "examples/tiny.json").string();
+  ASSERT_EQ(gen(dir.path, {model, "-o", "out", "--dump-graph"}).exit_code, 0);
+  // The user adds a debug line to the generated Verilog and annotates the graph.
+  cli::write_file(dir.path / "out" / "tiny_mlp.v",
+                  cli::slurp(dir.path / "out" / "tiny_mlp.v") + "// my debug notes\n");
+  cli::write_file(dir.path / "out" / "tiny_mlp.dot", "digraph mine {}\n");
+  const auto before = cli::listing(dir.path);
+  for (const bool force : {false, true}) {
+    std::vector<std::string> args{model, "-o", "out", "--pipeline", "1"};
+    if (force) args.push_back("--force");
+    const auto r = gen(dir.path, args);
+    EXPECT_EQ(r.exit_code, 4);
+    EXPECT_EQ(r.err, "da-gen: error: " + (dir.path / "out" / "tiny_mlp.v").string() +
+                         " was changed since da-gen wrote it; da-gen never replaces it, even with "
+                         "--force (move it away to regenerate it)\n");
+    EXPECT_EQ(cli::listing(dir.path), before);
+  }
+  // Moved away, the design is regenerated; the edited graph, not written again, stays.
+  fs::rename(dir.path / "out" / "tiny_mlp.v", dir.path / "mine.v");
+  ASSERT_EQ(gen(dir.path, {model, "-o", "out"}).exit_code, 0);
+  EXPECT_EQ(cli::slurp(dir.path / "out" / "tiny_mlp.dot"), "digraph mine {}\n");
+  EXPECT_TRUE(fs::exists(dir.path / "out" / "tiny_mlp.v"));
+  // It is the user's now: no longer listed, so a run that writes it again refuses.
+  EXPECT_EQ(cli::slurp(dir.path / "out" / ".da-gen-output").find("tiny_mlp.dot"),
+            std::string::npos);
+  EXPECT_EQ(gen(dir.path, {model, "-o", "out", "--dump-graph"}).exit_code, 4);
 }
 
 TEST(OutputSafety, ForeignFileWithADaGenNameIsNeverReplaced) {
