@@ -237,6 +237,7 @@ int run(int argc, char** argv) {
   const std::string out = r["output"].as<std::string>();
   if (out.empty()) throw UsageError("-o/--output must not be empty");
   const OutputDir dir = resolve_output_dir(out, r["model"].as<std::string>());
+  if (r.count("verify")) require_simulation_tools();  // before the long work, like -o
   Design design = build_design(model, flow);
   std::optional<VerifyResult> verdict;
   OutputCheck verify_step;

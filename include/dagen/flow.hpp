@@ -83,6 +83,10 @@ using OutputCheck = std::function<std::map<std::string, std::string>(const std::
 void write_output_dir(const OutputDir& dir, const std::map<std::string, std::string>& files,
                       bool force, const OutputCheck& check);
 
+// Throws ToolError (one line) unless the tools --verify runs are installed
+// (Verilator, CMake); verify_with_verilator() checks it too, the CLI before the long work.
+void require_simulation_tools();
+
 struct VerifyResult {
   bool passed = false;
   std::string summary;  // the harness's PASS/FAIL line and first mismatches

@@ -105,6 +105,8 @@ bool on_path(const std::string& name) {
   return false;
 }
 
+}  // namespace
+
 // One line up front instead of a CMake log: the tools the simulation build needs.
 void require_simulation_tools() {
   const char* root = std::getenv("VERILATOR_ROOT");
@@ -114,8 +116,6 @@ void require_simulation_tools() {
     throw ToolError("--verify needs Verilator: 'verilator' is not on PATH (or set VERILATOR_ROOT)");
   if (!on_path("cmake")) throw ToolError("--verify needs CMake: 'cmake' is not on PATH");
 }
-
-}  // namespace
 
 VerifyResult verify_with_verilator(const Model& model, const Design& design, const fs::path& dir,
                                    int random_vectors, std::uint64_t seed, std::ostream& log) {
