@@ -43,7 +43,9 @@ bool contains(const fs::path& a, const fs::path& b) {
 
 }  // namespace
 
-OutputDir resolve_output_dir(const std::string& option, const fs::path& model_file) {
+namespace {
+
+OutputDir resolve_checked(const std::string& option, const fs::path& model_file) {
   OutputDir d;
   d.shown = without_trailing_slash(fs::absolute(option).lexically_normal());
   d.real = resolved(d.shown);
@@ -61,6 +63,16 @@ OutputDir resolve_output_dir(const std::string& option, const fs::path& model_fi
   refuse(resolved(fs::absolute(model_file).parent_path()), "model's directory");
   refuse(resolved(model_file).parent_path(), "model's directory");
   return d;
+}
+
+}  // namespace
+
+OutputDir resolve_output_dir(const std::string& option, const fs::path& model_file) {
+  try {
+    return resolve_checked(option, model_file);
+  } catch (const fs::filesystem_error& e) {  // e.g. the working directory was deleted
+    throw ToolError("-o " + option + ": cannot resolve the path: " + e.code().message());
+  }
 }
 
 }  // namespace dagen

@@ -197,6 +197,20 @@ TEST(OutputSafety, FileEditedSinceDaGenWroteItIsNeverReplaced) {
   EXPECT_EQ(gen(dir.path, {model, "-o", "out", "--dump-graph"}).exit_code, 4);
 }
 
+TEST(OutputSafety, DeletedWorkingDirectoryIsAToolErrorNotAnInternalOne) {
+  cli::Scratch dir("gone");
+  const std::string model = (kSource / "examples/tiny.json").string();
+  const std::string err = (dir.path / "err").string();
+  const std::string script = "mkdir '" + (dir.path / "cwd").string() + "' && cd '" +
+                             (dir.path / "cwd").string() + "' && rmdir ../cwd && exec '" +
+                             DAGEN_BIN + "' '" + model + "' -o out 2>'" + err + "'";
+  const int status = std::system(script.c_str());
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 4);
+  EXPECT_EQ(cli::slurp(err),
+            "da-gen: error: -o out: cannot resolve the path: No such file or directory\n");
+}
+
 TEST(OutputSafety, ForeignFileWithADaGenNameIsNeverReplaced) {
   cli::Scratch dir("foreign-name");
   const std::string model = (kSource / "examples/tiny.json").string();
