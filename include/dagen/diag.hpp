@@ -3,6 +3,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace dagen {
 
@@ -40,6 +41,13 @@ class InternalError : public std::logic_error {
 // "out of memory while <step> (this machine has N GiB of memory...; see docs/limits.md)":
 // what ran out and the limit, for a std::bad_alloc caught during `step`.
 std::string out_of_memory_message(const std::string& step);
+
+// `text` for a generated or printed file: each byte of `special` after a backslash,
+// newline and tab as \n and \t, other control bytes (and, with `ascii_only`, bytes
+// above 0x7f) as `hex_escape` and two hex digits.  The one escaper behind error
+// messages, Verilog comments and DOT strings.
+std::string escaped(const std::string& text, std::string_view special, bool ascii_only,
+                    std::string_view hex_escape);
 
 // "layers[2].weights[3][7]"-style path builder.
 std::string json_path(const std::string& base, const std::string& key);

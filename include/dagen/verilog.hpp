@@ -31,7 +31,7 @@ EmittedDesign emit_verilog(const AdderGraph& g, const std::string& top, const st
 std::string verilog_identifier(const std::string& name);
 
 // Any text made safe inside a one-line // comment: printable ASCII stays,
-// \ and ' are escaped, newlines and every other byte become \n, \xNN.
+// \ and ' are escaped, newline and tab become \n and \t, any other byte \xNN.
 std::string verilog_comment_text(const std::string& text);
 
 }  // namespace dagen

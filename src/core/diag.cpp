@@ -8,21 +8,21 @@
 
 namespace dagen {
 
-namespace {
-
-// Control characters from the model (keys, strings) are escaped so that the
-// message stays on one line.
-std::string printable(const std::string& text) {
+std::string escaped(const std::string& text, std::string_view special, bool ascii_only,
+                    std::string_view hex_escape) {
   static const char* const kHex = "0123456789abcdef";
   std::string out;
   for (const char c : text) {
     const auto u = static_cast<unsigned char>(c);
-    if (c == '\n') {
+    if (special.find(c) != std::string_view::npos) {
+      out += '\\';
+      out += c;
+    } else if (c == '\n') {
       out += "\\n";
     } else if (c == '\t') {
       out += "\\t";
-    } else if (u < 0x20 || u == 0x7f) {
-      out += "\\x";
+    } else if (u < 0x20 || u == 0x7f || (ascii_only && u > 0x7f)) {
+      out += hex_escape;
       out += kHex[u >> 4];
       out += kHex[u & 15];
     } else {
@@ -31,6 +31,12 @@ std::string printable(const std::string& text) {
   }
   return out;
 }
+
+namespace {
+
+// Control characters from the model (keys, strings) are escaped so that the
+// message stays on one line.
+std::string printable(const std::string& text) { return escaped(text, "", false, "\\x"); }
 
 }  // namespace
 

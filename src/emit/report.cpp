@@ -4,6 +4,8 @@
 
 #include <cmath>
 
+#include "dagen/diag.hpp"
+
 namespace dagen {
 
 namespace {
@@ -123,24 +125,7 @@ namespace {
 // \n, other control bytes spelled \xNN.  UTF-8 stays (DOT's default charset;
 // names come from JSON, which the parser checked is valid UTF-8).
 std::string dot_quoted(const std::string& text) {
-  static const char* const kHex = "0123456789abcdef";
-  std::string out = "\"";
-  for (const char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (u < 0x20 || u == 0x7f) {
-      out += "\\\\x";
-      out += kHex[u >> 4];
-      out += kHex[u & 15];
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
+  return "\"" + escaped(text, "\"\\", false, "\\\\x") + "\"";
 }
 
 }  // namespace

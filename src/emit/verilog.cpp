@@ -348,24 +348,7 @@ std::string verilog_identifier(const std::string& name) {
 }
 
 std::string verilog_comment_text(const std::string& text) {
-  static const char* const kHex = "0123456789abcdef";
-  std::string out;
-  for (const char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    if (c == '\\' || c == '\'') {
-      out += '\\';
-      out += c;
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (u < 0x20 || u >= 0x7f) {  // control characters and non-ASCII bytes
-      out += "\\x";
-      out += kHex[u >> 4];
-      out += kHex[u & 15];
-    } else {
-      out += c;
-    }
-  }
-  return out;
+  return escaped(text, "\\'", true, "\\x");
 }
 
 EmittedDesign emit_verilog(const AdderGraph& g, const std::string& top, const std::string& header,
