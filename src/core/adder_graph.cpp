@@ -7,6 +7,15 @@
 
 namespace dagen {
 
+// Every kind's operands fit a node's inline OperandList.
+static_assert([] {
+  for (const NodeKind k : {NodeKind::Input, NodeKind::Const, NodeKind::Add, NodeKind::Neg,
+                           NodeKind::Relu, NodeKind::Quantize})
+    if (arity(k) < 0 || static_cast<std::size_t>(arity(k)) > OperandList::kMaxOperands)
+      return false;
+  return true;
+}());
+
 int AdderGraph::add(Node node) {
   nodes.push_back(std::move(node));
   return static_cast<int>(nodes.size()) - 1;
