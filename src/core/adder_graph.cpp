@@ -7,6 +7,15 @@
 
 namespace dagen {
 
+// Every kind's operands fit a node's inline OperandList.
+static_assert([] {
+  for (const NodeKind k : {NodeKind::Input, NodeKind::Const, NodeKind::Add, NodeKind::Neg,
+                           NodeKind::Relu, NodeKind::Quantize})
+    if (arity(k) < 0 || static_cast<std::size_t>(arity(k)) > OperandList::kMaxOperands)
+      return false;
+  return true;
+}());
+
 int AdderGraph::add(Node node) {
   nodes.push_back(std::move(node));
   return static_cast<int>(nodes.size()) - 1;
@@ -25,7 +34,7 @@ int operand_offset(const AdderGraph& g, const Node& n, const Operand& op) {
 
 int passed_through_bits(const AdderGraph& g, const Node& n) {
   if (n.kind != NodeKind::Add) return 0;
-  const int la = operand_offset(g, n, n.a), lb = operand_offset(g, n, n.b);
+  const int la = operand_offset(g, n, n.a()), lb = operand_offset(g, n, n.b());
   return n.sub ? (la == 0 ? lb : 0) : std::max(la, lb);
 }
 
@@ -87,7 +96,7 @@ void infer_node(AdderGraph& g, int id) {
       return;
     }
     case NodeKind::Add: {
-      const Range a = operand_range(g, n.a), b = operand_range(g, n.b);
+      const Range a = operand_range(g, n.a()), b = operand_range(g, n.b());
       const int frac = std::max(a.frac, b.frac);
       try {
         // Each aligned bound is below 2^126 (shift_left), so a sum or difference of
@@ -109,7 +118,7 @@ void infer_node(AdderGraph& g, int id) {
       return;
     }
     case NodeKind::Neg: {
-      const Range a = operand_range(g, n.a);
+      const Range a = operand_range(g, n.a());
       n.lo = -a.hi;
       n.hi = -a.lo;
       n.type = type_for_codes(n.lo, n.hi, a.frac);
@@ -117,14 +126,14 @@ void infer_node(AdderGraph& g, int id) {
       return;
     }
     case NodeKind::Relu: {
-      const Range a = operand_range(g, n.a);
+      const Range a = operand_range(g, n.a());
       n.lo = std::max<i128>(a.lo, 0);
       n.hi = std::max<i128>(a.hi, 0);
       n.type = type_for_codes(n.lo, n.hi, a.frac);
       return;
     }
     case NodeKind::Quantize: {
-      const Range a = operand_range(g, n.a);
+      const Range a = operand_range(g, n.a());
       const FixedType& t = n.quant_to;
       n.type = t;
       if (t.width() == 0) {
@@ -165,17 +174,10 @@ std::vector<int> adder_depths(const AdderGraph& g) {
   std::vector<int> depth(g.nodes.size(), 0);
   for (std::size_t id = 0; id < g.nodes.size(); ++id) {
     const Node& n = g.nodes[id];
-    switch (n.kind) {
-      case NodeKind::Input:
-      case NodeKind::Const:
-        break;
-      case NodeKind::Add:
-        depth[id] = 1 + std::max(depth[static_cast<std::size_t>(n.a.node)],
-                                 depth[static_cast<std::size_t>(n.b.node)]);
-        break;
-      default:
-        depth[id] = depth[static_cast<std::size_t>(n.a.node)];
-    }
+    int d = 0;
+    for_each_operand(
+        n, [&](const Operand& o) { d = std::max(d, depth[static_cast<std::size_t>(o.node)]); });
+    depth[id] = d + (n.kind == NodeKind::Add ? 1 : 0);
   }
   return depth;
 }

@@ -57,10 +57,11 @@ std::vector<int> merged_nodes(const AdderGraph& g) {
     const Node& n = g.at(id);
     rep[static_cast<std::size_t>(id)] = id;
     if (n.kind != NodeKind::Add && n.kind != NodeKind::Neg) continue;
-    const int a = rep[static_cast<std::size_t>(n.a.node)];
-    const int b = n.kind == NodeKind::Add ? rep[static_cast<std::size_t>(n.b.node)] : -1;
-    const int kind = n.kind == NodeKind::Neg ? 2 : n.sub ? 1 : 0;
-    const auto [it, fresh] = seen.try_emplace({kind, a, n.a.shift, b, n.b.shift}, id);
+    const bool add = n.kind == NodeKind::Add;
+    const int a = rep[static_cast<std::size_t>(n.a().node)];
+    const int b = add ? rep[static_cast<std::size_t>(n.b().node)] : -1;
+    const int kind = add ? (n.sub ? 1 : 0) : 2;
+    const auto [it, fresh] = seen.try_emplace({kind, a, n.a().shift, b, add ? n.b().shift : 0}, id);
     if (!fresh && g.at(it->second).type == n.type) rep[static_cast<std::size_t>(id)] = it->second;
   }
   return rep;
@@ -98,8 +99,8 @@ void add_propagates(const AdderGraph& g, const std::vector<int>& rep, int id, in
   const int w = std::min(n.type.width(), top);
   const bool sub = n.kind == NodeKind::Neg || n.sub;
   // A negation is 0 - a.
-  const OperandBits a = n.kind == NodeKind::Neg ? OperandBits{} : operand_bits(g, rep, n, n.a);
-  const OperandBits b = operand_bits(g, rep, n, n.kind == NodeKind::Neg ? n.a : n.b);
+  const OperandBits a = n.kind == NodeKind::Neg ? OperandBits{} : operand_bits(g, rep, n, n.a());
+  const OperandBits b = operand_bits(g, rep, n, n.kind == NodeKind::Neg ? n.a() : n.b());
   for (int i = passed_through_bits(g, n); i < w; ++i)
     if (const auto p = propagate(a.wire(i), b.wire(i), sub)) out.insert(*p);
 }

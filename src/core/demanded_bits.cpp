@@ -53,18 +53,18 @@ class Demand {
         // Passed-through low bits are needed only where demanded; above them every
         // operand bit below the top feeds the carry chain.
         const int low = std::min(s.low, passed_through_bits(g_, n));
-        need(n.a, low, s.top, operand_offset(g_, n, n.a));
-        need(n.b, low, s.top, operand_offset(g_, n, n.b));
+        need(n.a(), low, s.top, operand_offset(g_, n, n.a()));
+        need(n.b(), low, s.top, operand_offset(g_, n, n.b()));
         return;
       }
       case NodeKind::Neg:
-        need(n.a, 0, s.top, operand_offset(g_, n, n.a));
+        need(n.a(), 0, s.top, operand_offset(g_, n, n.a()));
         return;
       case NodeKind::Relu: {
-        const Node& a = g_.at(n.a.node);
-        const int oa = operand_offset(g_, n, n.a);
-        need(n.a, s.low, s.top, oa);
-        if (a.type.is_signed) need(n.a, a.type.width() - 1 + oa, a.type.width() + oa, oa);
+        const Node& a = g_.at(n.a().node);
+        const int oa = operand_offset(g_, n, n.a());
+        need(n.a(), s.low, s.top, oa);
+        if (a.type.is_signed) need(n.a(), a.type.width() - 1 + oa, a.type.width() + oa, oa);
         return;
       }
       case NodeKind::Quantize:
@@ -89,13 +89,13 @@ class Demand {
   // dropped, after adding half of the last kept bit for RND), then saturated or
   // wrapped; operand bit j is bit j - k of r.  Saturation compares all of r.
   void quantize(const Node& n, const BitSpan& s) {
-    const Node& a = g_.at(n.a.node);
-    const int k = a.type.frac_bits - n.a.shift - n.quant_to.frac_bits;
+    const Node& a = g_.at(n.a().node);
+    const int k = a.type.frac_bits - n.a().shift - n.quant_to.frac_bits;
     const bool saturates = n.overflow != Overflow::WRAP;
     const bool rounds = n.rounding == Rounding::RND && k > 0;
     const int low = rounds ? k - 1 : saturates ? std::max(k, 0) : s.low + k;
     const int top = saturates ? a.type.width() : s.top + k;
-    need(n.a, low, top, 0);
+    need(n.a(), low, top, 0);
   }
 
   const AdderGraph& g_;

@@ -28,19 +28,19 @@ std::vector<Fixed> interpret(const AdderGraph& g, const std::vector<i128>& input
       case NodeKind::Add: {
         // Both operands on the node's grid (the finer of the two): exact.  align_code
         // throws beyond 126 bits, so the sum of two such codes cannot overflow.
-        const i128 a = align_code(value(n.a), n.type.frac_bits);
-        const i128 b = align_code(value(n.b), n.type.frac_bits);
+        const i128 a = align_code(value(n.a()), n.type.frac_bits);
+        const i128 b = align_code(value(n.b()), n.type.frac_bits);
         c = n.sub ? a - b : a + b;
         break;
       }
       case NodeKind::Neg:
-        c = -value(n.a).code;  // a node code of at most kMaxWidth bits: no overflow
+        c = -value(n.a()).code;  // a node code of at most kMaxWidth bits: no overflow
         break;
       case NodeKind::Relu:
-        c = std::max<i128>(value(n.a).code, 0);
+        c = std::max<i128>(value(n.a()).code, 0);
         break;
       case NodeKind::Quantize:
-        c = quantize(value(n.a), n.quant_to, n.rounding, n.overflow);
+        c = quantize(value(n.a()), n.quant_to, n.rounding, n.overflow);
         break;
     }
     if (c < n.lo || c > n.hi)

@@ -11,11 +11,11 @@ namespace dagen {
 std::array<TernaryTerm, 3> ternary_terms(const AdderGraph& g, int outer, int inner) {
   const Node& n = g.at(outer);
   const Node& m = g.at(inner);
-  const bool inner_first = n.a.node == inner;
-  const int shift = inner_first ? n.a.shift : n.b.shift;
-  const Operand ma{m.a.node, m.a.shift + shift}, mb{m.b.node, m.b.shift + shift};
-  if (inner_first) return {{{ma, false}, {mb, m.sub}, {n.b, n.sub}}};
-  return {{{n.a, false}, {ma, n.sub}, {mb, n.sub != m.sub}}};
+  const bool inner_first = n.a().node == inner;
+  const int shift = inner_first ? n.a().shift : n.b().shift;
+  const Operand ma{m.a().node, m.a().shift + shift}, mb{m.b().node, m.b().shift + shift};
+  if (inner_first) return {{{ma, false}, {mb, m.sub}, {n.b(), n.sub}}};
+  return {{{n.a(), false}, {ma, n.sub}, {mb, n.sub != m.sub}}};
 }
 
 TernaryChain ternary_chain(const AdderGraph& g, int outer, int inner, int demanded_top) {
@@ -47,7 +47,7 @@ bool has_constant_operand(const AdderGraph& g, const Node& n) {
     const Node& x = g.at(o.node);
     return x.kind == NodeKind::Const || x.type.width() == 0;
   };
-  return constant(n.a) || constant(n.b);
+  return constant(n.a()) || constant(n.b());
 }
 
 // The carry-chain bits of a two-input adder below the demanded top (its
@@ -68,9 +68,7 @@ int fuse_ternary_adders(AdderGraph& g) {
   for (int id = 0; id < count; ++id) {
     Node& n = g.at(id);
     n.ternary_inner = -1;
-    if (n.kind == NodeKind::Input || n.kind == NodeKind::Const) continue;
-    read(n.a, id);
-    if (n.kind == NodeKind::Add) read(n.b, id);
+    for_each_operand(n, [&](const Operand& o) { read(o, id); });
   }
   for (const Operand& o : g.outputs) read(o, -1);
 

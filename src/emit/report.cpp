@@ -96,9 +96,12 @@ nlohmann::json graph_to_json(const AdderGraph& g) {
                         {"stage", n.stage}};
     if (n.kind == NodeKind::Input) j["input"] = n.input_index;
     if (n.kind == NodeKind::Const) j["code"] = to_string(n.const_code);
-    if (n.kind != NodeKind::Input && n.kind != NodeKind::Const) j["a"] = operand_json(n.a);
+    if (!n.operands.empty()) {
+      auto operands = nlohmann::json::array();
+      for_each_operand(n, [&](const Operand& o) { operands.push_back(operand_json(o)); });
+      j["operands"] = std::move(operands);
+    }
     if (n.kind == NodeKind::Add) {
-      j["b"] = operand_json(n.b);
       j["sub"] = n.sub;
       if (n.ternary_inner >= 0) j["ternary_inner"] = n.ternary_inner;  // fused with this operand
     }
@@ -144,8 +147,7 @@ std::string graph_to_dot(const AdderGraph& g) {
       if (o.shift != 0) dot += " [label=\"<<" + std::to_string(o.shift) + "\"]";
       dot += ";\n";
     };
-    if (n.kind != NodeKind::Input && n.kind != NodeKind::Const) edge(n.a);
-    if (n.kind == NodeKind::Add) edge(n.b);
+    for_each_operand(n, edge);
   }
   for (std::size_t k = 0; k < g.outputs.size(); ++k)
     dot += "  y" + std::to_string(k) + " [shape=box];\n  n" + std::to_string(g.outputs[k].node) +

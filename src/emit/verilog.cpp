@@ -85,11 +85,7 @@ class Emitter {
       auto& u = last_use_[static_cast<std::size_t>(o.node)];
       u = std::max(u, stage);
     };
-    for (const Node& n : g.nodes) {
-      if (n.kind == NodeKind::Input || n.kind == NodeKind::Const) continue;
-      use(n.a, n.stage);
-      if (n.kind == NodeKind::Add) use(n.b, n.stage);
-    }
+    for (const Node& n : g.nodes) for_each_operand(n, [&](const Operand& o) { use(o, n.stage); });
     for (const Operand& o : g.outputs) use(o, g.latency);
     // Offsets summed once: per input they made the emitter quadratic in input.size.
     for (const FixedType& t : g.input_types)
@@ -156,10 +152,10 @@ class Emitter {
         break;
       case NodeKind::Neg:
         out_ << "  assign " << name << " = " << zeros(w) << " - "
-             << aligned(ref(n.a, n.stage), n.type.frac_bits, w) << ";\n";
+             << aligned(ref(n.a(), n.stage), n.type.frac_bits, w) << ";\n";
         break;
       case NodeKind::Relu: {
-        const Ref a = ref(n.a, n.stage);
+        const Ref a = ref(n.a(), n.stage);
         if (a.is_signed)
           out_ << "  assign " << name << " = " << slice(a, a.width - 1, a.width - 1) << " ? "
                << zeros(w) << " : " << extend({a.name, a.base, a.width - 1, false, a.frac}, w)
@@ -183,7 +179,7 @@ class Emitter {
   void emit_add(int id, const Node& n, const std::string& name, int w) {
     (void)id;
     const int frac = n.type.frac_bits;
-    const Ref a = ref(n.a, n.stage), b = ref(n.b, n.stage);
+    const Ref a = ref(n.a(), n.stage), b = ref(n.b(), n.stage);
     const char* op = n.sub ? " - " : " + ";
     // One operand is on the node's grid; the other is shifted up by k bits, so
     // the k low bits of the sum are the unshifted operand's (for a - b only
@@ -242,8 +238,8 @@ class Emitter {
   }
 
   void emit_quantize(const Node& n, const std::string& name, int w) {
-    const Ref a = ref(n.a, n.stage);
-    const Node& src = g_.at(n.a.node);
+    const Ref a = ref(n.a(), n.stage);
+    const Node& src = g_.at(n.a().node);
     const FixedType& t = n.quant_to;
     const int ft = t.frac_bits;
     // Rounded to the target grid.  An up-shifted code may pass 127 bits (a source

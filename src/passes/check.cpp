@@ -9,8 +9,6 @@ namespace dagen {
 
 namespace {
 
-bool has_operands(NodeKind k) { return k != NodeKind::Input && k != NodeKind::Const; }
-
 // Coefficients of an operand (node value * 2^shift) over layer L's inputs as
 // (vector, exponent); false when the operand is not part of layer L's CMVM.
 bool operand_coeffs(const AdderGraph& g, int layer, const Operand& o, std::vector<i128>& c,
@@ -50,18 +48,19 @@ std::string check_graph(const AdderGraph& g) {
   for (std::size_t id = 0; id < g.nodes.size(); ++id) {
     const Node& n = g.nodes[id];
     const std::string where = "node " + std::to_string(id) + ": ";
-    if (has_operands(n.kind)) {
-      if (n.a.node < 0 || static_cast<std::size_t>(n.a.node) >= id) return where + "bad operand a";
-      if (n.kind == NodeKind::Add && (n.b.node < 0 || static_cast<std::size_t>(n.b.node) >= id))
-        return where + "bad operand b";
-    }
+    if (static_cast<int>(n.operands.size()) != arity(n.kind))
+      return where + std::to_string(n.operands.size()) + " operands, its kind takes " +
+             std::to_string(arity(n.kind));
+    for (std::size_t k = 0; k < n.operands.size(); ++k)
+      if (n.operands[k].node < 0 || static_cast<std::size_t>(n.operands[k].node) >= id)
+        return where + "bad operand " + std::to_string(k);
     if (n.type.width() < 0 || n.type.width() > kMaxWidth) return where + "width out of range";
     if (n.lo > n.hi || !code_in_type(n.lo, n.type) || !code_in_type(n.hi, n.type))
       return where + "interval does not fit its type";
     if (n.kind == NodeKind::Add && n.layer >= 0) {
       std::vector<i128> ca, cb;
       int ea = 0, eb = 0;
-      if (!operand_coeffs(g, n.layer, n.a, ca, ea) || !operand_coeffs(g, n.layer, n.b, cb, eb))
+      if (!operand_coeffs(g, n.layer, n.a(), ca, ea) || !operand_coeffs(g, n.layer, n.b(), cb, eb))
         return where + "operand outside its layer's CMVM";
       const int e = std::min({ea, eb, n.coeff_exp});
       // The same node may be several inputs of a layer (duplicate columns of the

@@ -1,4 +1,5 @@
-// Dead-node removal: keeps inputs and whatever the outputs depend on.
+// Dead-node removal: keeps inputs and whatever the outputs reach through
+// operands, whatever the node kinds on the way.
 #include <vector>
 
 #include "dagen/passes.hpp"
@@ -13,10 +14,9 @@ void remove_dead_nodes(AdderGraph& g) {
     const Node& node = g.nodes[id];
     if (node.kind == NodeKind::Input) live[id] = true;
     if (!live[id]) continue;
-    if (node.kind == NodeKind::Add || node.kind == NodeKind::Neg || node.kind == NodeKind::Relu ||
-        node.kind == NodeKind::Quantize)
-      live[static_cast<std::size_t>(node.a.node)] = true;
-    if (node.kind == NodeKind::Add) live[static_cast<std::size_t>(node.b.node)] = true;
+    // Operands precede their users, so one backward sweep finds everything reachable.
+    for_each_operand(node,
+                     [&](const Operand& o) { live[static_cast<std::size_t>(o.node)] = true; });
   }
   std::vector<int> new_id(n, -1);
   std::vector<Node> kept;
@@ -28,10 +28,7 @@ void remove_dead_nodes(AdderGraph& g) {
   auto remap = [&](Operand& o) {
     if (o.node >= 0) o.node = new_id[static_cast<std::size_t>(o.node)];
   };
-  for (Node& node : kept) {
-    remap(node.a);
-    remap(node.b);
-  }
+  for (Node& node : kept) for_each_operand(node, remap);
   for (Operand& o : g.outputs) remap(o);
   // Layer input lists may name dead nodes (inputs folded away): keep them only if alive.
   for (auto& inputs : g.layer_inputs)

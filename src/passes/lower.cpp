@@ -106,12 +106,11 @@ std::vector<Operand> lower_dense(AdderGraph& g, const DenseLayer& layer,
     const cmvm::Op& op = sol.ops[k];
     Node n;
     n.kind = NodeKind::Add;
-    n.a = term_operand(op.a);
-    n.b = term_operand(op.b);
+    n.operands = {term_operand(op.a), term_operand(op.b)};
     n.sub = op.b.negative;
     if (op.a.negative) {  // the contract says never; keep the graph exact anyway
       if (op.b.negative) throw InternalError("CMVM solution has an op with two negated operands");
-      std::swap(n.a, n.b);
+      std::swap(n.operands[0], n.operands[1]);
       n.sub = true;
     }
     n.layer = layer_id;
@@ -137,12 +136,11 @@ std::vector<Operand> lower_dense(AdderGraph& g, const DenseLayer& layer,
     Node n;
     if (b.code == 0) {
       n.kind = NodeKind::Neg;
-      n.a = t;
+      n.operands = {t};
     } else {
       n.kind = NodeKind::Add;
       const Operand c = add_const(g, b);
-      n.a = term->negative ? c : t;
-      n.b = term->negative ? t : c;
+      n.operands = {term->negative ? c : t, term->negative ? t : c};
       n.sub = term->negative;
     }
     y.push_back({add_node(g, n), 0});
@@ -209,7 +207,7 @@ AdderGraph lower_model(const Model& model, const LowerOptions& options) {
           if (src.lo >= 0) continue;  // already non-negative: ReLU is the identity
           Node n;
           n.kind = NodeKind::Relu;
-          n.a = o;
+          n.operands = {o};
           o = {add_node(g, n), 0};
         }
       } else {
@@ -217,7 +215,7 @@ AdderGraph lower_model(const Model& model, const LowerOptions& options) {
         for (std::size_t i = 0; i < current.size(); ++i) {
           Node n;
           n.kind = NodeKind::Quantize;
-          n.a = current[i];
+          n.operands = {current[i]};
           n.quant_to = q.to[i];
           n.rounding = q.rounding;
           n.overflow = q.overflow;

@@ -23,8 +23,8 @@ const DelayModel kModels[] = {
 // Bits that go through the carry chain of an Add node (the rest pass through).
 int carry_bits(const AdderGraph& g, const Node& n) {
   const int w = n.type.width();
-  const int fa = g.at(n.a.node).type.frac_bits - n.a.shift;
-  const int fb = g.at(n.b.node).type.frac_bits - n.b.shift;
+  const int fa = g.at(n.a().node).type.frac_bits - n.a().shift;
+  const int fb = g.at(n.b().node).type.frac_bits - n.b().shift;
   const int low = std::abs(fa - fb);  // low bits taken from the finer operand alone
   const bool passes = fa > fb || !n.sub;
   return std::max(1, passes ? w - low : w);

@@ -10,27 +10,12 @@ namespace dagen::sched {
 // Constants and zero-width values are wires: they never need registers or time.
 inline bool is_const(const Node& n) { return n.kind == NodeKind::Const || n.type.width() == 0; }
 
-template <typename F>
-void for_each_operand(const Node& n, F&& f) {
-  switch (n.kind) {
-    case NodeKind::Input:
-    case NodeKind::Const:
-      return;
-    case NodeKind::Add:
-      f(n.a.node);
-      f(n.b.node);
-      return;
-    default:
-      f(n.a.node);
-  }
-}
-
 // users[id]: the distinct nodes that read node id.
 inline std::vector<std::vector<int>> node_users(const AdderGraph& g) {
   std::vector<std::vector<int>> users(g.nodes.size());
   for (std::size_t id = 0; id < g.nodes.size(); ++id)
-    for_each_operand(g.nodes[id], [&](int o) {
-      auto& u = users[static_cast<std::size_t>(o)];
+    for_each_operand(g.nodes[id], [&](const Operand& o) {
+      auto& u = users[static_cast<std::size_t>(o.node)];
       if (u.empty() || u.back() != static_cast<int>(id)) u.push_back(static_cast<int>(id));
     });
   return users;

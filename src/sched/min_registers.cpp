@@ -60,7 +60,8 @@ bool slow_pairs(const AdderGraph& g, const std::vector<double>& delay, double t_
       if (++work > max_work) return false;
       double d = 0;
       if (v != u)
-        for_each_operand(g.nodes[v], [&](int o) {
+        for_each_operand(g.nodes[v], [&](const Operand& operand) {
+          const int o = operand.node;
           const auto oi = static_cast<std::size_t>(o);
           if (stamp[oi] == u && !frontier[oi]) d = std::max(d, dist[oi]);
         });
@@ -202,7 +203,8 @@ bool min_register_stages(AdderGraph& g, const std::vector<double>& delay, double
   };
   for (std::size_t v = 0; v < n; ++v) {
     if (is_const(g.nodes[v])) continue;
-    for_each_operand(g.nodes[v], [&](int o) {
+    for_each_operand(g.nodes[v], [&](const Operand& operand) {
+      const int o = operand.node;
       if (!is_const(g.at(o))) unite(o, static_cast<int>(v));
     });
   }

@@ -26,7 +26,6 @@ namespace dagen {
 
 namespace {
 
-using sched::for_each_operand;
 using sched::is_const;
 
 // Finish times for a given stage assignment; operands from earlier stages arrive at 0.
@@ -35,7 +34,8 @@ std::vector<double> finish_times(const AdderGraph& g, const std::vector<double>&
   for (std::size_t id = 0; id < g.nodes.size(); ++id) {
     const Node& n = g.nodes[id];
     double t = 0;
-    for_each_operand(n, [&](int o) {
+    for_each_operand(n, [&](const Operand& operand) {
+      const int o = operand.node;
       const Node& on = g.at(o);
       if (!is_const(on) && on.stage == n.stage)
         t = std::max(t, finish[static_cast<std::size_t>(o)]);
@@ -52,11 +52,13 @@ int asap(AdderGraph& g, const std::vector<double>& delay, double t_max) {
   for (std::size_t id = 0; id < g.nodes.size(); ++id) {
     Node& n = g.nodes[id];
     int stage = 0;
-    for_each_operand(n, [&](int o) {
+    for_each_operand(n, [&](const Operand& operand) {
+      const int o = operand.node;
       if (!is_const(g.at(o))) stage = std::max(stage, g.at(o).stage);
     });
     double t = 0;
-    for_each_operand(n, [&](int o) {
+    for_each_operand(n, [&](const Operand& operand) {
+      const int o = operand.node;
       const Node& on = g.at(o);
       if (!is_const(on) && on.stage == stage) t = std::max(t, finish[static_cast<std::size_t>(o)]);
     });
@@ -121,7 +123,8 @@ std::vector<int> last_use(const AdderGraph& g) {
   std::vector<int> use(g.nodes.size());
   for (std::size_t id = 0; id < g.nodes.size(); ++id) use[id] = g.nodes[id].stage;
   for (const Node& n : g.nodes)
-    for_each_operand(n, [&](int o) {
+    for_each_operand(n, [&](const Operand& operand) {
+      const int o = operand.node;
       auto& u = use[static_cast<std::size_t>(o)];
       u = std::max(u, n.stage);
     });
@@ -158,7 +161,8 @@ void reduce_register_bits(AdderGraph& g, const std::vector<double>& delay, doubl
       if (s >= limit) continue;
       int delta = -bits(static_cast<int>(id));
       std::vector<int> operands;
-      for_each_operand(n, [&](int o) {
+      for_each_operand(n, [&](const Operand& operand) {
+        const int o = operand.node;
         if (!is_const(g.at(o)) && std::find(operands.begin(), operands.end(), o) == operands.end())
           operands.push_back(o);
       });
@@ -176,7 +180,8 @@ void reduce_register_bits(AdderGraph& g, const std::vector<double>& delay, doubl
           const Node& vn = g.at(v);
           if (vn.stage != s + 1) continue;
           double t = 0;
-          for_each_operand(vn, [&](int o) {
+          for_each_operand(vn, [&](const Operand& operand) {
+            const int o = operand.node;
             const Node& on = g.at(o);
             const bool in_stage =
                 (o == static_cast<int>(id)) || (!is_const(on) && on.stage == s + 1);

@@ -30,10 +30,10 @@ Node node_of(NodeKind kind) {
   return n;
 }
 
-// Appends `n` reading operand a (and b) as an output; returns its id.
+// Appends `n` reading operand a (and b, for an Add) as an output; returns its id.
 int append(AdderGraph& g, Node n, Operand a, Operand b = {}) {
-  n.a = a;
-  n.b = b;
+  n.operands = {a};
+  if (arity(n.kind) == 2) n.operands.push_back(b);
   const int id = g.add(n);
   infer_node(g, id);
   g.outputs.push_back({id, 0});

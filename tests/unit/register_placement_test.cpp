@@ -31,8 +31,7 @@ AdderGraph random_graph(std::mt19937& rng) {
     Node n;
     n.kind = NodeKind::Add;
     const int size = static_cast<int>(g.nodes.size());
-    n.a = {pick(std::max(0, size - 3), size - 1), 0};
-    n.b = {pick(0, size - 1), pick(0, 3)};
+    n.operands = {{pick(std::max(0, size - 3), size - 1), 0}, {pick(0, size - 1), pick(0, 3)}};
     n.sub = pick(0, 1) == 1;
     g.add(n);
   }
@@ -50,9 +49,10 @@ double worst_stage(const AdderGraph& g, const DelayModel& m) {
   for (std::size_t id = 0; id < g.nodes.size(); ++id) {
     const Node& n = g.nodes[id];
     double start = 0;
-    if (n.kind == NodeKind::Add)
-      for (int o : {n.a.node, n.b.node})
-        if (g.at(o).stage == n.stage) start = std::max(start, finish[static_cast<std::size_t>(o)]);
+    for_each_operand(n, [&](const Operand& o) {
+      if (g.at(o.node).stage == n.stage)
+        start = std::max(start, finish[static_cast<std::size_t>(o.node)]);
+    });
     finish[id] = start + node_delay(g, n, m);
     worst = std::max(worst, finish[id]);
   }
@@ -61,9 +61,8 @@ double worst_stage(const AdderGraph& g, const DelayModel& m) {
 
 bool ordered(const AdderGraph& g) {
   for (const Node& n : g.nodes)
-    if (n.kind == NodeKind::Add &&
-        (g.at(n.a.node).stage > n.stage || g.at(n.b.node).stage > n.stage))
-      return false;
+    for (const Operand& o : n.operands)
+      if (g.at(o.node).stage > n.stage) return false;
   return true;
 }
 

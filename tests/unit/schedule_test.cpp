@@ -53,15 +53,12 @@ TEST(Schedule, OperandsNeverComeFromALaterStage) {
     EXPECT_EQ(s.exact_registers, exact_work > 0);
     int checked = 0, crossing = 0;
     for (const Node& n : g.nodes) {
-      if (n.kind == NodeKind::Input || n.kind == NodeKind::Const) continue;
-      std::vector<int> operands{n.a.node};
-      if (n.kind == NodeKind::Add) operands.push_back(n.b.node);
-      for (const int o : operands) {
-        const Node& a = g.at(o);
+      for (const Operand& o : n.operands) {
+        const Node& a = g.at(o.node);
         if (a.kind == NodeKind::Const || a.type.width() == 0) continue;  // wires, no stage
         ++checked;
         crossing += a.stage < n.stage;
-        EXPECT_LE(a.stage, n.stage) << "node " << &n - g.nodes.data() << " operand " << o;
+        EXPECT_LE(a.stage, n.stage) << "node " << &n - g.nodes.data() << " operand " << o.node;
       }
     }
     EXPECT_GT(checked, 10);

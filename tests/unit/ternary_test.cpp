@@ -30,8 +30,7 @@ struct Graph {
   int add(Operand a, Operand b, bool sub = false, int stage = 0) {
     Node n;
     n.kind = NodeKind::Add;
-    n.a = a;
-    n.b = b;
+    n.operands = {a, b};
     n.sub = sub;
     n.stage = stage;
     const int id = g.add(n);
@@ -54,8 +53,7 @@ struct Graph {
     }
     Node n;
     n.kind = NodeKind::Add;
-    n.a = a;
-    n.b = b;
+    n.operands = {a, b};
     n.sub = sub;
     n.layer = 0;
     n.coeffs = std::move(coeffs);
