@@ -22,7 +22,7 @@
 
 namespace dagen {
 
-enum class NodeKind { Input, Const, Add, Neg, Relu, Quantize };
+enum class NodeKind { Input, Const, Add, Neg, Relu, Quantize, Ge, Mux, Lookup };
 
 // The number of operands a node of this kind takes (check_graph() enforces it).
 constexpr int arity(NodeKind kind) {
@@ -35,7 +35,12 @@ constexpr int arity(NodeKind kind) {
     case NodeKind::Neg:
     case NodeKind::Relu:
     case NodeKind::Quantize:
+    case NodeKind::Lookup:
       return 1;
+    case NodeKind::Ge:
+      return 2;
+    case NodeKind::Mux:
+      return 3;
   }
   return -1;  // not a NodeKind
 }
@@ -91,6 +96,8 @@ struct Node {
   Rounding rounding = Rounding::TRN;
   Overflow overflow = Overflow::WRAP;
 
+  int table = -1;  // Lookup: index into AdderGraph::tables
+
   // Derived by infer_types(): exact bounds of the value (codes on type.frac_bits).
   FixedType type;
   i128 lo = 0;
@@ -125,11 +132,20 @@ void for_each_operand(Node& n, F&& f) {
   for (Operand& o : n.operands) f(o);
 }
 
+// A Lookup node's table: entry k is the output code (on out_frac) for the
+// operand's code in_lo + k (on the operand's grid).
+struct LookupTable {
+  i128 in_lo = 0;
+  int out_frac = 0;
+  std::vector<i128> values;
+};
+
 struct AdderGraph {
   std::string name;
   std::vector<FixedType> input_types;
   std::vector<Node> nodes;  // topological order: operands precede their users
   std::vector<Operand> outputs;
+  std::vector<LookupTable> tables;  // of the Lookup nodes
   // For each dense layer k: the operands its CMVM inputs are (node coeffs refer to these).
   std::vector<std::vector<Operand>> layer_inputs;
   int latency = 0;

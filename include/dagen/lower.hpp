@@ -1,5 +1,5 @@
-// Lowering: Model -> AdderGraph.  Each dense layer becomes a CMVM problem
-// solved by the optimizer; ReLU and quantize become single nodes.
+// Lowering: Model -> AdderGraph (src/passes/lower.cpp).  Linear ops become
+// CMVM problems solved by the optimizer; the other ops build their own nodes.
 #pragma once
 
 #include "dagen/adder_graph.hpp"
@@ -12,7 +12,7 @@ struct LowerOptions {
   cmvm::Options cmvm;
 };
 
-// Size limits of one dense layer, checked before any optimisation (docs/limits.md):
+// Size limits of one CMVM problem (a row of a dense or conv layer), checked before any optimisation (docs/limits.md):
 // digit pairs the shared optimiser counts, sum over outputs of (CSD digits)^2...
 inline constexpr double kMaxLayerDigitPairs = 134217728;  // 2^27: dense 256 x 256, 33 s, 1.5 GB
 // ...and coefficient entries, CSD digits x inputs (also without sharing).

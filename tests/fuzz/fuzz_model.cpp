@@ -34,10 +34,9 @@ constexpr int kMaxLayers = 8;
 }
 
 bool small_enough(const dagen::Model& m) {
-  if (m.input_types.size() > kMaxElements || m.layers.size() > kMaxLayers) return false;
-  for (const auto& layer : m.layers)
-    if (const auto* d = std::get_if<dagen::DenseLayer>(&layer))
-      if (d->n_in() > kMaxElements || d->n_out() > kMaxElements) return false;
+  if (m.input_types.size() > kMaxElements || m.nodes.size() > kMaxLayers) return false;
+  for (const auto& node : m.nodes)
+    if (dagen::element_count(node.shape) > kMaxElements) return false;
   return true;
 }
 

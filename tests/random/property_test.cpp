@@ -133,7 +133,7 @@ TEST(RandomModels, ReferenceEqualsGraphInterpreter) {
       ++failures;
       continue;
     }
-    layers += static_cast<int>(model.layers.size());
+    layers += static_cast<int>(model.nodes.size());
     elements += static_cast<int>(model.input_types.size());
     // Every model under two option sets (rotating), all six when replaying.
     for (std::size_t k = 0; k < std::size(kOptionSets); ++k) {

@@ -42,7 +42,7 @@ TEST(Flow, ReportDescribesPackedPorts) {
     offset += m.input_types[i].width();
   }
   // The model ends with a per-element quantizer: outputs have exactly its types.
-  const auto& q = std::get<QuantizeLayer>(m.layers.back());
+  const auto& q = std::get<QuantizeOp>(m.nodes.back().op);
   for (std::size_t k = 0; k < q.to.size(); ++k) {
     EXPECT_EQ(r["outputs"][k]["width"], q.to[k].width());
     EXPECT_EQ(r["outputs"][k]["signed"], q.to[k].is_signed);

@@ -32,13 +32,12 @@ std::string error_of(const json& doc) {
 
 TEST(ModelJson, ParsesExactWeights) {
   const Model m = parse_model(base());
-  ASSERT_EQ(m.layers.size(), 3u);
-  const auto& d = std::get<DenseLayer>(m.layers[0]);
-  EXPECT_EQ(d.weight_frac, 3);      // -0.375 needs 3 fractional bits
-  EXPECT_EQ(d.weights(0, 1), -10);  // -1.25 * 8
-  EXPECT_EQ(d.weights(1, 2), -3);
-  EXPECT_EQ(d.bias_frac, 2);
-  const auto& q = std::get<QuantizeLayer>(m.layers[2]);
+  ASSERT_EQ(m.nodes.size(), 3u);
+  const auto& d = std::get<DenseOp>(m.nodes[0].op);
+  EXPECT_EQ(compare(d.weights[1], Fixed{-10, 3}), 0);  // -1.25
+  EXPECT_EQ(d.weights[1].frac, 2);                      // read as -5 * 2^-2
+  EXPECT_EQ(compare(d.weights[1 * 3 + 2], Fixed{-3, 3}), 0);
+  const auto& q = std::get<QuantizeOp>(m.nodes[2].op);
   EXPECT_EQ(q.to.size(), 3u);
   EXPECT_EQ(q.rounding, Rounding::RND);
   EXPECT_EQ(q.overflow, Overflow::SAT_SYM);
