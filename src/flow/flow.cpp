@@ -82,6 +82,25 @@ bool meets_period(const AdderGraph& g, const FlowOptions& options, const DelayMo
   return least_period(g, options.pipeline, delays) <= *options.clock_period_ns + 1e-9;
 }
 
+// Version 2: each port element's tensor name and multi-index (C order).
+void annotate_ports(const Model& model, nlohmann::json& report) {
+  if (model.version < 2) return;
+  auto annotate = [&](nlohmann::json& list, const std::vector<int>& tensors) {
+    std::size_t k = 0;
+    for (int t : tensors) {
+      const Shape& shape = model.shape_of(t);
+      for (std::size_t e = 0; e < element_count(shape); ++e, ++k) {
+        list.at(k)["tensor"] = model.tensor_name(t);
+        list.at(k)["index"] = multi_index(shape, e);
+      }
+    }
+  };
+  std::vector<int> inputs;
+  for (std::size_t i = 0; i < model.inputs.size(); ++i) inputs.push_back(static_cast<int>(i));
+  annotate(report["inputs"], inputs);
+  annotate(report["outputs"], model.outputs);
+}
+
 }  // namespace
 
 Design build_design(const Model& model, const FlowOptions& options) {
@@ -166,6 +185,7 @@ Design build_design(const Model& model, const FlowOptions& options) {
     return emit_verilog(d.graph, d.top, provenance(d, chosen), options.valid);
   });
   d.report = interface_report(d.top, d.graph, d.schedule, d.emitted, options.target);
+  annotate_ports(model, d.report);
   d.report["valid"] = options.valid;
   d.report["depth_slack"] =
       chosen.cmvm.depth_slack ? nlohmann::json(*chosen.cmvm.depth_slack) : nlohmann::json(nullptr);
