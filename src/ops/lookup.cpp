@@ -38,7 +38,7 @@ LookupOp LookupOp::parse(const ParseContext& c, Shape& out) {
         throw ModelError(json_path(tat, k), to_decimal_string(op.table[k]) +
                                                 " is not representable in the output type " +
                                                 to_string(to) +
-                                                (op.to.size() > 1 ? " of element " + std::to_string(e) : ""));
+                                                (c.node.at("to").is_array() ? " of element " + std::to_string(e) : ""));
     }
   }
   out = c.inputs[0];
