@@ -45,10 +45,11 @@ Fixed exact_mul(const Fixed& a, const Fixed& b) {
   return normalized({code, x.frac + y.frac});
 }
 
-bool on_grid(const Fixed& v, int frac) { return normalized(v).frac <= frac; }
+bool on_grid(const Fixed& v, int frac) { return v.code == 0 || normalized(v).frac <= frac; }
 
 i128 code_on_grid(const Fixed& v, int frac) {
   const Fixed n = normalized(v);
+  if (n.code == 0) return 0;
   if (n.frac > frac) throw std::overflow_error("a value is not on the grid");
   return checked_shift(n.code, frac - n.frac);
 }

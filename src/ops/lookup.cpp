@@ -86,7 +86,7 @@ std::vector<Operand> LookupOp::lower(GraphBuilder& b, const OperandInputs& in,
     if (!first || !last || (lo.code != b.graph().at(x.node).hi && lo.frac > domain.frac_bits))
       throw ModelError(n.at, "element " + std::to_string(e) + " takes values in [" +
                                  to_decimal_string(lo) + ", " + to_decimal_string(hi) +
-                                 "] on the grid 2^-" + std::to_string(lo.frac) +
+                                 "] on the grid 2^" + std::to_string(-lo.frac) +
                                  ", not all of them values of the domain " + to_string(domain));
     if (b.is_constant(x)) {
       y.push_back(b.constant(*first));
