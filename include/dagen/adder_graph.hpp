@@ -1,7 +1,8 @@
 // The AdderGraph: the central IR between the optimizer and the emitter.
 //
 // Nodes are inputs, constants, two-input add/sub of shifted operands,
-// negations, ReLUs and quantizers.  A node's operands are one list; arity()
+// negations, ReLUs, quantizers, comparisons (Ge: a >= b, one bit), muxes
+// (sel ? a : b) and table lookups.  A node's operands are one list; arity()
 // says how many each kind takes and for_each_operand() walks them, so a pass
 // that only follows edges needs no per-kind code.  Every node carries its exact interval and
 // fixed-point format; nodes made by the CMVM optimizer also carry the
@@ -113,7 +114,7 @@ struct Node {
   // (fuse_ternary_adders(), include/dagen/ternary.hpp); -1 if none.
   int ternary_inner = -1;
 
-  // Operand 0 (Add, Neg, Relu, Quantize) and operand 1 (Add).
+  // Operand 0 (Add, Neg, Relu, Quantize, Ge, Lookup; a Mux's select) and operand 1 (Add, Ge).
   const Operand& a() const { return operand(0); }
   const Operand& b() const { return operand(1); }
   const Operand& operand(std::size_t i) const {
@@ -180,6 +181,9 @@ struct GraphStats {
   int negations = 0;
   int relus = 0;
   int quantizers = 0;
+  int comparators = 0;  // Ge nodes (max, min, pooling, argmax)
+  int muxes = 0;
+  int lookups = 0;  // table nodes
 };
 GraphStats graph_stats(const AdderGraph& g);
 

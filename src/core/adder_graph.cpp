@@ -10,7 +10,8 @@ namespace dagen {
 // Every kind's operands fit a node's inline OperandList.
 static_assert([] {
   for (const NodeKind k : {NodeKind::Input, NodeKind::Const, NodeKind::Add, NodeKind::Neg,
-                           NodeKind::Relu, NodeKind::Quantize})
+                           NodeKind::Relu, NodeKind::Quantize, NodeKind::Ge, NodeKind::Mux,
+                           NodeKind::Lookup})
     if (arity(k) < 0 || static_cast<std::size_t>(arity(k)) > OperandList::kMaxOperands)
       return false;
   return true;
@@ -163,6 +164,48 @@ void infer_node(AdderGraph& g, int id) {
       }
       return;
     }
+    case NodeKind::Ge: {
+      // 1 when a >= b; constant when the intervals decide it.
+      const Range a = operand_range(g, n.a()), b = operand_range(g, n.b());
+      n.type = {false, 1, 0};
+      n.lo = compare({a.lo, a.frac}, {b.hi, b.frac}) >= 0 ? 1 : 0;
+      n.hi = compare({a.hi, a.frac}, {b.lo, b.frac}) >= 0 ? 1 : 0;
+      if (n.lo == n.hi) n.type = type_for_codes(n.lo, n.hi, 0);
+      return;
+    }
+    case NodeKind::Mux: {
+      // sel ? a : b on the finer grid; Mux(Ge(a, b), a, b) is max(a, b) and
+      // Mux(Ge(b, a), a, b) is min(a, b), with their tighter intervals.
+      const Range a = operand_range(g, n.operand(1)), b = operand_range(g, n.operand(2));
+      const int frac = std::max(a.frac, b.frac);
+      i128 alo = 0, ahi = 0, blo = 0, bhi = 0;
+      try {
+        alo = shift_left(a.lo, frac - a.frac), ahi = shift_left(a.hi, frac - a.frac);
+        blo = shift_left(b.lo, frac - b.frac), bhi = shift_left(b.hi, frac - b.frac);
+      } catch (const std::overflow_error&) {
+        throw ToolError("node " + std::to_string(id) + ": operands are too far apart in scale");
+      }
+      n.lo = std::min(alo, blo);
+      n.hi = std::max(ahi, bhi);
+      const Node& sel = g.at(n.operand(0).node);
+      if (sel.kind == NodeKind::Ge && sel.a() == n.operand(1) && sel.b() == n.operand(2)) {
+        n.lo = std::max(alo, blo);
+      } else if (sel.kind == NodeKind::Ge && sel.a() == n.operand(2) && sel.b() == n.operand(1)) {
+        n.hi = std::min(ahi, bhi);
+      }
+      n.type = type_for_codes(n.lo, n.hi, frac);
+      check_width(n, id);
+      return;
+    }
+    case NodeKind::Lookup: {
+      const LookupTable& t = g.tables.at(static_cast<std::size_t>(n.table));
+      if (t.values.empty()) throw InternalError("node " + std::to_string(id) + ": empty table");
+      n.lo = *std::min_element(t.values.begin(), t.values.end());
+      n.hi = *std::max_element(t.values.begin(), t.values.end());
+      n.type = type_for_codes(n.lo, n.hi, t.out_frac);
+      check_width(n, id);
+      return;
+    }
   }
 }
 
@@ -177,7 +220,8 @@ std::vector<int> adder_depths(const AdderGraph& g) {
     int d = 0;
     for_each_operand(
         n, [&](const Operand& o) { d = std::max(d, depth[static_cast<std::size_t>(o.node)]); });
-    depth[id] = d + (n.kind == NodeKind::Add ? 1 : 0);
+    // A comparator is a carry chain like an adder; muxes and tables are LUT levels.
+    depth[id] = d + (n.kind == NodeKind::Add || n.kind == NodeKind::Ge ? 1 : 0);
   }
   return depth;
 }
@@ -194,6 +238,9 @@ GraphStats graph_stats(const AdderGraph& g) {
     if (n.kind == NodeKind::Neg) ++s.negations;
     if (n.kind == NodeKind::Relu) ++s.relus;
     if (n.kind == NodeKind::Quantize) ++s.quantizers;
+    if (n.kind == NodeKind::Ge) ++s.comparators;
+    if (n.kind == NodeKind::Mux) ++s.muxes;
+    if (n.kind == NodeKind::Lookup) ++s.lookups;
   }
   const auto depth = adder_depths(g);
   for (const Operand& o : g.outputs)

@@ -70,6 +70,27 @@ class Demand {
       case NodeKind::Quantize:
         quantize(n, s);
         return;
+      case NodeKind::Ge:
+        // The comparison's sign depends on every bit of both operands.
+        need(n.a(), 0, g_.at(n.a().node).type.width(), 0);
+        need(n.b(), 0, g_.at(n.b().node).type.width(), 0);
+        return;
+      case NodeKind::Mux: {
+        need(n.operand(0), 0, 1, 0);
+        for (int k = 1; k <= 2; ++k) {
+          const Operand& o = n.operand(static_cast<std::size_t>(k));
+          const int off = operand_offset(g_, n, o);
+          const Node& src = g_.at(o.node);
+          need(o, s.low, s.top, off);
+          // A narrower operand is sign-extended up to the demanded top: its sign bit too.
+          if (src.type.is_signed && s.top > src.type.width() + off)
+            need(o, src.type.width() - 1 + off, src.type.width() + off, off);
+        }
+        return;
+      }
+      case NodeKind::Lookup:
+        need(n.a(), 0, g_.at(n.a().node).type.width(), 0);
+        return;
     }
   }
 

@@ -42,6 +42,21 @@ std::vector<Fixed> interpret(const AdderGraph& g, const std::vector<i128>& input
       case NodeKind::Quantize:
         c = quantize(value(n.a()), n.quant_to, n.rounding, n.overflow);
         break;
+      case NodeKind::Ge:
+        c = compare(value(n.a()), value(n.b())) >= 0 ? 1 : 0;
+        break;
+      case NodeKind::Mux:
+        c = align_code(value(n.operand(value(n.operand(0)).code != 0 ? 1 : 2)), n.type.frac_bits);
+        break;
+      case NodeKind::Lookup: {
+        const LookupTable& t = g.tables[static_cast<std::size_t>(n.table)];
+        const i128 k = value(n.a()).code - t.in_lo;
+        if (k < 0 || k >= static_cast<i128>(t.values.size()))
+          throw InternalError("graph interpreter: node " + std::to_string(id) +
+                              " looks up a code outside its table");
+        c = t.values[static_cast<std::size_t>(k)];
+        break;
+      }
     }
     if (c < n.lo || c > n.hi)
       throw InternalError("graph interpreter: node " + std::to_string(id) + " value " +

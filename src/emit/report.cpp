@@ -50,6 +50,9 @@ nlohmann::json interface_report(const std::string& top, const AdderGraph& g, con
         {"negations", st.negations},
         {"relus", st.relus},
         {"quantizers", st.quantizers},
+        {"comparators", st.comparators},
+        {"muxes", st.muxes},
+        {"lookups", st.lookups},
         {"register_bits", s.register_bits}}},
       {"pipeline",
        {{"target", target},
@@ -76,6 +79,12 @@ const char* kind_name(NodeKind k) {
       return "relu";
     case NodeKind::Quantize:
       return "quantize";
+    case NodeKind::Ge:
+      return "ge";
+    case NodeKind::Mux:
+      return "mux";
+    case NodeKind::Lookup:
+      return "lookup";
   }
   return "?";
 }

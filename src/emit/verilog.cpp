@@ -167,6 +167,20 @@ class Emitter {
       case NodeKind::Quantize:
         emit_quantize(n, name, w);
         break;
+      case NodeKind::Ge:
+        emit_compare(n, name);
+        break;
+      case NodeKind::Mux: {
+        const Ref sel = ref(n.operand(0), n.stage);
+        const std::string s = sel.width == 0 ? "1'b0" : slice(sel, 0, 0);
+        out_ << "  assign " << name << " = " << s << " ? "
+             << aligned(ref(n.operand(1), n.stage), n.type.frac_bits, w) << " : "
+             << aligned(ref(n.operand(2), n.stage), n.type.frac_bits, w) << ";\n";
+        break;
+      }
+      case NodeKind::Lookup:
+        emit_lookup(n, name, w);
+        break;
     }
     if (needs_registers(id)) {
       const int depth = last_use_[static_cast<std::size_t>(id)] - n.stage;
@@ -235,6 +249,40 @@ class Emitter {
     out_ << "  assign " << name << " = {";
     for (std::size_t k = 0; k < parts.size(); ++k) out_ << (k ? ", " : "") << parts[k];
     out_ << "};\n";
+  }
+
+  // a >= b: both operands on their common grid, sign- or zero-extended one bit
+  // beyond the wider of them, compared as signed (a subtract's sign on the carry chain).
+  void emit_compare(const Node& n, const std::string& name) {
+    const Ref a = ref(n.a(), n.stage), b = ref(n.b(), n.stage);
+    const int frac = std::max(a.frac, b.frac);
+    const int wc = std::max(a.width + frac - a.frac, b.width + frac - b.frac) + 1;
+    out_ << "  wire [" << wc - 1 << ":0] " << name << "_a = " << aligned(a, frac, wc) << ";\n"
+         << "  wire [" << wc - 1 << ":0] " << name << "_b = " << aligned(b, frac, wc) << ";\n"
+         << "  assign " << name << " = $signed(" << name << "_a) >= $signed(" << name
+         << "_b);\n";
+  }
+
+  // A truth table over the codes the operand can take, as a case statement that
+  // synthesis maps to LUTs; the default (never taken) repeats the first entry.
+  void emit_lookup(const Node& n, const std::string& name, int w) {
+    const LookupTable& t = g_.tables[static_cast<std::size_t>(n.table)];
+    const Ref a = ref(n.a(), n.stage);
+    const int out = n.type.frac_bits;
+    auto entry = [&](std::size_t k) {
+      return literal(shift_left(t.values[k], out - t.out_frac), w);
+    };
+    if (a.width == 0) {
+      out_ << "  assign " << name << " = " << entry(0) << ";\n";
+      return;
+    }
+    out_ << "  reg [" << w - 1 << ":0] " << name << "_v;\n"
+         << "  always @* begin\n    case (" << slice(a, a.width - 1, 0) << ")\n";
+    for (std::size_t k = 0; k < t.values.size(); ++k)
+      out_ << "      " << literal(t.in_lo + static_cast<i128>(k), a.width) << ": " << name
+           << "_v = " << entry(k) << ";\n";
+    out_ << "      default: " << name << "_v = " << entry(0) << ";\n    endcase\n  end\n"
+         << "  assign " << name << " = " << name << "_v;\n";
   }
 
   void emit_quantize(const Node& n, const std::string& name, int w) {

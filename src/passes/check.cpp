@@ -57,6 +57,20 @@ std::string check_graph(const AdderGraph& g) {
     if (n.type.width() < 0 || n.type.width() > kMaxWidth) return where + "width out of range";
     if (n.lo > n.hi || !code_in_type(n.lo, n.type) || !code_in_type(n.hi, n.type))
       return where + "interval does not fit its type";
+    if (n.kind == NodeKind::Mux) {
+      const Node& sel = g.at(n.operand(0).node);
+      if (n.operand(0).shift != 0 || sel.lo < 0 || sel.hi > 1 || sel.type.frac_bits != 0)
+        return where + "a mux's select is not one bit";
+    }
+    if (n.kind == NodeKind::Lookup) {
+      if (n.table < 0 || static_cast<std::size_t>(n.table) >= g.tables.size())
+        return where + "no such table";
+      const LookupTable& t = g.tables[static_cast<std::size_t>(n.table)];
+      const Node& x = g.at(n.a().node);
+      if (t.values.size() > 65536 || x.lo < t.in_lo ||
+          x.hi - t.in_lo >= static_cast<i128>(t.values.size()))
+        return where + "the operand's interval is not inside its table";
+    }
     if (n.kind == NodeKind::Add && n.layer >= 0) {
       std::vector<i128> ca, cb;
       int ea = 0, eb = 0;

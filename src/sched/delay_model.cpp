@@ -14,10 +14,10 @@ namespace {
 
 const DelayModel kModels[] = {
     // UltraScale+ -2: LUT6 ~0.1 ns, CARRY8 ~0.02 ns/bit, a typical local route ~0.35 ns.
-    {"xcup", 0.35, 0.10, 0.02, 0.25},
+    {"xcup", 0.35, 0.10, 0.02, 0.25, 6},
     // iCE40 HX8K: fitted to nextpnr-ice40 post-route timing of 8x8 layers
     // (benchmarks/fmax_ice40.py): route 0.55 ns, LUT4 0.35 ns, SB_CARRY 0.12 ns/bit.
-    {"ice40", 0.55, 0.35, 0.12, 0.90},
+    {"ice40", 0.55, 0.35, 0.12, 0.90, 4},
 };
 
 // Bits that go through the carry chain of an Add node (the rest pass through).
@@ -64,6 +64,22 @@ double node_delay(const AdderGraph& g, const Node& n, const DelayModel& m) {
       if (rounds) d += m.route_ns + m.lut_ns + m.carry_per_bit_ns * n.type.width();
       if (saturates) d += m.route_ns + 2 * m.lut_ns + m.carry_per_bit_ns * n.type.width();
       return d;
+    }
+    case NodeKind::Ge: {
+      // The carry chain of a - b over the aligned operands.
+      const FixedType a = operand_type(g, n.a()), b = operand_type(g, n.b());
+      const int frac = std::max(a.frac_bits, b.frac_bits);
+      const int w = std::max(a.width() + frac - a.frac_bits, b.width() + frac - b.frac_bits) + 1;
+      return m.route_ns + m.lut_ns + m.carry_per_bit_ns * w;
+    }
+    case NodeKind::Mux:
+      return m.route_ns + m.lut_ns;
+    case NodeKind::Lookup: {
+      // One LUT level up to the LUT's inputs, then a mux level per extra two bits
+      // (Xilinx F7/F8 muxes; iCE40 LUT4 trees alike, counted as LUT levels).
+      const int bits = bit_length(g.at(n.a().node).hi - g.at(n.a().node).lo);
+      const int extra = std::max(0, bits - m.lut_inputs);
+      return m.route_ns + m.lut_ns * (1 + (extra + 1) / 2);
     }
   }
   return 0;
