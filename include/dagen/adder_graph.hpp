@@ -176,6 +176,7 @@ struct GraphStats {
   int adders = 0;          // two-input add/sub nodes (constant operands included)
   int adder_bits = 0;      // sum of their output widths
   int adder_luts = 0;      // LUTs of the adders and negations (adder_luts())
+  int logic_luts = 0;      // LUTs of the comparators, muxes and tables (logic_luts())
   int adder_depth = 0;     // most adders on any input-to-output path
   int ternary_adders = 0;  // fused pairs of adders (Node::ternary_inner)
   int negations = 0;
@@ -191,6 +192,11 @@ GraphStats graph_stats(const AdderGraph& g);
 // distinct propagate signal (a XOR b of two bits) that is neither a wire nor a
 // constant (src/core/adder_luts.cpp).
 int adder_luts(const AdderGraph& g);
+
+// LUTs of the other logic: a comparator's carry chain takes one LUT per bit it
+// compares; a mux one per output bit; a table over k input bits one LUT6 per
+// output bit times 2^(k - 6) (src/core/adder_luts.cpp).
+int logic_luts(const AdderGraph& g);
 
 // Adder depth of every node (adds count 1, everything else 0).
 std::vector<int> adder_depths(const AdderGraph& g);

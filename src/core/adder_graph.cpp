@@ -229,6 +229,7 @@ std::vector<int> adder_depths(const AdderGraph& g) {
 GraphStats graph_stats(const AdderGraph& g) {
   GraphStats s;
   s.adder_luts = adder_luts(g);
+  s.logic_luts = logic_luts(g);
   for (const Node& n : g.nodes) {
     if (n.kind == NodeKind::Add) {
       ++s.adders;

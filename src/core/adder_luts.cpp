@@ -9,6 +9,8 @@
 // (benchmarks/README.md compares the two), so this is a close LUT count for the
 // adders without running synthesis.
 #include <algorithm>
+#include <cstdint>
+#include <cstdlib>
 #include <map>
 #include <optional>
 #include <set>
@@ -124,6 +126,27 @@ int adder_luts(const AdderGraph& g) {
     if (!fused[static_cast<std::size_t>(id)])
       add_propagates(g, rep, id, demanded[static_cast<std::size_t>(id)].top, propagates);
   return static_cast<int>(propagates.size()) + ternary;
+}
+
+int logic_luts(const AdderGraph& g) {
+  long long luts = 0;
+  for (const Node& n : g.nodes) {
+    if (n.type.width() == 0) continue;
+    if (n.kind == NodeKind::Ge) {
+      // a - b over the aligned operands; the low bits only one operand has need none.
+      const FixedType a = operand_type(g, n.a()), b = operand_type(g, n.b());
+      const int frac = std::max(a.frac_bits, b.frac_bits);
+      const int w = std::max(a.width() + frac - a.frac_bits, b.width() + frac - b.frac_bits);
+      luts += std::max(1, w - std::abs(a.frac_bits - b.frac_bits));
+    } else if (n.kind == NodeKind::Mux) {
+      luts += n.type.width();
+    } else if (n.kind == NodeKind::Lookup) {
+      const Node& x = g.at(n.a().node);
+      const int bits = bit_length(x.hi - x.lo);
+      luts += static_cast<long long>(n.type.width()) << std::max(0, bits - 6);
+    }
+  }
+  return static_cast<int>(std::min<long long>(luts, INT32_MAX));
 }
 
 }  // namespace dagen

@@ -45,6 +45,7 @@ nlohmann::json interface_report(const std::string& top, const AdderGraph& g, con
        {{"adders", st.adders},
         {"adder_bits", st.adder_bits},
         {"adder_luts", st.adder_luts},
+        {"logic_luts", st.logic_luts},
         {"adder_depth", st.adder_depth},
         {"ternary_adders", st.ternary_adders},
         {"negations", st.negations},

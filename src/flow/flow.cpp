@@ -173,8 +173,9 @@ Design build_design(const Model& model, const FlowOptions& options) {
   for (std::size_t k = 0; k < candidates.size(); ++k) {
     Candidate& c = candidates[k];
     if (c.latency != latency) continue;
-    const long long cost =
-        static_cast<long long>(graph_stats(c.graph).adder_luts) + schedules[k].register_bits;
+    const GraphStats st = graph_stats(c.graph);
+    const long long cost = static_cast<long long>(st.adder_luts) + st.logic_luts +
+                           schedules[k].register_bits;
     if (best_cost && cost >= *best_cost) continue;
     best_cost = cost;
     d.graph = std::move(c.graph);
