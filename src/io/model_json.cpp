@@ -74,6 +74,9 @@ std::string tensor_name(const json& v, const std::string& at) {
 }
 
 Model parse_version2(const json& doc, Model model) {
+  if (doc.contains("input") || doc.contains("layers"))
+    throw ModelError("version", "a version 2 document has 'inputs' and 'nodes' ('input' and "
+                                "'layers' are version 1; see docs/model-format.md)");
   check_keys(doc, {"name", "inputs", "outputs", "nodes", "version", "comment", "metadata"}, "");
   std::map<std::string, std::string> all;  // every name -> where it is defined
   auto declare = [&](const std::string& name, const std::string& at) {

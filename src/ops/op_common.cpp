@@ -48,7 +48,7 @@ std::vector<Fixed> parse_weights(const json& value, const Shape& shape, const st
       std::string where = at;
       for (int k : multi_index(shape, i)) where = json_path(where, static_cast<std::size_t>(k));
       throw ModelError(where, "weight needs " + std::to_string(bit_length(code)) +
-                                  " bits on the op's finest grid (2^-" + std::to_string(frac) +
+                                  " bits on the layer's finest grid (2^-" + std::to_string(frac) +
                                   "); the limit is " + std::to_string(kMaxWeightSpanBits));
     }
   }

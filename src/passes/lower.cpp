@@ -51,6 +51,23 @@ int csd_digits(i128 v) {
   return count;
 }
 
+// Whether every row's weights fit kMaxWeightSpanBits on the row's finest grid
+// (integer_matrix's condition): composed weights may not.
+bool fits_weight_span(const std::vector<SourceForm>& forms, std::size_t row_width) {
+  for (std::size_t first = 0; first < forms.size(); first += row_width) {
+    int frac = 0;
+    const std::size_t last = std::min(forms.size(), first + row_width);
+    for (std::size_t j = first; j < last; ++j)
+      for (const SourceTerm& t : forms[j].terms) frac = std::max(frac, normalized(t.weight).frac);
+    for (std::size_t j = first; j < last; ++j)
+      for (const SourceTerm& t : forms[j].terms) {
+        const Fixed w = normalized(t.weight);
+        if (w.code != 0 && bit_length(w.code) + frac - w.frac > kMaxWeightSpanBits) return false;
+      }
+  }
+  return true;
+}
+
 long long digit_cost(const std::vector<SourceForm>& forms) {
   long long d = 0;
   for (const SourceForm& f : forms)
@@ -377,8 +394,8 @@ void Lowering::lower_node(int t) {
   const NodeContext n = model_.context_of(node);
   if (is_linear(t)) {
     // Compose the candidate inputs unless that costs more digits than lowering
-    // them apart (W2 * W1 of two dense layers can be much denser than both).
-    std::vector<SourceForm> forms = compose(t, true);
+    // them apart (W2 * W1 of two dense layers can be much denser than both) or
+    // needs wider weights than a CMVM takes.
     bool composed = false;
     long long apart = 0;
     for (int in : node.inputs)
@@ -386,9 +403,17 @@ void Lowering::lower_node(int t) {
         composed = true;
         apart += digit_cost(forms_[static_cast<std::size_t>(in)]);
       }
+    std::vector<SourceForm> forms;
+    bool fits = true;
+    try {
+      forms = compose(t, composed);
+      fits = fits_weight_span(forms, static_cast<std::size_t>(last_axis(node.shape)));
+    } catch (const std::overflow_error&) {
+      fits = false;
+    }
     if (composed) {
       std::vector<SourceForm> alone = compose(t, false);
-      if (digit_cost(forms) > apart + digit_cost(alone)) {
+      if (!fits || digit_cost(forms) > apart + digit_cost(alone)) {
         for (int in : node.inputs)
           if (candidate_[static_cast<std::size_t>(in)]) {
             candidate_[static_cast<std::size_t>(in)] = false;
