@@ -191,7 +191,34 @@ class Lowering {
   std::vector<Operand> lower_forms(const std::vector<SourceForm>& forms, const Shape& shape,
                                    const std::string& at);
   std::vector<Operand> instantiate(const Row& row);
+  bool values_fit(const std::vector<SourceForm>& forms) const;
 };
+
+// Whether every value of these forms fits kMaxWidth bits: a tensor composed
+// away must still obey the limit every tensor of the model has (its values are
+// what the reference computes).
+bool Lowering::values_fit(const std::vector<SourceForm>& forms) const {
+  try {
+    for (const SourceForm& f : forms) {
+      Fixed lo = f.bias, hi = f.bias;
+      for (const SourceTerm& t : f.terms) {
+        const Operand& x =
+            operands_[static_cast<std::size_t>(t.tensor)]->elements[static_cast<std::size_t>(t.element)];
+        const Fixed a = exact_mul(t.weight, builder_.lo(x)), b = exact_mul(t.weight, builder_.hi(x));
+        const bool up = compare(a, b) <= 0;
+        lo = exact_add(lo, up ? a : b);
+        hi = exact_add(hi, up ? b : a);
+      }
+      const Fixed nl = normalized(lo), nh = normalized(hi);
+      const int frac = std::max(nl.frac, nh.frac);
+      if (type_for_codes(code_on_grid(lo, frac), code_on_grid(hi, frac), frac).width() > kMaxWidth)
+        return false;
+    }
+  } catch (const std::overflow_error&) {
+    return false;
+  }
+  return true;
+}
 
 // The forms of linear tensor t over source tensors: its op's map, with each
 // candidate input (when `inline_candidates`) replaced by its own forms.
@@ -398,11 +425,16 @@ void Lowering::lower_node(int t) {
     // needs wider weights than a CMVM takes.
     bool composed = false;
     long long apart = 0;
-    for (int in : node.inputs)
-      if (candidate_[static_cast<std::size_t>(in)]) {
-        composed = true;
-        apart += digit_cost(forms_[static_cast<std::size_t>(in)]);
+    for (int in : node.inputs) {
+      if (!candidate_[static_cast<std::size_t>(in)]) continue;
+      if (!values_fit(forms_[static_cast<std::size_t>(in)])) {
+        candidate_[static_cast<std::size_t>(in)] = false;  // lowered alone: its own limit error
+        materialise(in);
+        continue;
       }
+      composed = true;
+      apart += digit_cost(forms_[static_cast<std::size_t>(in)]);
+    }
     std::vector<SourceForm> forms;
     bool fits = true;
     try {
