@@ -4,7 +4,7 @@
 Each exercises ops the Keras-exported models may not: stride-2 `same` 1-D
 convolution, dilation, a residual sum folded into one CMVM, a particle mixer,
 a tanh table with an argmax output, two inputs and outputs.  Usage:
-python3 tests/models/v2/make_models.py (rewrites the *.json files here).
+python3 tests/models/v2/make_hand_models.py (rewrites the hand_*.json files here).
 """
 import json
 import math
@@ -132,4 +132,4 @@ if __name__ == "__main__":
     for k, make in enumerate([conv1d_same_stride2, residual_mlp, particle_mixer, tanh_argmax,
                               two_inputs, cnn2d]):
         model = make(random.Random(1000 + k))
-        write(model["name"], model)
+        write("hand_" + model["name"], model)
