@@ -21,6 +21,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 sys.path.insert(0, HERE)
 
 from dagen_export.fxp import ExportError, dumps_model, fmt_type, summarize_types  # noqa: E402
+from dagen_export.graph import dumps_model_v2  # noqa: E402
 
 DEFAULT_DAGEN = os.path.join(os.path.dirname(HERE), "build", "da-gen")
 
@@ -45,7 +46,28 @@ def parse_type(s):
             "int_bits": int(parts[1]), "frac_bits": int(parts[2])}
 
 
+def describe_v2(model):
+    from dagen_export import refsim
+
+    g = refsim.V2Graph(model)
+    lines = [f"input {n}: shape {s}, " + summarize_types(t) for n, s, t in g.inputs]
+    for k, nd in enumerate(g.nodes):
+        extra = ""
+        if nd.op in ("dense", "conv1d", "conv2d"):
+            w = nd.p["W"] if nd.op == "dense" else nd.p["K"]
+            extra = f", {int(sum(1 for v in w.ravel() if v != 0))} nonzero weights"
+        elif nd.op == "lookup":
+            extra = f", domain {fmt_type(nd.p['domain'])}"
+        elif nd.op == "quantize":
+            extra = f", {nd.p['rounding']}/{nd.p['overflow']}"
+        lines.append(f"[{k}] {nd.op} {nd.name}: {[g.shapes[i] for i in nd.inputs]} -> {nd.shape}{extra}")
+    lines.append(f"outputs: {g.outputs}")
+    return lines
+
+
 def describe(model):
+    if model.get("version") == 2:
+        return describe_v2(model)
     it = model["input"]["type"]
     lines = [f"input: {model['input']['size']} x " + fmt_type(it) if isinstance(it, dict) else f"input: {summarize_types(it)}"]
     n = model["input"]["size"]
@@ -93,9 +115,9 @@ def main(argv=None):
         else:
             from dagen_export import qkeras_front as front
         kmodel = front.load(args.model)
-        builder = front.export(kmodel, name)
+        builder = front.export(kmodel, name, args.input_type)
         model = builder.finish(args.input_type)
-        text = dumps_model(model)
+        text = dumps_model_v2(model) if model.get("version") == 2 else dumps_model(model)
         with open(args.output, "w") as f:
             f.write(text)
         log(f"wrote {args.output} ({fw}): " + "; ".join(builder.notes) if builder.notes else f"wrote {args.output} ({fw})")

@@ -160,13 +160,13 @@ def test_unsupported_layer(tmp_path, capsys):
 
 
 def test_unsupported_activation(tmp_path, capsys):
-    model = keras.Sequential([keras.Input((4,)), QDense(3, activation="tanh", iq_conf=iq_conf(), name="fc")])
+    model = keras.Sequential([keras.Input((4,)), QDense(3, activation="softmax", iq_conf=iq_conf(), name="fc")])
     path = tmp_path / "bad.keras"
     model.save(path)
     rc = export_keras.main([str(path), "-o", str(tmp_path / "bad.json"), "-q"])
     assert rc != 0
-    err = capsys.readouterr().err
-    assert "'fc'" in err and "tanh" in err
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "'fc'" in err[0] and "softmax" in err[0]
 
 
 @pytest.mark.skipif(not os.path.exists("/work/shared/models/hgq2_jsc_cernbox/jsc_cernbox_acc75.16.keras"),
@@ -179,3 +179,145 @@ def test_jsc_model_matches_shipped_json(tmp_path):
     with open(os.path.join(REPO, "models", "jsc_cernbox_acc75.16.json")) as f:
         shipped = f.read()
     assert out.read_text() == shipped
+
+
+# ============================================================================
+# model.json version 2 (graphs): docs/exporter.md, "Version 2".
+
+sys.path.insert(0, os.path.join(REPO, "tools", "examples"))
+import make_v2_models  # noqa: E402
+from dagen_export import refsim  # noqa: E402
+from hgq.layers import QConv1D, QConv2D, QSum, QUnaryFunctionLUT  # noqa: E402
+
+
+@pytest.mark.parametrize("name", sorted(make_v2_models.MODELS))
+def test_v2_shipped_models_reexport_identically(tmp_path, name):
+    model, seed = make_v2_models.MODELS[name]()
+    make_v2_models.randomize(model, seed)
+    m = export_and_check(model, tmp_path, name=name, n=1000)
+    assert m["version"] == 2
+    path = tmp_path / f"{name}.json"
+    # the same bytes as the committed model (export_and_check names it from the file stem)
+    shipped = (REPO_V2 / f"{name}.json").read_text()
+    assert path.read_text() == shipped
+
+
+REPO_V2 = __import__("pathlib").Path(REPO) / "tests" / "models" / "v2"
+
+
+def test_v2_plain_dense_chain_stays_v1(tmp_path):
+    model = keras.Sequential([keras.Input((4,)), QDense(3, activation="relu", iq_conf=iq_conf()), QDense(2)])
+    randomize_weights(model.layers[0], np.random.default_rng(1))
+    m = export_and_check(model, tmp_path)
+    assert m["version"] == 1 and "layers" in m
+
+
+def test_v2_conv2d_stride_dilation_bn_folded_avg_pool(tmp_path):
+    x = keras.Input((9, 9, 2), name="img")
+    h = QConv2D(3, (3, 2), strides=(2, 1), padding="same", iq_conf=iq_conf(rnd="TRN", ovf="WRAP", k=1, i=2, f=1), name="c1")(x)
+    bn = keras.layers.BatchNormalization(name="bn")
+    h = bn(h)
+    h = keras.layers.AveragePooling2D((1, 2), strides=(1, 2), name="ap")(h)
+    h = QConv2D(2, 2, dilation_rate=2, iq_conf=iq_conf(rnd="RND", ovf="SAT", k=0, i=2, f=1), name="c2")(keras.layers.ReLU()(h))
+    y = keras.layers.GlobalMaxPooling2D(name="gmp")(h)
+    model = keras.Model(x, y)
+    rng = np.random.default_rng(3)
+    for l in model.layers:
+        randomize_weights(l, rng)
+    bn.gamma.assign(np.array([2.0, 0.5, 1.0], "float32"))
+    bn.beta.assign(np.array([0.5, -0.25, 0.0], "float32"))
+    bn.moving_mean.assign(np.array([0.25, -0.5, 0.0], "float32"))
+    bn.moving_variance.assign(np.array([4.0, 1.0, 0.25], "float32") - np.float32(bn.epsilon))
+    m = export_and_check(model, tmp_path)
+    ops = [n["op"] for n in m["nodes"]]
+    assert "scale" not in ops and ops.count("conv2d") == 2 and "avg_pool2d" in ops and "global_max_pool" in ops
+
+
+def test_v2_bn_after_add_is_scale_and_merges(tmp_path):
+    a = keras.Input((3, 4), name="a")
+    q = Quantizer(iq_conf(rnd="TRN", ovf="WRAP", k=1, i=2, f=2), name="aq")(a)
+    d = QDense(4, enable_iq=False, name="fc")(q)
+    s = keras.layers.Add(name="add")([d, q])
+    bn = keras.layers.BatchNormalization(name="bn")
+    y = bn(s)
+    mx = keras.layers.Maximum(name="mx")([y, d])
+    mn = keras.layers.Minimum(name="mn")([y, d])
+    sb = keras.layers.Subtract(name="sb")([mx, mn])
+    model = keras.Model(a, [sb, keras.layers.Permute((2, 1), name="perm")(mn)])
+    randomize_weights(model.get_layer("fc"), np.random.default_rng(4))
+    bn.gamma.assign(np.array([1.0, 2.0, 0.5, 1.0], "float32"))
+    bn.beta.assign(np.array([0.25, 0.0, -0.5, 1.0], "float32"))
+    bn.moving_mean.assign(np.zeros(4, "float32"))
+    bn.moving_variance.assign(np.ones(4, "float32") - np.float32(bn.epsilon))
+    m = export_and_check(model, tmp_path)
+    ops = [n["op"] for n in m["nodes"]]
+    assert "scale" in ops and "transpose" in ops and {"add", "max", "min", "sub"} <= set(ops)
+
+
+def test_v2_conv1d_sigmoid_lookup_and_reshape(tmp_path):
+    x = keras.Input((12, 1), name="s")
+    h = QConv1D(2, 3, padding="same", strides=2, iq_conf=iq_conf(rnd="TRN", ovf="WRAP", k=1, i=1, f=2), enable_oq=True,
+                oq_conf=iq_conf(rnd="RND", ovf="SAT", k=1, i=1, f=2), name="conv")(x)
+    h = keras.layers.Activation("sigmoid", name="sig")(h)
+    h = keras.layers.Reshape((4, 3), name="rs")(h)
+    y = keras.layers.Flatten(name="fl")(h)
+    model = keras.Model(x, y)
+    randomize_weights(model.get_layer("conv"), np.random.default_rng(5))
+    m = export_and_check(model, tmp_path)
+    lk = [n for n in m["nodes"] if n["op"] == "lookup"]
+    assert len(lk) == 1 and lk[0]["domain"] == {"signed": True, "int_bits": 1, "frac_bits": 2}
+
+
+def test_v2_heterogeneous_lookup_tables(tmp_path):
+    # per-element output quantizers: the elements need different tables
+    x = keras.Input((5,), name="x")
+    q = Quantizer(iq_conf(rnd="TRN", ovf="WRAP", k=1, i=1, f=2), name="q")(x)
+    t = QUnaryFunctionLUT("tanh", enable_iq=False, oq_conf=iq_conf(rnd="RND", ovf="SAT", k=1, i=0, f=3), name="tanh")(q)
+    model = keras.Model(x, t)
+    randomize_bits(model.get_layer("tanh").oq, np.random.default_rng(6), kmax=1, ilo=0, ihi=1, flo=1, fhi=4)
+    m = export_and_check(model, tmp_path)
+    assert sum(n["op"] == "lookup" for n in m["nodes"]) > 1
+
+
+def test_v2_einsum_contractions(tmp_path):
+    from hgq.layers import QEinsumDense as QE
+
+    x = keras.Input((5, 3), name="p")
+    q = Quantizer(iq_conf(rnd="TRN", ovf="WRAP", k=1, i=1, f=2), name="q")(x)
+    a = QE("bnc,nN->bNc", (4, 3), bias_axes="N", enable_iq=False, name="mixn")(q)
+    b2 = QE("bnc,n->bc", (3,), enable_iq=False, name="wsum")(q)
+    c = QE("...c,cC->...C", (5, 2), bias_axes="C", enable_iq=False, name="ell")(q)
+    s = QSum(axes=1, enable_iq=False, name="sum")(a)
+    model = keras.Model(x, [a, b2, c, s])
+    rng = np.random.default_rng(7)
+    for l in model.layers:
+        randomize_weights(l, rng)
+    m = export_and_check(model, tmp_path)
+    g = refsim.V2Graph(m)
+    assert [g.shapes[o] for o in g.outputs] == [[4, 3], [3], [5, 2], [3]]
+
+
+def test_v2_unsupported_layer_one_line(tmp_path, capsys):
+    x = keras.Input((6, 1))
+    h = QConv1D(2, 3, iq_conf=iq_conf(), name="c")(x)
+    h = keras.layers.LayerNormalization(name="ln")(h)
+    model = keras.Model(x, h)
+    path = tmp_path / "bad.keras"
+    model.save(path)
+    rc = export_keras.main([str(path), "-o", str(tmp_path / "bad.json"), "-q"])
+    assert rc != 0
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "'ln'" in err[0] and "LayerNormalization" in err[0]
+
+
+def test_v2_mismatch_is_detected(tmp_path):
+    model, seed = make_v2_models.MODELS["cnn1d"]()
+    make_v2_models.randomize(model, seed)
+    m = export_and_check(model, tmp_path, n=200)
+    conv = next(n for n in m["nodes"] if n["op"] == "conv1d")
+    k = conv["kernel"]
+    i, j, c = next((i, j, c) for i in range(len(k)) for j in range(len(k[0])) for c in range(len(k[0][0]))
+                   if k[i][j][c] != 0)
+    k[i][j][c] += 0.25
+    with pytest.raises(ExportError, match="MISMATCH"):
+        check.check_model(m, "unused.json", hgq2_front.predict_fn(model), 500)

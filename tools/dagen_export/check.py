@@ -18,11 +18,18 @@ from . import refsim
 from .fxp import ExportError, as_type_list, code_range, width
 
 
+def input_types(model: dict):
+    """Every input element's type, in x-port order (version 1 or 2)."""
+    if refsim.is_v2(model):
+        return refsim.V2Graph(model).input_types()
+    return as_type_list(model["input"]["type"], model["input"]["size"])
+
+
 def random_input_codes(model: dict, n: int, seed: int = 0):
     """n input vectors of integer codes on the input grid: corners first, then a mix of
     uniform codes and per-element extremes."""
-    size = model["input"]["size"]
-    types = as_type_list(model["input"]["type"], size)
+    types = input_types(model)
+    size = len(types)
     lo = np.array([code_range(t)[0] for t in types], dtype=np.int64)
     hi = np.array([code_range(t)[1] for t in types], dtype=np.int64)
     rng = np.random.default_rng(seed)
@@ -46,8 +53,7 @@ def random_input_codes(model: dict, n: int, seed: int = 0):
 
 
 def codes_to_float(model, codes):
-    size = model["input"]["size"]
-    types = as_type_list(model["input"]["type"], size)
+    types = input_types(model)
     scale = np.array([2.0 ** -t["frac_bits"] if width(t) > 0 else 0.0 for t in types])
     return codes.astype(np.float64) * scale
 
@@ -78,6 +84,38 @@ def _report_mismatch(label, mask, inputs, got, Y, F):
             f"{int((~mask).any(axis=1).sum())} of {mask.shape[0]} inputs; input = {list(map(float, inputs[r]))}{hint}")
 
 
+def keras_inputs(model, xs):
+    """Flat x-port-order input values (N, n) -> what the Keras model takes: one array, or a list of
+    arrays shaped like each input (version 2)."""
+    if not refsim.is_v2(model):
+        return xs
+    g = refsim.V2Graph(model)
+    parts, col = [], 0
+    for _, shape, _ in g.inputs:
+        k = int(np.prod(shape)) if shape else 1
+        parts.append(xs[:, col:col + k].reshape((len(xs), *shape)))
+        col += k
+    return parts[0] if len(parts) == 1 else parts
+
+
+def flatten_outputs(out, n):
+    """Keras outputs (one array or a list, in the model's output order) -> (n, total) float64."""
+    outs = out if isinstance(out, (list, tuple)) else [out]
+    return np.concatenate([np.asarray(o, dtype=np.float64).reshape(n, -1) for o in outs], axis=1)
+
+
+def dagen_accepts(dagen, model_path):
+    """True when the da-gen binary evaluates this model (e.g. it reads model.json version 2)."""
+    with tempfile.TemporaryDirectory() as td:
+        inp = os.path.join(td, "in.json")
+        with open(model_path) as f:
+            m = json.load(f)
+        with open(inp, "w") as f:
+            json.dump({"inputs": [[0] * len(input_types(m))]}, f)
+        p = subprocess.run([dagen, model_path, "--eval", inp], capture_output=True, text=True)
+        return p.returncode == 0, (p.stderr.strip().splitlines() or [""])[-1]
+
+
 def run_dagen(dagen, model_path, inputs_float):
     with tempfile.TemporaryDirectory() as td:
         inp = os.path.join(td, "in.json")
@@ -95,7 +133,7 @@ def check_model(model: dict, model_path: str, keras_predict, n: int, seed: int =
     """Returns 0 on success; raises ExportError on the first mismatch."""
     codes = random_input_codes(model, n, seed)
     xs = codes_to_float(model, codes)
-    keras_out = np.asarray(keras_predict(xs), dtype=np.float64).reshape(len(xs), -1)
+    keras_out = np.asarray(keras_predict(keras_inputs(model, xs)), dtype=np.float64).reshape(len(xs), -1)
     Y, F = refsim.evaluate(model, codes)
     if Y.shape != keras_out.shape:
         raise ExportError(f"output shape mismatch: keras {keras_out.shape}, model.json {Y.shape}")
@@ -105,7 +143,11 @@ def check_model(model: dict, model_path: str, keras_predict, n: int, seed: int =
     log(f"check: keras == model.json reference (exact) on {len(xs)} inputs "
         f"({len(xs) * Y.shape[1]} output values)")
     if dagen:
-        if os.path.isfile(dagen) and os.access(dagen, os.X_OK):
+        if os.path.isfile(dagen) and os.access(dagen, os.X_OK) and refsim.is_v2(model) and \
+                not dagen_accepts(dagen, model_path)[0]:
+            log(f"check: notice: {dagen} does not read this model.json version 2 "
+                f"({dagen_accepts(dagen, model_path)[1]}); skipped the da-gen --eval comparison")
+        elif os.path.isfile(dagen) and os.access(dagen, os.X_OK):
             got = run_dagen(dagen, model_path, xs)
             got = np.array([[float(v) for v in row] for row in got], dtype=np.float64)
             if got.shape != Y.shape:

@@ -30,8 +30,8 @@ def _np(t):
 
 
 def quantizer_types(q, n, what):
-    """Per-element model.json types and (rounding, overflow) of an hgq Quantizer layer for a
-    1-D input of n elements."""
+    """Per-element model.json types (C order) and (rounding, overflow) of an hgq Quantizer layer for
+    an input of n elements (1-D) or of shape n (a tuple without the batch axis)."""
     from keras import ops
 
     cfg = q.config
@@ -51,7 +51,7 @@ def quantizer_types(q, n, what):
     if ovf not in ("WRAP", "SAT", "SAT_SYM"):
         raise ExportError(f"{what}: overflow mode {inner.overflow_mode} has no model.json equivalent")
     k, i, f = inner.kif
-    shape = (1, n)
+    shape = (1, n) if isinstance(n, int) else (1, *[int(d) for d in n])
     k = _np(inner.bw_mapper.bw_to_x(ops.cast(k, "float32"), shape)).reshape(-1)
     i = _np(inner.bw_mapper.bw_to_x(i, shape)).reshape(-1)
     f = _np(inner.bw_mapper.bw_to_x(f, shape)).reshape(-1)
@@ -124,7 +124,18 @@ def layer_chain(model):
     return layers
 
 
-def export(model, name):
+def export(model, name, input_type=None):
+    """model.json version 1 when the model is a plain dense chain on a flat input (byte-identical to
+    what this exporter always wrote), else version 2 (a GraphBuilder)."""
+    try:
+        return export_v1(model, name)
+    except ExportError:
+        from .hgq2_graph import export_v2
+
+        return export_v2(model, name, input_type)
+
+
+def export_v1(model, name):
     import keras
     from hgq.layers import QBatchNormDense, QDense, QEinsumDense
     from hgq.quantizer import Quantizer
@@ -187,11 +198,19 @@ def load(path):
 
 
 def predict_fn(model):
+    """x: one array, or a list of arrays (a model with several inputs); returns every output
+    flattened per vector and concatenated in the model's output order."""
+    from .check import flatten_outputs
+
     def f(x):
-        x = np.asarray(x, dtype=np.float32)
+        xs = [np.asarray(a, dtype=np.float32) for a in (x if isinstance(x, list) else [x])]
+        n = len(xs[0])
         out = []
-        for s in range(0, len(x), 4096):
-            out.append(np.asarray(model(x[s:s + 4096], training=False)))
+        for s in range(0, n, 4096):
+            part = [a[s:s + 4096] for a in xs]
+            r = model(part if len(part) > 1 else part[0], training=False)
+            r = r if isinstance(r, (list, tuple)) else [r]
+            out.append(flatten_outputs([np.asarray(o) for o in r], len(part[0])))
         return np.concatenate(out, axis=0)
 
     return f
