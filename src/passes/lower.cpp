@@ -118,6 +118,19 @@ std::string number_text(double v) {
 // 2.5e8 pairs, 320 x 320: 130 s, 3 GB), and its coefficient vectors with digits x
 // inputs.  Beyond the limits a layer would take minutes and gigabytes: it is
 // refused in one line before any work.
+void check_size(double pairs, double entries, std::size_t rows, std::size_t cols,
+                const std::string& at, bool share) {
+  const std::string shape = std::to_string(rows) + " x " + std::to_string(cols) + " weights";
+  if (share && pairs > kMaxLayerDigitPairs)
+    throw ModelError(at, shape + " need " + number_text(pairs) +
+                             " digit pairs in the optimiser, more than the limit of " +
+                             number_text(kMaxLayerDigitPairs) + "; see docs/limits.md");
+  if (entries > kMaxLayerCoefficients)
+    throw ModelError(at, shape + " need " + number_text(entries) +
+                             " coefficient entries, more than the limit of " +
+                             number_text(kMaxLayerCoefficients) + "; see docs/limits.md");
+}
+
 void check_matrix_size(const cmvm::IntMatrix& w, const std::string& at, bool share) {
   double pairs = 0, digits = 0;  // doubles: no overflow whatever the size
   for (Eigen::Index j = 0; j < w.cols(); ++j) {
@@ -126,17 +139,8 @@ void check_matrix_size(const cmvm::IntMatrix& w, const std::string& at, bool sha
     pairs += d * d;
     digits += d;
   }
-  const std::string shape =
-      std::to_string(w.rows()) + " x " + std::to_string(w.cols()) + " weights";
-  if (share && pairs > kMaxLayerDigitPairs)
-    throw ModelError(at, shape + " need " + number_text(pairs) +
-                             " digit pairs in the optimiser, more than the limit of " +
-                             number_text(kMaxLayerDigitPairs) + "; see docs/limits.md");
-  const double entries = digits * static_cast<double>(w.rows());
-  if (entries > kMaxLayerCoefficients)
-    throw ModelError(at, shape + " need " + number_text(entries) +
-                             " coefficient entries, more than the limit of " +
-                             number_text(kMaxLayerCoefficients) + "; see docs/limits.md");
+  check_size(pairs, digits * static_cast<double>(w.rows()), static_cast<std::size_t>(w.rows()),
+             static_cast<std::size_t>(w.cols()), at, share);
 }
 
 // Weights on their common grid: the finest any of them needs (at least 2^0, as
@@ -267,6 +271,11 @@ std::vector<SourceForm> Lowering::compose(int t, bool inline_candidates) {
 std::vector<Operand> Lowering::instantiate(const Row& row) {
   const auto n_in = static_cast<int>(row.x.size());
   const auto n_out = static_cast<int>(row.w.cols());
+  if (n_in == 0) {  // outputs of constants only
+    std::vector<Operand> y;
+    for (const Fixed& b : row.bias) y.push_back(builder_.constant(b));
+    return y;
+  }
   const std::string key = row_key(row);
   auto it = solutions_.find(key);
   if (it == solutions_.end())
@@ -330,51 +339,89 @@ std::vector<Operand> Lowering::instantiate(const Row& row) {
 
 std::vector<Operand> Lowering::lower_forms(const std::vector<SourceForm>& forms,
                                            const Shape& shape, const std::string& at) {
+  // One position of all channels of the last axis at a time, cut into groups of
+  // outputs that share no input (an element-wise add or a sum over particles is
+  // many small independent sums, not one wide matrix).
   const auto width = static_cast<std::size_t>(last_axis(shape));
   std::vector<Row> rows;
+  std::vector<std::vector<std::size_t>> row_outputs;
+  std::vector<std::size_t> parent;
+  auto find = [&](std::size_t v) {
+    while (parent[v] != v) v = parent[v] = parent[parent[v]];
+    return v;
+  };
   for (std::size_t first = 0; first < forms.size(); first += width) {
-    // The row's inputs: every source any of its forms names, in order.
-    std::vector<std::pair<int, int>> sources;
-    for (std::size_t j = first; j < first + width; ++j)
-      for (const SourceTerm& t : forms[j].terms) sources.emplace_back(t.tensor, t.element);
-    std::sort(sources.begin(), sources.end());
-    sources.erase(std::unique(sources.begin(), sources.end()), sources.end());
-    std::vector<std::vector<Fixed>> columns(width, std::vector<Fixed>(sources.size()));
-    Row row;
-    for (std::size_t j = 0; j < width; ++j) {
-      const SourceForm& f = forms[first + j];
-      row.bias.push_back(f.bias);
-      for (const SourceTerm& t : f.terms) {
-        const auto pos = static_cast<std::size_t>(
-            std::lower_bound(sources.begin(), sources.end(), std::make_pair(t.tensor, t.element)) -
-            sources.begin());
-        columns[j][pos] = t.weight;
+    parent.resize(width);
+    for (std::size_t j = 0; j < width; ++j) parent[j] = j;
+    std::map<std::pair<int, int>, std::size_t> user;  // source -> an output reading it
+    for (std::size_t j = 0; j < width; ++j)
+      for (const SourceTerm& t : forms[first + j].terms) {
+        const auto [it, fresh] = user.emplace(std::make_pair(t.tensor, t.element), j);
+        if (!fresh) parent[find(j)] = find(it->second);
       }
-    }
-    row.w = integer_matrix(columns, sources.size(), row.weight_frac, at);
-    for (std::size_t i = 0; i < sources.size(); ++i) {
-      const auto& [tensor, element] = sources[i];
-      const Operand x = operands_[static_cast<std::size_t>(tensor)]->elements[static_cast<std::size_t>(element)];
-      row.x.push_back(x);
-      const Node& xn = g_.at(x.node);
-      const int xf = operand_type(g_, x).frac_bits;
-      row.specs.push_back({std::ldexp(static_cast<double>(xn.lo), -xf),
-                           std::ldexp(static_cast<double>(xn.hi), -xf), xf});
-      if (xn.lo != xn.hi) continue;
-      // A constant input: its products go into the bias, so they cost no adders.
-      for (std::size_t j = 0; j < width; ++j) {
-        const Fixed& w = columns[j][i];
-        if (w.code == 0 || xn.lo == 0) continue;
-        row.bias[j] = exact_add(row.bias[j], multiply_constant(w, {xn.lo, xf}));
+    std::map<std::size_t, std::vector<std::size_t>> groups;  // by least output
+    for (std::size_t j = 0; j < width; ++j) groups[find(j)].push_back(first + j);
+    std::vector<std::vector<std::size_t>> ordered;
+    for (auto& [root, outs] : groups) ordered.push_back(std::move(outs));
+    std::sort(ordered.begin(), ordered.end());
+    for (std::vector<std::size_t>& outs : ordered) {
+      // The group's inputs: every source any of its forms names, in order.
+      std::vector<std::pair<int, int>> sources;
+      double pairs = 0, digits = 0;
+      for (std::size_t j : outs) {
+        double d = 0;
+        for (const SourceTerm& t : forms[j].terms) {
+          sources.emplace_back(t.tensor, t.element);
+          d += csd_digits(normalized(t.weight).code);
+        }
+        pairs += d * d;
+        digits += d;
       }
-      row.w.row(static_cast<Eigen::Index>(i)).setZero();
+      std::sort(sources.begin(), sources.end());
+      sources.erase(std::unique(sources.begin(), sources.end()), sources.end());
+      // The size guard before the matrix is built (its entries are sources x outputs).
+      check_size(pairs, digits * static_cast<double>(sources.size()), sources.size(), outs.size(),
+                 at, options_.cmvm.share);
+      std::vector<std::vector<Fixed>> columns(outs.size(), std::vector<Fixed>(sources.size()));
+      Row row;
+      for (std::size_t j = 0; j < outs.size(); ++j) {
+        const SourceForm& f = forms[outs[j]];
+        row.bias.push_back(f.bias);
+        for (const SourceTerm& t : f.terms) {
+          const auto pos = static_cast<std::size_t>(
+              std::lower_bound(sources.begin(), sources.end(), std::make_pair(t.tensor, t.element)) -
+              sources.begin());
+          columns[j][pos] = t.weight;
+        }
+      }
+      row.w = integer_matrix(columns, sources.size(), row.weight_frac, at);
+      for (std::size_t i = 0; i < sources.size(); ++i) {
+        const auto& [tensor, element] = sources[i];
+        const Operand x =
+            operands_[static_cast<std::size_t>(tensor)]->elements[static_cast<std::size_t>(element)];
+        row.x.push_back(x);
+        const Node& xn = g_.at(x.node);
+        const int xf = operand_type(g_, x).frac_bits;
+        row.specs.push_back({std::ldexp(static_cast<double>(xn.lo), -xf),
+                             std::ldexp(static_cast<double>(xn.hi), -xf), xf});
+        if (xn.lo != xn.hi) continue;
+        // A constant input: its products go into the bias, so they cost no adders.
+        for (std::size_t j = 0; j < outs.size(); ++j) {
+          const Fixed& w = columns[j][i];
+          if (w.code == 0 || xn.lo == 0) continue;
+          row.bias[j] = exact_add(row.bias[j], multiply_constant(w, {xn.lo, xf}));
+        }
+        row.w.row(static_cast<Eigen::Index>(i)).setZero();
+      }
+      rows.push_back(std::move(row));
+      row_outputs.push_back(std::move(outs));
     }
-    rows.push_back(std::move(row));
   }
   // Rows of equal weights share one solution, solved for the union of their inputs' ranges.
   std::map<std::string, std::vector<cmvm::InputSpec>> specs;
   std::vector<std::string> order;
   for (const Row& r : rows) {
+    if (r.x.empty()) continue;
     const std::string key = row_key(r);
     if (solutions_.contains(key)) continue;
     auto [it, fresh] = specs.emplace(key, r.specs);
@@ -397,11 +444,10 @@ std::vector<Operand> Lowering::lower_forms(const std::vector<SourceForm>& forms,
     auto coeffs = cmvm::operand_coefficients(sol);
     solutions_.emplace(key, std::make_pair(std::move(sol), std::move(coeffs)));
   }
-  std::vector<Operand> y;
-  y.reserve(forms.size());
-  for (const Row& r : rows) {
-    const auto part = instantiate(r);
-    y.insert(y.end(), part.begin(), part.end());
+  std::vector<Operand> y(forms.size());
+  for (std::size_t k = 0; k < rows.size(); ++k) {
+    const auto part = instantiate(rows[k]);
+    for (std::size_t j = 0; j < part.size(); ++j) y[row_outputs[k][j]] = part[j];
   }
   return y;
 }
