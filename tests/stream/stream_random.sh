@@ -1,9 +1,10 @@
 #!/bin/bash
-# stream_random.sh PYTHON STREAM_CHECK DA_GEN RANDOM_MODEL_DUMP FIRST LAST: streaming
+# stream_random.sh PYTHON STREAM_CHECK DA_GEN RANDOM_MODEL_DUMP FIRST LAST [graph]: streaming
 # checks of random models FIRST..LAST, the options drawn from the seed (every third
-# model from the small generator).  Exit 77 (skipped) when PYTHON has no numpy.
+# model from the small generator; with `graph`, random version 2 graphs).  Exit 77
+# (skipped) when PYTHON has no numpy.
 set -u
-py=$1 check=$2 dagen=$3 dump=$4 first=$5 last=$6
+py=$1 check=$2 dagen=$3 dump=$4 first=$5 last=$6 kind=${7:-}
 "$py" -c "import numpy" 2>/dev/null || { echo "SKIP: no numpy for $py"; exit 77; }
 dir=$(mktemp -d "${TMPDIR:-/tmp}/dagen-stream-XXXXXX")
 trap 'rm -rf "$dir"' EXIT
@@ -11,6 +12,7 @@ status=0
 for seed in $(seq "$first" "$last"); do
   small=""
   [ $((seed % 3)) -eq 0 ] && small=--small
+  [ "$kind" = graph ] && small=--graph
   "$dump" $small "$seed" >"$dir/m.json" || exit 4
   RANDOM=$seed
   opts=(--pipeline $((RANDOM % 6)))
