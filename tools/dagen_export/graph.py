@@ -79,7 +79,7 @@ class GraphBuilder:
     def size(self, t):
         return int(np.prod(self.shapes[t])) if self.shapes[t] else 1
 
-    def node(self, op, name, inputs, shape, **keys):
+    def node(self, op, name, inputs, out_shape, **keys):
         name = self.fresh(name)
         nd = {"op": op, "name": name}
         if len(inputs) == 1 and op not in ("add", "sub", "max", "min", "concat"):
@@ -88,7 +88,7 @@ class GraphBuilder:
             nd["inputs"] = list(inputs)
         nd.update(keys)
         self.nodes.append(nd)
-        self.shapes[name] = [int(d) for d in shape]
+        self.shapes[name] = [int(d) for d in out_shape]
         for i in inputs:
             self._consumers.setdefault(i, []).append(name)
         return name
@@ -111,7 +111,12 @@ class GraphBuilder:
 
     def intervals(self, t):
         """Per-element [(lo, hi, grid)] of tensor t (C order), exact."""
-        st = refsim.analyze_v2(self.partial_model([t]))[t]
+        m = self.partial_model([t])
+        probe = "__probe"
+        while probe in self._names:
+            probe += "_"
+        m["nodes"].append({"op": "flatten", "name": probe, "input": t})  # a graph needs a node
+        st = refsim.analyze_v2(m)[t]
         return [refsim.interval_of(st, idx) for idx in np.ndindex(*self.shapes[t])]
 
     # --- emitters -------------------------------------------------------------------------

@@ -14,7 +14,7 @@ import numpy as np
 from .fxp import ExportError
 from .graph import GraphBuilder
 from .hgq2_front import _np, _plain_relu, quantizer_types
-from .kgraph import consumers, operations
+from .kgraph import consumers, functional, operations
 
 
 def _shape(t):
@@ -196,6 +196,7 @@ def export_v2(model, name, input_type=None):
     from hgq.quantizer import Quantizer
 
     L = keras.layers
+    model = functional(model)
     b = GraphBuilder(name, input_type)
     env = {}
     for k, inp in enumerate(model.inputs):
