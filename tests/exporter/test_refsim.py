@@ -471,3 +471,27 @@ def test_v2_intervals_contain_every_value():
             assert min(vals) >= lo and max(vals) <= hi, (name, idx)
             for v in vals:
                 assert grid == refsim.NONE_GRID and v == 0 or (v * Fraction(2) ** grid).denominator == 1, (name, idx, v)
+
+
+V2_DIR = os.path.join(REPO, "tests", "models", "v2")
+V2_MODELS = sorted(f[:-5] for f in os.listdir(V2_DIR) if f.endswith(".json") and not f.endswith(".vectors.json")) \
+    if os.path.isdir(V2_DIR) else []
+
+
+@pytest.mark.parametrize("name", V2_MODELS)
+def test_v2_shipped_vectors_reproduce(name):
+    """tests/models/v2/NAME.vectors.json holds refsim's exact outputs; they must not drift."""
+    import json
+
+    with open(os.path.join(V2_DIR, f"{name}.json")) as f:
+        model = json.load(f)
+    with open(os.path.join(V2_DIR, f"{name}.vectors.json")) as f:
+        vec = json.load(f)
+    g = refsim.V2Graph(model)
+    refsim.analyze_v2(g)
+    assert vec["model"] == f"{name}.json"
+    types = g.input_types()
+    got = run(model, *vec["inputs"])
+    want = [[Fraction(v) for v in row] for row in vec["outputs"]]
+    assert got == want
+    assert len(types) == len(vec["inputs"][0]) and len(got[0]) == len(g.output_layout())

@@ -57,6 +57,7 @@ class GraphBuilder:
         self.input_type = input_type  # --input-type: one type for every input element
         self._names = set()
         self._consumers = {}
+        self.bn_scales = []  # BatchNormalization layers exported as `scale` (for error hints)
 
     # --- naming / bookkeeping ------------------------------------------------------------
     def fresh(self, base):

@@ -185,6 +185,9 @@ def _fold_or_scale(b, layer, t, inv, res, n_users):
                 prod["bias"] = b2.tolist()
             b.notes.append(f"BatchNormalization '{layer.name}' folded into '{t}'")
             return t
+    b.notes.append(f"BatchNormalization '{layer.name}' is a scale node (not foldable): exact only when the "
+                   "framework's float32 x * inv + res is")
+    b.bn_scales.append(layer.name)
     return b.scale(t, inv, res, layer.name)
 
 
