@@ -38,8 +38,11 @@ from dagen_export.fxp import as_type_list, code_range  # noqa: E402
 def input_vectors(model: dict, n: int, seed: int) -> list[list[int]]:
     """Corner vectors first (all lows, all highs, zeros, alternating), then seeded random
     codes, a quarter of them pushed to per-element extremes.  Python ints: any width."""
-    size = model["input"]["size"]
-    ranges = [code_range(t) for t in as_type_list(model["input"]["type"], size)]
+    if refsim.is_v2(model):  # model.json version 2: every input element in x-port order
+        types = refsim.V2Graph(model).input_types()
+    else:
+        types = as_type_list(model["input"]["type"], model["input"]["size"])
+    ranges = [code_range(t) for t in types]
     lo = [int(r[0]) for r in ranges]
     hi = [int(r[1]) for r in ranges]
     rows = [lo, hi, [max(l, min(0, h)) for l, h in zip(lo, hi)],
