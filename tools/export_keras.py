@@ -130,8 +130,16 @@ def main(argv=None):
 
             with open(args.output) as f:
                 reread = json.load(f)  # check what was written, as a reader parses it
-            check_model(reread, args.output, front.predict_fn(kmodel), args.check, args.seed,
-                        dagen=args.da_gen, log=log)
+            try:
+                check_model(reread, args.output, front.predict_fn(kmodel), args.check, args.seed,
+                            dagen=args.da_gen, log=log)
+            except ExportError as e:
+                bns = getattr(builder, "bn_scales", [])
+                if bns and "MISMATCH" in str(e):
+                    raise ExportError(f"{e}; note: BatchNormalization {', '.join(repr(n) for n in bns)} could not be "
+                                      "folded into a linear layer and is exported as a scale node, which the "
+                                      "framework's float32 arithmetic does not compute exactly")
+                raise
     except ExportError as e:
         print(f"export_keras: error: {e}", file=sys.stderr)
         return 1

@@ -32,14 +32,17 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 from dagen_export import refsim  # noqa: E402
-from dagen_export.check import input_types  # noqa: E402  (version 1 or 2)
-from dagen_export.fxp import code_range  # noqa: E402
+from dagen_export.fxp import as_type_list, code_range  # noqa: E402
 
 
 def input_vectors(model: dict, n: int, seed: int) -> list[list[int]]:
     """Corner vectors first (all lows, all highs, zeros, alternating), then seeded random
     codes, a quarter of them pushed to per-element extremes.  Python ints: any width."""
-    ranges = [code_range(t) for t in input_types(model)]
+    if refsim.is_v2(model):  # model.json version 2: every input element in x-port order
+        types = refsim.V2Graph(model).input_types()
+    else:
+        types = as_type_list(model["input"]["type"], model["input"]["size"])
+    ranges = [code_range(t) for t in types]
     lo = [int(r[0]) for r in ranges]
     hi = [int(r[1]) for r in ranges]
     rows = [lo, hi, [max(l, min(0, h)) for l, h in zip(lo, hi)],

@@ -286,7 +286,7 @@ def test_v2_einsum_contractions(tmp_path):
     q = Quantizer(iq_conf(rnd="TRN", ovf="WRAP", k=1, i=1, f=2), name="q")(x)
     a = QE("bnc,nN->bNc", (4, 3), bias_axes="N", enable_iq=False, name="mixn")(q)
     b2 = QE("bnc,n->bc", (3,), enable_iq=False, name="wsum")(q)
-    c = QE("...c,cC->...C", (5, 2), bias_axes="C", enable_iq=False, name="ell")(q)
+    c = QE("...c,cC->...C", (2,), bias_axes="C", enable_iq=False, name="ell")(q)
     s = QSum(axes=1, enable_iq=False, name="sum")(a)
     model = keras.Model(x, [a, b2, c, s])
     rng = np.random.default_rng(7)
@@ -321,3 +321,15 @@ def test_v2_mismatch_is_detected(tmp_path):
     k[i][j][c] += 0.25
     with pytest.raises(ExportError, match="MISMATCH"):
         check.check_model(m, "unused.json", hgq2_front.predict_fn(model), 500)
+
+
+def test_v2_rnd_conv_per_element_output_quantizer(tmp_path):
+    x = keras.Input((6, 2), name="s")
+    h = QConv1D(3, 2, iq_conf=iq_conf(rnd="TRN", ovf="WRAP", k=1, i=1, f=2), enable_oq=True,
+                oq_conf=iq_conf(rnd="RND_CONV", ovf="SAT", k=1, i=1, f=1), name="conv")(x)
+    model = keras.Model(x, h)
+    rng = np.random.default_rng(8)
+    randomize_weights(model.get_layer("conv"), rng)
+    randomize_bits(model.get_layer("conv").oq, rng, ilo=0, ihi=2, flo=0, fhi=2)
+    m = export_and_check(model, tmp_path, n=3000)
+    assert any(n["name"].endswith("_rne_parity") for n in m["nodes"])

@@ -112,10 +112,23 @@ def test_unsupported_layer(tmp_path, capsys):
 def test_unsupported_quantizer(tmp_path, capsys):
     m = seq([QActivation(quantized_bits(6, 2, alpha=1)),
              QDense(4, kernel_quantizer=quantized_bits(6, 0, alpha=1)),
-             QActivation("quantized_tanh(4)", name="th")], 3)
+             QActivation("softmax", name="sm")], 3)
     rc, _ = save_export(m, tmp_path)
     assert rc != 0
-    assert "'th'" in capsys.readouterr().err
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "'sm'" in err[0] and "softmax" in err[0]
+
+
+def test_quantized_tanh_is_a_lookup(tmp_path):
+    m = seq([QActivation(quantized_bits(6, 2, alpha=1)),
+             QDense(4, kernel_quantizer=quantized_bits(4, 0, alpha=1)),
+             QActivation(quantized_bits(5, 2, alpha=1)),
+             QActivation("quantized_tanh(4)", name="th")], 3)
+    randomize(m, 5)
+    rc, out = save_export(m, tmp_path)
+    assert rc == 0
+    j = json.loads(out.read_text())
+    assert j["version"] == 2 and any(n["op"] == "lookup" and n["name"] == "th" for n in j["nodes"])
 
 
 def test_batchnorm_folding_and_relu_activation(tmp_path):
@@ -148,4 +161,94 @@ def test_batchnorm_not_foldable(tmp_path, capsys):
     bn.moving_variance.assign(np.full(4, 0.3, "float32"))
     rc, _ = save_export(m, tmp_path)
     assert rc != 0
-    assert "'bn'" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "MISMATCH" in err and "'bn'" in err
+
+
+# ============================================================================
+# model.json version 2 (graphs)
+
+from dagen_export import refsim  # noqa: E402
+from qkeras import QConv1D, QConv2D  # noqa: E402
+
+
+def export_json(m, tmp_path, name="m", extra=()):
+    rc, out = save_export(m, tmp_path, name, extra)
+    assert rc == 0
+    return json.loads(out.read_text())
+
+
+def test_v2_plain_chain_stays_v1(tmp_path):
+    m = seq([QActivation(quantized_bits(6, 2, alpha=1)),
+             QDense(3, kernel_quantizer=quantized_bits(5, 0, alpha=1), bias_quantizer=quantized_bits(5, 2, alpha=1))], 4)
+    randomize(m, 1)
+    assert export_json(m, tmp_path)["version"] == 1
+
+
+def test_v2_cnn2d_relu_maxpool_dense(tmp_path):
+    inp = tf.keras.Input((6, 6, 1))
+    x = QActivation(quantized_bits(4, 1, alpha=1), name="inq")(inp)
+    x = QConv2D(2, 3, padding="same", strides=2, kernel_quantizer=quantized_bits(4, 0, alpha=1),
+                bias_quantizer=quantized_bits(4, 1, alpha=1), name="conv")(x)
+    x = QActivation(quantized_relu(4, 2), name="act")(x)
+    x = tf.keras.layers.MaxPooling2D(2, name="pool")(x)
+    x = tf.keras.layers.Flatten()(x)
+    y = QDense(3, kernel_quantizer=quantized_bits(4, 0, alpha=1), bias_quantizer=quantized_bits(4, 1, alpha=1),
+               name="fc")(x)
+    m = tf.keras.Model(inp, y)
+    randomize(m, 2)
+    j = export_json(m, tmp_path)
+    ops = [n["op"] for n in j["nodes"]]
+    assert j["version"] == 2 and "conv2d" in ops and "max_pool2d" in ops
+    assert any(n["name"] == "act_rne_parity" for n in j["nodes"])  # half-to-even lowered
+
+
+def test_v2_conv1d_bn_folded_tanh_lookup_argmax(tmp_path):
+    inp = tf.keras.Input((8, 2))
+    x = QActivation(quantized_bits(5, 1, alpha=1), name="inq")(inp)
+    x = QConv1D(2, 3, padding="same", kernel_quantizer=quantized_bits(4, 0, alpha=1), use_bias=False, name="conv")(x)
+    bn = tf.keras.layers.BatchNormalization(name="bn")
+    x = bn(x)
+    x = QActivation(quantized_bits(5, 2, alpha=1), name="q")(x)
+    x = QActivation("quantized_tanh(4)", name="th")(x)
+    x = tf.keras.layers.GlobalAveragePooling1D(name="gap")(x)
+    y = tf.math.argmax(x, axis=-1)
+    m = tf.keras.Model(inp, [y, x])
+    randomize(m, 3)
+    bn.gamma.assign(np.array([2.0, 0.5], "float32"))
+    bn.beta.assign(np.array([0.5, -0.25], "float32"))
+    bn.moving_mean.assign(np.array([0.25, -0.5], "float32"))
+    bn.moving_variance.assign(np.array([4.0, 1.0], "float32") - np.float32(bn.epsilon))
+    j = export_json(m, tmp_path)
+    ops = [n["op"] for n in j["nodes"]]
+    assert "lookup" in ops and "argmax" in ops and "global_avg_pool" in ops
+    assert not any(n["name"] == "bn" for n in j["nodes"])  # folded into the convolution
+
+
+def test_v2_two_inputs_merge_concat(tmp_path):
+    a = tf.keras.Input((4,), name="a")
+    c = tf.keras.Input((4,), name="c")
+    qa = QActivation(quantized_bits(5, 2, alpha=1), name="qa")(a)
+    qc = QActivation(quantized_bits(4, 2, alpha=1), name="qc")(c)
+    s = tf.keras.layers.Add(name="add")([qa, qc])
+    d = tf.keras.layers.Subtract(name="sub")([qa, qc])
+    mx = tf.keras.layers.Maximum(name="mx")([s, d])
+    cat = tf.keras.layers.Concatenate(name="cat")([mx, qa])
+    y = QDense(2, kernel_quantizer=quantized_bits(4, 0, alpha=1), use_bias=False, name="fc")(cat)
+    m = tf.keras.Model([a, c], y)
+    randomize(m, 4)
+    j = export_json(m, tmp_path)
+    g = refsim.V2Graph(j)
+    assert [i[0] for i in g.inputs] == ["a", "c"]
+
+
+def test_v2_unsupported_layer_one_line(tmp_path, capsys):
+    inp = tf.keras.Input((6, 1))
+    x = QActivation(quantized_bits(4, 1, alpha=1))(inp)
+    x = QConv1D(2, 3, kernel_quantizer=quantized_bits(4, 0, alpha=1))(x)
+    x = tf.keras.layers.LayerNormalization(name="ln")(x)
+    m = tf.keras.Model(inp, x)
+    rc, _ = save_export(m, tmp_path)
+    assert rc != 0
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "'ln'" in err[0] and "LayerNormalization" in err[0]

@@ -471,3 +471,60 @@ def test_v2_intervals_contain_every_value():
             assert min(vals) >= lo and max(vals) <= hi, (name, idx)
             for v in vals:
                 assert grid == refsim.NONE_GRID and v == 0 or (v * Fraction(2) ** grid).denominator == 1, (name, idx, v)
+
+
+V2_DIR = os.path.join(REPO, "tests", "models", "v2")
+V2_MODELS = sorted(f[:-5] for f in os.listdir(V2_DIR) if f.endswith(".json") and not f.endswith(".vectors.json")) \
+    if os.path.isdir(V2_DIR) else []
+
+
+@pytest.mark.parametrize("name", V2_MODELS)
+def test_v2_shipped_vectors_reproduce(name):
+    """tests/models/v2/NAME.vectors.json holds refsim's exact outputs; they must not drift."""
+    import json
+
+    with open(os.path.join(V2_DIR, f"{name}.json")) as f:
+        model = json.load(f)
+    with open(os.path.join(V2_DIR, f"{name}.vectors.json")) as f:
+        vec = json.load(f)
+    g = refsim.V2Graph(model)
+    refsim.analyze_v2(g)
+    assert vec["model"] == f"{name}.json"
+    types = g.input_types()
+    got = run(model, *vec["inputs"])
+    want = [[Fraction(v) for v in row] for row in vec["outputs"]]
+    assert got == want
+    assert len(types) == len(vec["inputs"][0]) and len(got[0]) == len(g.output_layout())
+
+
+@pytest.mark.parametrize("per_element", [False, True])
+def test_v2_graph_rne_lowering_exact(per_element):
+    """graph.GraphBuilder's half-to-even lowering against Python's round() on exact values."""
+    from dagen_export.graph import GraphBuilder
+
+    b = GraphBuilder("rne", input_type=make_type(True, 3, 4))
+    x = b.add_input("x", [2, 3])
+    rng = np.random.default_rng(5)
+    W = rng.integers(-16, 17, size=(3, 3)) / 8.0
+    d = b.dense(x, W, [0.0625, 0, -0.5], "fc")
+    if per_element:
+        tgt = [make_type(True, 2, 1), make_type(True, 3, 0), make_type(True, 1, 2)] * 2
+    else:
+        tgt = [make_type(True, 2, 1)] * 6
+    q = b.quantize(d, tgt, "RNE", "SAT", "q")
+    b.set_outputs([q])
+    model = b.finish()
+    assert all(n.get("rounding") != "RNE" for n in model["nodes"])
+    codes = random_input_codes(model, 2000, seed=4)
+    Y, F = refsim.evaluate(model, codes)
+    from dagen_export.fxp import code_range
+    for r in range(len(codes)):
+        xs = [Fraction(int(c), 16) for c in codes[r]]
+        for p in range(2):
+            for j in range(3):
+                acc = sum(xs[p * 3 + i] * Fraction(W[i, j]) for i in range(3)) + Fraction([0.0625, 0, -0.5][j])
+                t = tgt[p * 3 + j]
+                c = round(acc * 2 ** t["frac_bits"])
+                lo, hi = code_range(t)
+                want = Fraction(min(max(c, lo), hi)) / Fraction(2) ** t["frac_bits"]
+                assert Fraction(int(Y[r, p * 3 + j])) / Fraction(2) ** F == want

@@ -57,6 +57,7 @@ class GraphBuilder:
         self.input_type = input_type  # --input-type: one type for every input element
         self._names = set()
         self._consumers = {}
+        self.bn_scales = []  # BatchNormalization layers exported as `scale` (for error hints)
 
     # --- naming / bookkeeping ------------------------------------------------------------
     def fresh(self, base):
@@ -79,7 +80,7 @@ class GraphBuilder:
     def size(self, t):
         return int(np.prod(self.shapes[t])) if self.shapes[t] else 1
 
-    def node(self, op, name, inputs, shape, **keys):
+    def node(self, op, name, inputs, out_shape, **keys):
         name = self.fresh(name)
         nd = {"op": op, "name": name}
         if len(inputs) == 1 and op not in ("add", "sub", "max", "min", "concat"):
@@ -88,7 +89,7 @@ class GraphBuilder:
             nd["inputs"] = list(inputs)
         nd.update(keys)
         self.nodes.append(nd)
-        self.shapes[name] = [int(d) for d in shape]
+        self.shapes[name] = [int(d) for d in out_shape]
         for i in inputs:
             self._consumers.setdefault(i, []).append(name)
         return name
@@ -111,7 +112,12 @@ class GraphBuilder:
 
     def intervals(self, t):
         """Per-element [(lo, hi, grid)] of tensor t (C order), exact."""
-        st = refsim.analyze_v2(self.partial_model([t]))[t]
+        m = self.partial_model([t])
+        probe = "__probe"
+        while probe in self._names:
+            probe += "_"
+        m["nodes"].append({"op": "flatten", "name": probe, "input": t})  # a graph needs a node
+        st = refsim.analyze_v2(m)[t]
         return [refsim.interval_of(st, idx) for idx in np.ndindex(*self.shapes[t])]
 
     # --- emitters -------------------------------------------------------------------------
@@ -147,11 +153,10 @@ class GraphBuilder:
             # no element drops a bit: every rounding mode agrees
             return self.node("quantize", name, [t], self.shapes[t], to=compact_types(types), rounding="TRN",
                              overflow=overflow)
-        if len(fs) != 1:
-            raise ExportError(f"quantizer '{name}': round-half-to-even with per-element fractional bits is not "
-                              "supported")
-        f = fs.pop()
         shape = self.shapes[t]
+        if len(fs) != 1:
+            return self._rne_per_element(t, types, overflow, name, F)
+        f = fs.pop()
         par = make_type(False, 1 - f, f)
         p = self.node("quantize", f"{name}_rne_parity", [t], shape, to=par, rounding="TRN", overflow="WRAP")
         adj = self.node("scale", f"{name}_rne_step", [p], shape, factor=2.0 ** (f - F), bias=-(2.0 ** -F))
@@ -159,6 +164,31 @@ class GraphBuilder:
         self.notes.append(f"quantizer '{name}': round-half-to-even lowered to a parity quantizer + add "
                           f"(input grid 2^-{F}, {f} fractional bits kept)")
         return self.node("quantize", name, [x2], shape, to=compact_types(types), rounding="RND", overflow=overflow)
+
+    def _rne_per_element(self, t, types, overflow, name, F):
+        """Half to even with a different f per element: the same identity per element, the parity
+        scaled by a diagonal dense on the flattened tensor (linear: one CMVM with the add)."""
+        shape = self.shapes[t]
+        n = self.size(t)
+        flat = t if len(shape) == 1 else self.reshape(t, [n], f"{name}_rne_flat")
+        par, W, bias = [], np.zeros((n, n)), np.zeros(n)
+        for e, ty in enumerate(types):
+            f = ty["frac_bits"]
+            if width(ty) > 0 and F > f:
+                par.append(make_type(False, 1 - f, f))
+                W[e, e] = 2.0 ** (f - F)
+                bias[e] = -(2.0 ** -F)
+            else:
+                par.append(dict(ZERO_TYPE))
+        p = self.node("quantize", f"{name}_rne_parity", [flat], [n], to=compact_types(par), rounding="TRN",
+                      overflow="WRAP")
+        adj = self.dense(p, W, bias, f"{name}_rne_step")
+        x2 = self.node("add", f"{name}_rne_adjust", [flat, adj], [n])
+        self.notes.append(f"quantizer '{name}': round-half-to-even (per-element fractional bits) lowered to a "
+                          f"parity quantizer + add (input grid 2^-{F})")
+        q = self.node("quantize", name if len(shape) == 1 else f"{name}_flat", [x2], [n], to=compact_types(types),
+                      rounding="RND", overflow=overflow)
+        return q if len(shape) == 1 else self.reshape(q, shape, name)
 
     def dense(self, t, W, b, name):
         W = np.asarray(W, dtype=np.float64)

@@ -14,7 +14,7 @@ import numpy as np
 from .fxp import ExportError
 from .graph import GraphBuilder
 from .hgq2_front import _np, _plain_relu, quantizer_types
-from .kgraph import consumers, operations
+from .kgraph import consumers, functional, operations
 
 
 def _shape(t):
@@ -185,6 +185,9 @@ def _fold_or_scale(b, layer, t, inv, res, n_users):
                 prod["bias"] = b2.tolist()
             b.notes.append(f"BatchNormalization '{layer.name}' folded into '{t}'")
             return t
+    b.notes.append(f"BatchNormalization '{layer.name}' is a scale node (not foldable): exact only when the "
+                   "framework's float32 x * inv + res is")
+    b.bn_scales.append(layer.name)
     return b.scale(t, inv, res, layer.name)
 
 
@@ -196,6 +199,7 @@ def export_v2(model, name, input_type=None):
     from hgq.quantizer import Quantizer
 
     L = keras.layers
+    model = functional(model)
     b = GraphBuilder(name, input_type)
     env = {}
     for k, inp in enumerate(model.inputs):

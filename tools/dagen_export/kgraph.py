@@ -20,37 +20,56 @@ def _flat(x):
     return [x]
 
 
+def functional(model):
+    """The functional graph behind a model (Keras 3 Sequential keeps one in _functional)."""
+    f = getattr(model, "_functional", None)
+    return f if f is not None else model
+
+
 def operations(model):
     """[(op, [input tensors], [output tensors])] in an order where every input is produced
-    before it is used; InputLayers are left out.  A layer used more than once (shared) is an error."""
-    ops = list(getattr(model, "operations", None) or model.layers)
-    steps = []
+    before it is used: the call sites (nodes) of the model's operations reachable from its inputs.
+    InputLayers are left out; a layer called more than once in the model (shared) is an error."""
+    model = functional(model)
+    ops = [op for op in (getattr(model, "operations", None) or model.layers) if type(op).__name__ != "InputLayer"]
+    cands = []
     for op in ops:
-        if type(op).__name__ == "InputLayer":
+        for n in op._inbound_nodes:
+            ins = _flat(getattr(n, "input_tensors", None))
+            outs = _flat(getattr(n, "output_tensors", None) if hasattr(n, "output_tensors") else getattr(n, "outputs", None))
+            cands.append((op, ins, outs))
+    # keep the call sites the outputs depend on (a loaded model may hold stray build-time calls)
+    producer = {}
+    for k, (op, ins, outs) in enumerate(cands):
+        for t in outs:
+            producer[id(t)] = k
+    need, stack = set(), [id(t) for t in _flat(model.outputs)]
+    while stack:
+        k = producer.get(stack.pop())
+        if k is None or k in need:
             continue
-        nodes = [n for n in op._inbound_nodes]
-        if len(nodes) != 1:
-            raise ExportError(f"layer '{op.name}' ({type(op).__name__}) is used {len(nodes)} times; shared layers "
-                              "are not supported")
-        n = nodes[0]
-        ins = _flat(getattr(n, "input_tensors", None))
-        outs = _flat(getattr(n, "output_tensors", None) if hasattr(n, "output_tensors") else getattr(n, "outputs", None))
-        steps.append((op, ins, outs))
+        need.add(k)
+        stack += [id(t) for t in cands[k][1]]
+    cands = [c for k, c in enumerate(cands) if k in need]
     ready = {id(t) for t in _flat(model.inputs)}
-    done, order = set(), []
-    while len(order) < len(steps):
+    done, order, used = set(), [], {}
+    progress = True
+    while progress:
         progress = False
-        for k, (op, ins, outs) in enumerate(steps):
-            if k in done or not all(id(t) in ready for t in ins):
+        for k, (op, ins, outs) in enumerate(cands):
+            if k in done or not ins or not all(id(t) in ready for t in ins):
                 continue
             done.add(k)
             order.append((op, ins, outs))
+            used[id(op)] = used.get(id(op), 0) + 1
+            if used[id(op)] > 1:
+                raise ExportError(f"layer '{op.name}' ({type(op).__name__}) is used more than once; shared layers "
+                                  "are not supported")
             ready.update(id(t) for t in outs)
             progress = True
-        if not progress:
-            k = next(k for k in range(len(steps)) if k not in done)
-            op = steps[k][0]
-            raise ExportError(f"layer '{op.name}' ({type(op).__name__}): its inputs are not produced by the model")
+    missing = [t for t in _flat(model.outputs) if id(t) not in ready]
+    if missing:
+        raise ExportError("the model's outputs are not computed from its inputs by its layers")
     return order
 
 

@@ -75,7 +75,17 @@ def what_name(what):
     return what.split("'")[1] if "'" in what else None
 
 
-def export(model, name):
+def export(model, name, input_type=None):
+    """model.json version 1 for a plain dense chain on a flat input (as always), else version 2."""
+    try:
+        return export_v1(model, name)
+    except ExportError:
+        from .qkeras_graph import export_v2
+
+        return export_v2(model, name, input_type)
+
+
+def export_v1(model, name):
     import tensorflow as tf
 
     keras = tf.keras
@@ -174,8 +184,12 @@ def load(path):
 
 
 def predict_fn(model):
+    """x: one array or a list of arrays (several inputs); outputs flattened and concatenated."""
+    from .check import flatten_outputs
+
     def f(x):
-        x = np.asarray(x, dtype=np.float32)
-        return np.asarray(model.predict(x, batch_size=4096, verbose=0))
+        xs = [np.asarray(a, dtype=np.float32) for a in (x if isinstance(x, list) else [x])]
+        out = model.predict(xs if len(xs) > 1 else xs[0], batch_size=4096, verbose=0)
+        return flatten_outputs(out if isinstance(out, list) else [out], len(xs[0]))
 
     return f

@@ -10,7 +10,7 @@ The weights are random (fixed seeds) and quantized by HGQ2's own weight quantize
 bits so that each design stays at a few hundred adders; nothing is trained or downloaded.
 The models (see docs/exporter.md, "Version 2"):
 
-  cnn2d     8x8x1 image -> QConv2D(2 filters, 3x3, relu, output quantizer) -> MaxPooling2D 2x2
+  cnn2d     8x8x1 image -> QConv2D(2 filters, 3x3, weights s0.1, relu, oq) -> MaxPooling2D 2x2
             -> Flatten -> QDense(4)
   cnn1d     16x2 signal -> QConv1D(3 filters, 3, strides 2, padding same, relu, oq) -> Flatten
             -> QDense(3)
@@ -69,7 +69,7 @@ def m_cnn2d():
     from hgq.layers import QConv2D, QDense
 
     x = keras.Input((8, 8, 1), name="img")
-    h = QConv2D(2, 3, activation="relu", iq_conf=qc(0, 2, 1), kq_conf=wq(0, 2), bq_conf=bq(), enable_oq=True,
+    h = QConv2D(2, 3, activation="relu", iq_conf=qc(0, 2, 1), kq_conf=wq(0, 1), bq_conf=bq(), enable_oq=True,
                 oq_conf=qc(0, 2, 1, "RND", "SAT"), name="conv")(x)
     h = keras.layers.MaxPooling2D(2, name="pool")(h)
     h = keras.layers.Flatten(name="flat")(h)
