@@ -17,6 +17,7 @@ struct DelayModel {
   double lut_ns = 0;            // one LUT level
   double carry_per_bit_ns = 0;  // ripple through the carry chain, per bit
   double register_ns = 0;       // clock-to-out plus setup of a flip-flop
+  int lut_inputs = 6;           // inputs of one LUT
 };
 
 // "xcup" (Xilinx UltraScale+, -2) or "ice40" (Lattice iCE40 HX); throws ToolError otherwise.

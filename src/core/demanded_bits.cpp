@@ -41,6 +41,7 @@ class Demand {
   void propagate(int id) {
     const Node& n = g_.at(id);
     const BitSpan s = span_[static_cast<std::size_t>(id)];
+    if (is_constant_value(n)) return;  // emitted as a literal: reads nothing
     switch (n.kind) {
       case NodeKind::Input:
       case NodeKind::Const:
@@ -69,6 +70,28 @@ class Demand {
       }
       case NodeKind::Quantize:
         quantize(n, s);
+        return;
+      case NodeKind::Ge: {
+        // The sign of a - b on b's grid: every bit of b, a's from its lowest kept bit
+        // (emit_compare in src/emit/verilog.cpp).
+        const Comparison c = comparison(g_, n);
+        need(n.a(), 0, c.width, c.a_offset);
+        need(n.b(), 0, c.width, 0);
+        return;
+      }
+      case NodeKind::Mux: {
+        // Each output bit is the same bit of the picked operand (a sign copy above a
+        // narrower signed one); a known select picks one operand without a mux.
+        const Node& sel = g_.at(n.operand(0).node);
+        if (sel.lo != sel.hi) need(n.operand(0), 0, 1, 0);
+        for (std::size_t k = 1; k <= 2; ++k)
+          if (sel.lo != sel.hi || (sel.lo != 0) == (k == 1))
+            need(n.operand(k), s.low, s.top, operand_offset(g_, n, n.operand(k)));
+        return;
+      }
+      case NodeKind::Lookup:
+        // Every output bit depends on the whole index.
+        need(n.a(), 0, g_.at(n.a().node).type.width(), 0);
         return;
     }
   }
