@@ -193,7 +193,7 @@ inline bool is_constant_value(const Node& n) {
 // sign of a - b, both extended to `width` bits (one above the wider of them).
 struct Comparison {
   int frac = 0;      // the grid: b's
-  int a_offset = 0;  // where a's bit 0 sits (< 0: a's low -a_offset bits are dropped)
+  int a_offset = 0;  // where a's bit 0 sits (a floored: its low -a_offset bits dropped)
   int a_bits = 0;    // a's bits that take part, from bit max(0, -a_offset) (0: none)
   int width = 0;     // of the subtraction (its carry chain)
 };

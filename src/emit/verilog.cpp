@@ -2,7 +2,7 @@
 // sign extension and alignment (no signed arithmetic to trip over), low bits
 // of a shifted sum wired straight from the unshifted operand, saturation logic
 // only where the node's interval can overflow, comparisons as the sign of a
-// subtraction, lookups as case statements, and dagen_delay cells (rtl_lib)
+// subtraction, lookups as case functions, and dagen_delay cells (rtl_lib)
 // carrying values across pipeline ranks.
 #include "dagen/verilog.hpp"
 
@@ -258,8 +258,11 @@ class Emitter {
   void emit_compare(const Node& n, const std::string& name) {
     const Comparison c = comparison(g_, n);
     const Ref a = ref(n.a(), n.stage), b = ref(n.b(), n.stage);
-    const Ref kept =
-        c.a_offset >= 0 ? a : Ref{a.name, a.base - c.a_offset, c.a_bits, a.is_signed, c.frac};
+    Ref kept = a;  // a's bits that take part, a zero-width reference when none
+    if (c.a_bits == 0)
+      kept = {a.name, 0, 0, false, c.frac};
+    else if (a.frac > c.frac)  // floored: its bits from -a_offset on
+      kept = {a.name, a.base - c.a_offset, c.a_bits, a.is_signed, c.frac};
     out_ << "  wire [" << c.width - 1 << ":0] " << name << "_a = " << aligned(kept, c.frac, c.width)
          << ";\n"
          << "  wire [" << c.width - 1 << ":0] " << name << "_b = " << aligned(b, c.frac, c.width)
@@ -282,9 +285,11 @@ class Emitter {
     out_ << slice(s, 0, 0) << " ? " << aligned(a, frac, w) << " : " << aligned(b, frac, w) << ";\n";
   }
 
-  // A case over the codes the operand can take (its interval), which synthesis maps
-  // to LUTs; the most frequent entry (the first to reach that count) is the default,
-  // also for the codes the operand never takes, and is not listed.
+  // A function of the operand's code, a case over the codes it can take (its
+  // interval), which synthesis maps to LUTs; the most frequent entry (the first to
+  // reach that count) is the default, also for the codes the operand never takes,
+  // and is not listed.  A function, not an always block: a continuous assignment
+  // holds the value from time 0 in every simulator, even before the input changes.
   void emit_lookup(const Node& n, const std::string& name, int w) {
     const LookupTable& t = g_.tables[static_cast<std::size_t>(n.table)];
     const Node& x = g_.at(n.a().node);
@@ -297,17 +302,18 @@ class Emitter {
       const std::size_t c = ++count[t.values[k]];
       if (c > count[fallback]) fallback = t.values[k];
     }
-    out_ << "  reg [" << w - 1 << ":0] " << name << "_v;\n"
-         << "  always @* begin\n"
-         << "    case (" << slice(a, a.width - 1, 0) << ")\n";
+    const std::string f = name + "_f";
+    out_ << "  function [" << w - 1 << ":0] " << f << ";\n"
+         << "    input [" << a.width - 1 << ":0] code;\n"
+         << "    case (code)\n";
     for (std::size_t k = first; k <= last; ++k)
       if (t.values[k] != fallback)
-        out_ << "      " << literal(t.in_lo + static_cast<i128>(k), a.width) << ": " << name
-             << "_v = " << literal(t.values[k], w) << ";\n";
-    out_ << "      default: " << name << "_v = " << literal(fallback, w) << ";\n"
+        out_ << "      " << literal(t.in_lo + static_cast<i128>(k), a.width) << ": " << f << " = "
+             << literal(t.values[k], w) << ";\n";
+    out_ << "      default: " << f << " = " << literal(fallback, w) << ";\n"
          << "    endcase\n"
-         << "  end\n"
-         << "  assign " << name << " = " << name << "_v;\n";
+         << "  endfunction\n"
+         << "  assign " << name << " = " << f << "(" << slice(a, a.width - 1, 0) << ");\n";
   }
 
   void emit_quantize(const Node& n, const std::string& name, int w) {

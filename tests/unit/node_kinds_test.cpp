@@ -87,6 +87,7 @@ TEST(Ge, ComparesOnTheSecondOperandsGrid) {
       {{false, 3, 0}, {true, 2, 2}, 0, 2, 3, 6},     // a coarser: shifted up
       {{true, 1, 2}, {false, 5, -2}, 0, -3, 1, 4},   // a floored to its sign
       {{false, 0, 3}, {false, 4, -1}, 0, -3, 0, 4},  // a floored to zero
+      {{true, 0, 0}, {false, 4, -2}, 0, 0, 1, 3},    // one sign bit, floored to itself
       {{false, 3, 0}, {false, 2, 0}, 2, 2, 3, 6},    // a shifted by its operand
   };
   for (const Case& c : cases) {
@@ -526,8 +527,11 @@ TEST(NodeKinds, EmittedForms) {
       << v;
   // The lookup: only the entry that differs from the most frequent one is listed.
   const std::string n = "n" + std::to_string(y);
-  EXPECT_NE(v.find("  reg [3:0] " + n + "_v;\n  always @* begin\n    case (n1[1:0])\n      2'h1: " +
-                   n + "_v = 4'he;\n      default: " + n + "_v = 4'h5;\n    endcase\n  end\n"),
+  EXPECT_NE(v.find("  function [3:0] " + n +
+                   "_f;\n    input [1:0] code;\n    case (code)\n      2'h1: " + n +
+                   "_f = 4'he;\n      default: " + n +
+                   "_f = 4'h5;\n    endcase\n  endfunction\n  assign " + n + " = " + n +
+                   "_f(n1[1:0]);\n"),
             std::string::npos)
       << v;
   EXPECT_NE(v.find("  assign n" + std::to_string(capped) + " = 2'h3;\n"), std::string::npos) << v;
