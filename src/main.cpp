@@ -254,7 +254,7 @@ int run(int argc, char** argv) {
 
   const auto& stats = design.report["stats"];
   std::cout << "da-gen: wrote " << out << "/" << design.top << ".v: " << stats["adders"]
-            << " adders (" << stats["adder_bits"] << " bits, " << stats["adder_luts"].get<int>() + stats["logic_luts"].get<int>() << " LUTs"
+            << " adders (" << stats["adder_bits"] << " bits, " << stats["adder_luts"] << " LUTs"
             << ternary_note(stats) << "), adder depth " << stats["adder_depth"] << ", latency "
             << design.graph.latency << ", estimated period "
             << design.report["pipeline"]["estimated_period_ns"] << " ns, " << stats["register_bits"]

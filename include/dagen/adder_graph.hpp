@@ -1,8 +1,8 @@
 // The AdderGraph: the central IR between the optimizer and the emitter.
 //
 // Nodes are inputs, constants, two-input add/sub of shifted operands,
-// negations, ReLUs, quantizers, comparisons (Ge: a >= b, one bit), muxes
-// (sel ? a : b) and table lookups.  A node's operands are one list; arity()
+// negations, ReLUs, quantizers, comparisons (Ge: a >= b, one bit), two-way
+// muxes (Mux: sel ? a : b) and table lookups (Lookup).  A node's operands are one list; arity()
 // says how many each kind takes and for_each_operand() walks them, so a pass
 // that only follows edges needs no per-kind code.  Every node carries its exact interval and
 // fixed-point format; nodes made by the CMVM optimizer also carry the
@@ -23,6 +23,16 @@
 
 namespace dagen {
 
+// Ge {a, b}: 1 if value(a) >= value(b) (the exact shifted values, any formats), else 0;
+//   always one unsigned bit on grid 1 (its interval [1, 1] or [0, 0] when the
+//   operand intervals decide it).
+// Mux {sel, a, b}: value(a) if value(sel) != 0 else value(b), on the finer grid of a
+//   and b; sel is one unsigned bit on grid 1 read with shift 0.  With sel = Ge(a, b)
+//   (the same operands) it is max(a, b), with sel = Ge(b, a) min(a, b), and its
+//   interval is the max's or min's.
+// Lookup {x}: AdderGraph::tables[Node::table], indexed by x's code (see LookupTable);
+//   its interval is [min, max] of the entries x's interval reaches (all of them
+//   when the table spans exactly x's codes).
 enum class NodeKind { Input, Const, Add, Neg, Relu, Quantize, Ge, Mux, Lookup };
 
 // The number of operands a node of this kind takes (check_graph() enforces it).
@@ -32,14 +42,13 @@ constexpr int arity(NodeKind kind) {
     case NodeKind::Const:
       return 0;
     case NodeKind::Add:
+    case NodeKind::Ge:
       return 2;
     case NodeKind::Neg:
     case NodeKind::Relu:
     case NodeKind::Quantize:
     case NodeKind::Lookup:
       return 1;
-    case NodeKind::Ge:
-      return 2;
     case NodeKind::Mux:
       return 3;
   }
@@ -96,7 +105,6 @@ struct Node {
   FixedType quant_to;    // Quantize
   Rounding rounding = Rounding::TRN;
   Overflow overflow = Overflow::WRAP;
-
   int table = -1;  // Lookup: index into AdderGraph::tables
 
   // Derived by infer_types(): exact bounds of the value (codes on type.frac_bits).
@@ -133,20 +141,22 @@ void for_each_operand(Node& n, F&& f) {
   for (Operand& o : n.operands) f(o);
 }
 
-// A Lookup node's table: entry k is the output code (on out_frac) for the
-// operand's code in_lo + k (on the operand's grid).
+// The table of a Lookup node {x}: entry k is the output for x's code in_lo + k
+// (the node's code, on x's operand grid operand_type(g, x).frac_bits).  Every
+// code x can take must have an entry (check_graph()), at most kMaxTableEntries.
 struct LookupTable {
-  i128 in_lo = 0;
-  int out_frac = 0;
-  std::vector<i128> values;
+  i128 in_lo = 0;            // the code of entry 0
+  int out_frac = 0;          // output value = values[k] * 2^-out_frac
+  std::vector<i128> values;  // output codes
 };
+inline constexpr std::size_t kMaxTableEntries = 65536;
 
 struct AdderGraph {
   std::string name;
   std::vector<FixedType> input_types;
   std::vector<Node> nodes;  // topological order: operands precede their users
   std::vector<Operand> outputs;
-  std::vector<LookupTable> tables;  // of the Lookup nodes
+  std::vector<LookupTable> tables;  // of the Lookup nodes (Node::table)
   // For each dense layer k: the operands its CMVM inputs are (node coeffs refer to these).
   std::vector<std::vector<Operand>> layer_inputs;
   int latency = 0;
@@ -167,6 +177,32 @@ int operand_offset(const AdderGraph& g, const Node& n, const Operand& op);
 // through without adder logic (for a - b only when b is the shifted operand).
 int passed_through_bits(const AdderGraph& g, const Node& n);
 
+// Whether a node's value is known from its interval alone, so that it is a wire to a
+// constant (never computed, registered or timed): a constant, a zero-width value, or a
+// comparison, mux or lookup whose interval is one code (emitted as that literal).
+inline bool is_constant_value(const Node& n) {
+  if (n.kind == NodeKind::Const || n.type.width() == 0) return true;
+  const bool derived =
+      n.kind == NodeKind::Ge || n.kind == NodeKind::Mux || n.kind == NodeKind::Lookup;
+  return derived && n.lo == n.hi;
+}
+
+// How a Ge node compares: on b's grid, where a on a coarser grid is shifted up and
+// a on a finer grid is floored (its bits below b's grid dropped), exact either way
+// because b lies on that grid: a >= b <=> floor(a) >= b.  The comparison is the
+// sign of a - b, both extended to `width` bits (one above the wider of them).
+struct Comparison {
+  int frac = 0;      // the grid: b's
+  int a_offset = 0;  // where a's bit 0 sits (a floored: its low -a_offset bits dropped)
+  int a_bits = 0;    // a's bits that take part, from bit max(0, -a_offset) (0: none)
+  int width = 0;     // of the subtraction (its carry chain)
+};
+Comparison comparison(const AdderGraph& g, const Node& ge);
+
+// The bits of a Lookup node's index: the code range of its operand x (entries
+// x.lo .. x.hi of the table are reachable), bit_length(x.hi - x.lo).
+int lookup_index_bits(const AdderGraph& g, const Node& lookup);
+
 // Derive a node's interval and type from its operands (and its coefficient
 // vector where present).  Throws ToolError when a value exceeds kMaxWidth.
 void infer_node(AdderGraph& g, int id);
@@ -175,30 +211,27 @@ void infer_types(AdderGraph& g);
 struct GraphStats {
   int adders = 0;          // two-input add/sub nodes (constant operands included)
   int adder_bits = 0;      // sum of their output widths
-  int adder_luts = 0;      // LUTs of the adders and negations (adder_luts())
-  int logic_luts = 0;      // LUTs of the comparators, muxes and tables (logic_luts())
+  int adder_luts = 0;      // LUTs of the adders, negations, comparators, muxes and lookups
+                           // (adder_luts())
   int adder_depth = 0;     // most adders on any input-to-output path
   int ternary_adders = 0;  // fused pairs of adders (Node::ternary_inner)
   int negations = 0;
   int relus = 0;
   int quantizers = 0;
-  int comparators = 0;  // Ge nodes (max, min, pooling, argmax)
+  int comparators = 0;  // Ge nodes
   int muxes = 0;
   int lookups = 0;  // table nodes
 };
 GraphStats graph_stats(const AdderGraph& g);
 
-// LUTs the add/sub and negation nodes take beside their carry chains: one per
-// distinct propagate signal (a XOR b of two bits) that is neither a wire nor a
-// constant (src/core/adder_luts.cpp).
+// LUTs the add/sub, negation and comparison nodes take beside their carry chains:
+// one per distinct propagate signal (a XOR b of two bits) that is neither a wire nor
+// a constant; plus the muxes (one LUT per distinct select of two different bits) and
+// the lookups (a LUT6 per output bit that varies, 2^(index bits - 6) of them above
+// six index bits), counting only bits some output depends on (src/core/adder_luts.cpp).
 int adder_luts(const AdderGraph& g);
 
-// LUTs of the other logic: a comparator's carry chain takes one LUT per bit it
-// compares; a mux one per output bit; a table over k input bits one LUT6 per
-// output bit times 2^(k - 6) (src/core/adder_luts.cpp).
-int logic_luts(const AdderGraph& g);
-
-// Adder depth of every node (adds count 1, everything else 0).
+// Adder depth of every node (adds and comparisons count 1, everything else 0).
 std::vector<int> adder_depths(const AdderGraph& g);
 
 }  // namespace dagen

@@ -51,6 +51,9 @@ int trailing_zeros(i128 v);
 i128 align_code(const Fixed& value, int to_frac);
 // Compare two exact values.
 int compare(const Fixed& a, const Fixed& b);
+// The same for values on any two grids: never aligns a code upwards, so never throws
+// (compare() does when aligning needs more than 126 bits).
+int compare_exact(const Fixed& a, const Fixed& b);
 
 // Round an exact value to `frac` fractional bits (no overflow handling); returns the code.
 i128 round_to_frac(const Fixed& value, int frac, Rounding rounding);

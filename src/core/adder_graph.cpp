@@ -9,9 +9,9 @@ namespace dagen {
 
 // Every kind's operands fit a node's inline OperandList.
 static_assert([] {
-  for (const NodeKind k : {NodeKind::Input, NodeKind::Const, NodeKind::Add, NodeKind::Neg,
-                           NodeKind::Relu, NodeKind::Quantize, NodeKind::Ge, NodeKind::Mux,
-                           NodeKind::Lookup})
+  for (const NodeKind k :
+       {NodeKind::Input, NodeKind::Const, NodeKind::Add, NodeKind::Neg, NodeKind::Relu,
+        NodeKind::Quantize, NodeKind::Ge, NodeKind::Mux, NodeKind::Lookup})
     if (arity(k) < 0 || static_cast<std::size_t>(arity(k)) > OperandList::kMaxOperands)
       return false;
   return true;
@@ -37,6 +37,33 @@ int passed_through_bits(const AdderGraph& g, const Node& n) {
   if (n.kind != NodeKind::Add) return 0;
   const int la = operand_offset(g, n, n.a()), lb = operand_offset(g, n, n.b());
   return n.sub ? (la == 0 ? lb : 0) : std::max(la, lb);
+}
+
+Comparison comparison(const AdderGraph& g, const Node& ge) {
+  const FixedType a = operand_type(g, ge.a()), b = operand_type(g, ge.b());
+  Comparison c;
+  c.frac = b.frac_bits;
+  const int wa = a.width();
+  const int k = a.frac_bits - b.frac_bits;  // > 0: a is the finer, floored by k bits
+  if (wa == 0) {
+    c.a_bits = 0;
+  } else if (k <= 0 || k < wa) {
+    c.a_offset = -k;
+    c.a_bits = k <= 0 ? wa : wa - k;
+  } else if (a.is_signed) {  // floor(a / 2^k) for k >= wa: -1 or 0, the sign bit
+    c.a_offset = -(wa - 1);
+    c.a_bits = 1;
+  } else {  // floor(a / 2^k) = 0
+    c.a_offset = -wa;
+    c.a_bits = 0;
+  }
+  c.width = std::max(c.a_bits + std::max(0, c.a_offset), b.width()) + 1;
+  return c;
+}
+
+int lookup_index_bits(const AdderGraph& g, const Node& lookup) {
+  const Node& x = g.at(lookup.a().node);
+  return bit_length(x.hi - x.lo);
 }
 
 namespace {
@@ -165,43 +192,65 @@ void infer_node(AdderGraph& g, int id) {
       return;
     }
     case NodeKind::Ge: {
-      // 1 when a >= b; constant when the intervals decide it.
       const Range a = operand_range(g, n.a()), b = operand_range(g, n.b());
+      // a shifted up onto b's grid must fit the limits an adder's operand does.
+      if (const Comparison c = comparison(g, n); c.width - 1 > kMaxWidth)
+        throw ToolError("node " + std::to_string(id) + ": operands are too far apart in scale");
       n.type = {false, 1, 0};
-      n.lo = compare({a.lo, a.frac}, {b.hi, b.frac}) >= 0 ? 1 : 0;
-      n.hi = compare({a.hi, a.frac}, {b.lo, b.frac}) >= 0 ? 1 : 0;
-      if (n.lo == n.hi) n.type = type_for_codes(n.lo, n.hi, 0);
+      n.lo = compare_exact({a.lo, a.frac}, {b.hi, b.frac}) >= 0 ? 1 : 0;  // a >= b always
+      n.hi = compare_exact({a.hi, a.frac}, {b.lo, b.frac}) >= 0 ? 1 : 0;  // a >= b possible
       return;
     }
     case NodeKind::Mux: {
-      // sel ? a : b on the finer grid; Mux(Ge(a, b), a, b) is max(a, b) and
-      // Mux(Ge(b, a), a, b) is min(a, b), with their tighter intervals.
-      const Range a = operand_range(g, n.operand(1)), b = operand_range(g, n.operand(2));
+      const Operand &s = n.operand(0), &x = n.operand(1), &y = n.operand(2);
+      const Range a = operand_range(g, x), b = operand_range(g, y);
       const int frac = std::max(a.frac, b.frac);
       i128 alo = 0, ahi = 0, blo = 0, bhi = 0;
       try {
-        alo = shift_left(a.lo, frac - a.frac), ahi = shift_left(a.hi, frac - a.frac);
-        blo = shift_left(b.lo, frac - b.frac), bhi = shift_left(b.hi, frac - b.frac);
+        alo = shift_left(a.lo, frac - a.frac);
+        ahi = shift_left(a.hi, frac - a.frac);
+        blo = shift_left(b.lo, frac - b.frac);
+        bhi = shift_left(b.hi, frac - b.frac);
       } catch (const std::overflow_error&) {
         throw ToolError("node " + std::to_string(id) + ": operands are too far apart in scale");
       }
-      n.lo = std::min(alo, blo);
-      n.hi = std::max(ahi, bhi);
-      const Node& sel = g.at(n.operand(0).node);
-      if (sel.kind == NodeKind::Ge && sel.a() == n.operand(1) && sel.b() == n.operand(2)) {
+      const Node& sel = g.at(s.node);
+      const bool ge = sel.kind == NodeKind::Ge && s.shift == 0;
+      if (sel.lo == sel.hi) {  // the select is known: the operand it picks
+        n.lo = sel.lo != 0 ? alo : blo;
+        n.hi = sel.lo != 0 ? ahi : bhi;
+      } else if (ge && sel.a() == x && sel.b() == y) {  // max(a, b)
         n.lo = std::max(alo, blo);
-      } else if (sel.kind == NodeKind::Ge && sel.a() == n.operand(2) && sel.b() == n.operand(1)) {
+        n.hi = std::max(ahi, bhi);
+      } else if (ge && sel.a() == y && sel.b() == x) {  // min(a, b)
+        n.lo = std::min(alo, blo);
         n.hi = std::min(ahi, bhi);
+      } else {
+        n.lo = std::min(alo, blo);
+        n.hi = std::max(ahi, bhi);
       }
       n.type = type_for_codes(n.lo, n.hi, frac);
       check_width(n, id);
       return;
     }
     case NodeKind::Lookup: {
-      const LookupTable& t = g.tables.at(static_cast<std::size_t>(n.table));
-      if (t.values.empty()) throw InternalError("node " + std::to_string(id) + ": empty table");
-      n.lo = *std::min_element(t.values.begin(), t.values.end());
-      n.hi = *std::max_element(t.values.begin(), t.values.end());
+      if (n.table < 0 || static_cast<std::size_t>(n.table) >= g.tables.size() ||
+          g.tables[static_cast<std::size_t>(n.table)].values.empty())
+        throw InternalError("node " + std::to_string(id) + ": a lookup without its table");
+      const LookupTable& t = g.tables[static_cast<std::size_t>(n.table)];
+      // The entries x's codes reach (all of them if x's interval is not inside the
+      // table, a graph check_graph() rejects).
+      auto first = t.values.begin(), last = t.values.end();
+      const Node& x = g.at(n.a().node);
+      i128 from = 0, to = 0;
+      if (!__builtin_sub_overflow(x.lo, t.in_lo, &from) &&
+          !__builtin_sub_overflow(x.hi, t.in_lo, &to) && from >= 0 &&
+          to < static_cast<i128>(t.values.size())) {
+        first += static_cast<std::ptrdiff_t>(from);
+        last = t.values.begin() + static_cast<std::ptrdiff_t>(to) + 1;
+      }
+      n.lo = *std::min_element(first, last);
+      n.hi = *std::max_element(first, last);
       n.type = type_for_codes(n.lo, n.hi, t.out_frac);
       check_width(n, id);
       return;
@@ -220,7 +269,7 @@ std::vector<int> adder_depths(const AdderGraph& g) {
     int d = 0;
     for_each_operand(
         n, [&](const Operand& o) { d = std::max(d, depth[static_cast<std::size_t>(o.node)]); });
-    // A comparator is a carry chain like an adder; muxes and tables are LUT levels.
+    // A comparison is a carry chain like an adder's; a mux or a table is LUTs.
     depth[id] = d + (n.kind == NodeKind::Add || n.kind == NodeKind::Ge ? 1 : 0);
   }
   return depth;
@@ -229,7 +278,6 @@ std::vector<int> adder_depths(const AdderGraph& g) {
 GraphStats graph_stats(const AdderGraph& g) {
   GraphStats s;
   s.adder_luts = adder_luts(g);
-  s.logic_luts = logic_luts(g);
   for (const Node& n : g.nodes) {
     if (n.kind == NodeKind::Add) {
       ++s.adders;

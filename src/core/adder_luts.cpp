@@ -8,9 +8,17 @@
 // one LUT (synthesis merges identical logic).  Yosys keeps about these LUTs
 // (benchmarks/README.md compares the two), so this is a close LUT count for the
 // adders without running synthesis.
+//
+// A comparison a >= b is the carry chain of a - b (src/emit/verilog.cpp, emit_compare),
+// counted like a subtraction over its whole width.  A mux takes one LUT per output bit
+// that selects between two different signals (or inverts the select): three inputs,
+// which Yosys maps to one LUT each (Vivado may pair two bits of one select in a LUT6_2;
+// either may also absorb a mux into the LUT that reads it).  A lookup takes one LUT6
+// per output bit that is not constant over the entries its index reaches, or
+// 2^(index bits - 6) LUT6 for an index of more than six bits (a tree of them and the
+// F7/F8 muxes).
 #include <algorithm>
-#include <cstdint>
-#include <cstdlib>
+#include <array>
 #include <map>
 #include <optional>
 #include <set>
@@ -54,16 +62,41 @@ struct OperandBits {
 // unshared graph repeats the adders of equal columns): each node's representative.
 std::vector<int> merged_nodes(const AdderGraph& g) {
   std::vector<int> rep(g.nodes.size());
-  std::map<std::tuple<int, int, int, int, int>, int> seen;  // add/sub/neg by operands
+  // By kind and operands: {kind, then node and shift of each operand (-1, 0: none)};
+  // a lookup's table stands in its second operand's place.
+  std::map<std::array<int, 7>, int> seen;
   for (int id = 0; id < static_cast<int>(g.nodes.size()); ++id) {
     const Node& n = g.at(id);
     rep[static_cast<std::size_t>(id)] = id;
-    if (n.kind != NodeKind::Add && n.kind != NodeKind::Neg) continue;
-    const bool add = n.kind == NodeKind::Add;
-    const int a = rep[static_cast<std::size_t>(n.a().node)];
-    const int b = add ? rep[static_cast<std::size_t>(n.b().node)] : -1;
-    const int kind = add ? (n.sub ? 1 : 0) : 2;
-    const auto [it, fresh] = seen.try_emplace({kind, a, n.a().shift, b, add ? n.b().shift : 0}, id);
+    std::array<int, 7> key{-1, -1, 0, -1, 0, -1, 0};
+    switch (n.kind) {
+      case NodeKind::Add:
+        key[0] = n.sub ? 1 : 0;
+        break;
+      case NodeKind::Neg:
+        key[0] = 2;
+        break;
+      case NodeKind::Ge:
+        key[0] = 3;
+        break;
+      case NodeKind::Mux:
+        key[0] = 4;
+        break;
+      case NodeKind::Lookup:
+        key[0] = 5;
+        key[3] = n.table;
+        break;
+      case NodeKind::Input:
+      case NodeKind::Const:
+      case NodeKind::Relu:
+      case NodeKind::Quantize:
+        continue;
+    }
+    for (std::size_t k = 0; k < n.operands.size(); ++k) {
+      key[1 + 2 * k] = rep[static_cast<std::size_t>(n.operands[k].node)];
+      key[2 + 2 * k] = n.operands[k].shift;
+    }
+    const auto [it, fresh] = seen.try_emplace(key, id);
     if (!fresh && g.at(it->second).type == n.type) rep[static_cast<std::size_t>(id)] = it->second;
   }
   return rep;
@@ -77,7 +110,7 @@ OperandBits operand_bits(const AdderGraph& g, const std::vector<int>& rep, const
           operand_offset(g, reader, op),
           t.width(),
           t.is_signed,
-          n.kind == NodeKind::Const,
+          is_constant_value(n),
           n.lo};
 }
 
@@ -93,10 +126,67 @@ std::optional<Propagate> propagate(Wire x, Wire y, bool sub) {
   return Propagate{std::min(x, y), std::max(x, y), sub};
 }
 
+// The propagate LUTs of a comparison's subtraction a - b, over its whole width.
+void add_comparison(const AdderGraph& g, const std::vector<int>& rep, const Node& n,
+                    std::set<Propagate>& out) {
+  const Comparison c = comparison(g, n);
+  const FixedType ta = operand_type(g, n.a());
+  const Node& na = g.at(n.a().node);
+  const OperandBits a{rep[static_cast<std::size_t>(n.a().node)],
+                      c.a_offset,
+                      ta.width(),
+                      ta.is_signed,
+                      is_constant_value(na),
+                      na.lo};
+  OperandBits b = operand_bits(g, rep, n, n.b());
+  b.offset = 0;  // the comparison is on b's grid
+  for (int i = 0; i < c.width; ++i)
+    if (const auto p = propagate(a.wire(i), b.wire(i), true)) out.insert(*p);
+}
+
+// One mux LUT: {select, the bit when it is 1, the bit when it is 0}.
+using MuxBit = std::tuple<Wire, Wire, Wire>;
+
+// The LUTs of a mux's demanded bits [low, top): none where both operands supply the
+// same signal, or where the select passes through (sel ? 1 : 0).
+void add_mux(const AdderGraph& g, const std::vector<int>& rep, const Node& n, const BitSpan& s,
+             std::set<MuxBit>& out) {
+  const Node& sel = g.at(n.operand(0).node);
+  if (sel.lo == sel.hi) return;  // a known select: a wire
+  const Wire select{rep[static_cast<std::size_t>(n.operand(0).node)], 0};
+  const OperandBits a = operand_bits(g, rep, n, n.operand(1));
+  const OperandBits b = operand_bits(g, rep, n, n.operand(2));
+  for (int i = s.low; i < std::min(s.top, n.type.width()); ++i) {
+    const Wire x = a.wire(i), y = b.wire(i);
+    if (x == y || (x == Wire{kConstant, 1} && y == kZero)) continue;
+    out.insert({select, x, y});
+  }
+}
+
+// LUT6 of a lookup's demanded output bits that vary over the reachable entries.
+int lookup_luts(const AdderGraph& g, const Node& n, const BitSpan& s) {
+  const LookupTable& t = g.tables[static_cast<std::size_t>(n.table)];
+  const Node& x = g.at(n.a().node);
+  const auto first = static_cast<std::size_t>(x.lo - t.in_lo);
+  const auto last = static_cast<std::size_t>(x.hi - t.in_lo);
+  const int per_bit = 1 << std::min(30, std::max(0, lookup_index_bits(g, n) - 6));
+  int luts = 0;
+  for (int i = s.low; i < std::min(s.top, n.type.width()); ++i) {
+    const auto bit = [&](std::size_t k) { return (t.values[k] >> std::min(i, 126)) & 1; };
+    for (std::size_t k = first + 1; k <= last; ++k)
+      if (bit(k) != bit(first)) {
+        luts += per_bit;
+        break;
+      }
+  }
+  return luts;
+}
+
 // The LUTs of one node's demanded bits below `top`.
 void add_propagates(const AdderGraph& g, const std::vector<int>& rep, int id, int top,
                     std::set<Propagate>& out) {
   const Node& n = g.at(id);
+  if (n.kind == NodeKind::Ge && top > 0 && !is_constant_value(n)) add_comparison(g, rep, n, out);
   if (n.kind != NodeKind::Add && n.kind != NodeKind::Neg) return;
   const int w = std::min(n.type.width(), top);
   const bool sub = n.kind == NodeKind::Neg || n.sub;
@@ -122,31 +212,17 @@ int adder_luts(const AdderGraph& g) {
     ternary += ternary_chain(g, id, inner, demanded[static_cast<std::size_t>(id)].top).luts();
   }
   std::set<Propagate> propagates;
-  for (int id = 0; id < static_cast<int>(g.nodes.size()); ++id)
-    if (!fused[static_cast<std::size_t>(id)])
-      add_propagates(g, rep, id, demanded[static_cast<std::size_t>(id)].top, propagates);
-  return static_cast<int>(propagates.size()) + ternary;
-}
-
-int logic_luts(const AdderGraph& g) {
-  long long luts = 0;
-  for (const Node& n : g.nodes) {
-    if (n.type.width() == 0) continue;
-    if (n.kind == NodeKind::Ge) {
-      // a - b over the aligned operands; the low bits only one operand has need none.
-      const FixedType a = operand_type(g, n.a()), b = operand_type(g, n.b());
-      const int frac = std::max(a.frac_bits, b.frac_bits);
-      const int w = std::max(a.width() + frac - a.frac_bits, b.width() + frac - b.frac_bits);
-      luts += std::max(1, w - std::abs(a.frac_bits - b.frac_bits));
-    } else if (n.kind == NodeKind::Mux) {
-      luts += n.type.width();
-    } else if (n.kind == NodeKind::Lookup) {
-      const Node& x = g.at(n.a().node);
-      const int bits = bit_length(x.hi - x.lo);
-      luts += static_cast<long long>(n.type.width()) << std::max(0, bits - 6);
-    }
+  std::set<MuxBit> mux_bits;
+  int lookups = 0;
+  for (int id = 0; id < static_cast<int>(g.nodes.size()); ++id) {
+    const auto k = static_cast<std::size_t>(id);
+    if (!fused[k]) add_propagates(g, rep, id, demanded[k].top, propagates);
+    const Node& n = g.at(id);
+    if (is_constant_value(n) || demanded[k].width() == 0) continue;
+    if (n.kind == NodeKind::Mux) add_mux(g, rep, n, demanded[k], mux_bits);
+    if (n.kind == NodeKind::Lookup && rep[k] == id) lookups += lookup_luts(g, n, demanded[k]);
   }
-  return static_cast<int>(std::min<long long>(luts, INT32_MAX));
+  return static_cast<int>(propagates.size() + mux_bits.size()) + ternary + lookups;
 }
 
 }  // namespace dagen

@@ -41,6 +41,7 @@ class Demand {
   void propagate(int id) {
     const Node& n = g_.at(id);
     const BitSpan s = span_[static_cast<std::size_t>(id)];
+    if (is_constant_value(n)) return;  // emitted as a literal: reads nothing
     switch (n.kind) {
       case NodeKind::Input:
       case NodeKind::Const:
@@ -70,25 +71,26 @@ class Demand {
       case NodeKind::Quantize:
         quantize(n, s);
         return;
-      case NodeKind::Ge:
-        // The comparison's sign depends on every bit of both operands.
-        need(n.a(), 0, g_.at(n.a().node).type.width(), 0);
-        need(n.b(), 0, g_.at(n.b().node).type.width(), 0);
+      case NodeKind::Ge: {
+        // The sign of a - b on b's grid: every bit of b, a's from its lowest kept bit
+        // (emit_compare in src/emit/verilog.cpp).
+        const Comparison c = comparison(g_, n);
+        need(n.a(), 0, c.width, c.a_offset);
+        need(n.b(), 0, c.width, 0);
         return;
+      }
       case NodeKind::Mux: {
-        need(n.operand(0), 0, 1, 0);
-        for (int k = 1; k <= 2; ++k) {
-          const Operand& o = n.operand(static_cast<std::size_t>(k));
-          const int off = operand_offset(g_, n, o);
-          const Node& src = g_.at(o.node);
-          need(o, s.low, s.top, off);
-          // A narrower operand is sign-extended up to the demanded top: its sign bit too.
-          if (src.type.is_signed && s.top > src.type.width() + off)
-            need(o, src.type.width() - 1 + off, src.type.width() + off, off);
-        }
+        // Each output bit is the same bit of the picked operand (a sign copy above a
+        // narrower signed one); a known select picks one operand without a mux.
+        const Node& sel = g_.at(n.operand(0).node);
+        if (sel.lo != sel.hi) need(n.operand(0), 0, 1, 0);
+        for (std::size_t k = 1; k <= 2; ++k)
+          if (sel.lo != sel.hi || (sel.lo != 0) == (k == 1))
+            need(n.operand(k), s.low, s.top, operand_offset(g_, n, n.operand(k)));
         return;
       }
       case NodeKind::Lookup:
+        // Every output bit depends on the whole index.
         need(n.a(), 0, g_.at(n.a().node).type.width(), 0);
         return;
     }

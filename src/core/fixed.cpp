@@ -67,6 +67,18 @@ int compare(const Fixed& a, const Fixed& b) {
   return x < y ? -1 : (x > y ? 1 : 0);
 }
 
+int compare_exact(const Fixed& a, const Fixed& b) {
+  if (a.frac < b.frac) return -compare_exact(b, a);
+  // a on the finer grid: floor(a) on b's grid decides, unless it equals b; then a's
+  // dropped low bits do (a > b when any of them is set).
+  const int k = a.frac - b.frac;
+  const i128 q = shift_right_floor(a.code, k);
+  if (q != b.code) return q < b.code ? -1 : 1;
+  const u128 bits = static_cast<u128>(a.code);  // two's complement: the low bits are exact
+  const bool rest = k >= 128 ? a.code != 0 : (bits & ((u128{1} << k) - 1)) != 0;
+  return rest ? 1 : 0;
+}
+
 namespace {
 
 // Reduce `code * 2^up` modulo 2^width and reinterpret as signed or unsigned.

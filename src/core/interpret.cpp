@@ -43,17 +43,21 @@ std::vector<Fixed> interpret(const AdderGraph& g, const std::vector<i128>& input
         c = quantize(value(n.a()), n.quant_to, n.rounding, n.overflow);
         break;
       case NodeKind::Ge:
-        c = compare(value(n.a()), value(n.b())) >= 0 ? 1 : 0;
+        c = compare_exact(value(n.a()), value(n.b())) >= 0 ? 1 : 0;
         break;
-      case NodeKind::Mux:
-        c = align_code(value(n.operand(value(n.operand(0)).code != 0 ? 1 : 2)), n.type.frac_bits);
+      case NodeKind::Mux: {
+        // The picked operand on the node's grid (the finer of the two): exact.
+        const Operand& picked = value(n.operand(0)).code != 0 ? n.operand(1) : n.operand(2);
+        c = align_code(value(picked), n.type.frac_bits);
         break;
+      }
       case NodeKind::Lookup: {
-        const LookupTable& t = g.tables[static_cast<std::size_t>(n.table)];
-        const i128 k = value(n.a()).code - t.in_lo;
-        if (k < 0 || k >= static_cast<i128>(t.values.size()))
-          throw InternalError("graph interpreter: node " + std::to_string(id) +
-                              " looks up a code outside its table");
+        const LookupTable& t = g.tables.at(static_cast<std::size_t>(n.table));
+        i128 k = 0;
+        if (__builtin_sub_overflow(value(n.a()).code, t.in_lo, &k) || k < 0 ||
+            k >= static_cast<i128>(t.values.size()))
+          throw InternalError("graph interpreter: node " + std::to_string(id) + " looks up code " +
+                              to_string(value(n.a()).code) + ", outside its table");
         c = t.values[static_cast<std::size_t>(k)];
         break;
       }

@@ -45,7 +45,7 @@ namespace {
 bool has_constant_operand(const AdderGraph& g, const Node& n) {
   auto constant = [&](const Operand& o) {
     const Node& x = g.at(o.node);
-    return x.kind == NodeKind::Const || x.type.width() == 0;
+    return is_constant_value(x);
   };
   return constant(n.a()) || constant(n.b());
 }

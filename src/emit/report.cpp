@@ -45,7 +45,6 @@ nlohmann::json interface_report(const std::string& top, const AdderGraph& g, con
        {{"adders", st.adders},
         {"adder_bits", st.adder_bits},
         {"adder_luts", st.adder_luts},
-        {"logic_luts", st.logic_luts},
         {"adder_depth", st.adder_depth},
         {"ternary_adders", st.ternary_adders},
         {"negations", st.negations},
@@ -120,6 +119,7 @@ nlohmann::json graph_to_json(const AdderGraph& g) {
       j["rounding"] = to_string(n.rounding);
       j["overflow"] = to_string(n.overflow);
     }
+    if (n.kind == NodeKind::Lookup) j["table"] = n.table;  // an index into "tables"
     if (n.layer >= 0) {
       j["layer"] = n.layer;
       j["coeffs"] = n.coeffs;
@@ -129,7 +129,19 @@ nlohmann::json graph_to_json(const AdderGraph& g) {
   }
   auto outputs = nlohmann::json::array();
   for (const Operand& o : g.outputs) outputs.push_back(operand_json(o));
-  return {{"name", g.name}, {"latency", g.latency}, {"nodes", nodes}, {"outputs", outputs}};
+  nlohmann::json j = {
+      {"name", g.name}, {"latency", g.latency}, {"nodes", nodes}, {"outputs", outputs}};
+  if (!g.tables.empty()) {  // the lookups' tables: codes as decimal strings, like lo and hi
+    auto tables = nlohmann::json::array();
+    for (const LookupTable& t : g.tables) {
+      auto values = nlohmann::json::array();
+      for (const i128 v : t.values) values.push_back(to_string(v));
+      tables.push_back(
+          {{"in_lo", to_string(t.in_lo)}, {"out_frac", t.out_frac}, {"values", values}});
+    }
+    j["tables"] = std::move(tables);
+  }
+  return j;
 }
 
 namespace {
@@ -151,11 +163,21 @@ std::string graph_to_dot(const AdderGraph& g) {
     if (n.kind == NodeKind::Add) label = n.sub ? "-" : "+";
     if (n.kind == NodeKind::Input) label = "x" + std::to_string(n.input_index);
     if (n.kind == NodeKind::Const) label = to_string(n.const_code);
+    if (n.kind == NodeKind::Ge) label = ">=";
+    if (n.kind == NodeKind::Mux) label = "mux";
+    if (n.kind == NodeKind::Lookup) label = "lookup t" + std::to_string(n.table);
     dot += "  n" + std::to_string(id) + " [label=\"" + label + "\\n" + to_string(n.type) + "\"];\n";
+    // Which operand an edge is, where the order matters beyond a - b: a >= b, sel ? a : b.
+    static const char* const kGe[] = {"a", "b"};
+    static const char* const kMux[] = {"sel", "1", "0"};
+    std::size_t k = 0;
     auto edge = [&](const Operand& o) {
       dot += "  n" + std::to_string(o.node) + " -> n" + std::to_string(id);
-      if (o.shift != 0) dot += " [label=\"<<" + std::to_string(o.shift) + "\"]";
+      std::string text = n.kind == NodeKind::Ge ? kGe[k] : n.kind == NodeKind::Mux ? kMux[k] : "";
+      if (o.shift != 0) text += (text.empty() ? "<<" : " <<") + std::to_string(o.shift);
+      if (!text.empty()) dot += " [label=\"" + text + "\"]";
       dot += ";\n";
+      ++k;
     };
     for_each_operand(n, edge);
   }

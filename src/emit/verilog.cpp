@@ -1,11 +1,13 @@
 // Emits the scheduled AdderGraph as Verilog-2001: one wire per node, explicit
 // sign extension and alignment (no signed arithmetic to trip over), low bits
 // of a shifted sum wired straight from the unshifted operand, saturation logic
-// only where the node's interval can overflow, and dagen_delay cells (rtl_lib)
+// only where the node's interval can overflow, comparisons as the sign of a
+// subtraction, lookups as case functions, and dagen_delay cells (rtl_lib)
 // carrying values across pipeline ranks.
 #include "dagen/verilog.hpp"
 
 #include <algorithm>
+#include <map>
 #include <sstream>
 #include <stdexcept>
 
@@ -121,7 +123,7 @@ class Emitter {
   }
 
  private:
-  static bool is_const(const Node& n) { return n.kind == NodeKind::Const || n.type.width() == 0; }
+  static bool is_const(const Node& n) { return is_constant_value(n); }
 
   bool needs_registers(int id) const {
     const Node& n = g_.at(id);
@@ -135,6 +137,10 @@ class Emitter {
     if (fused_inner_[static_cast<std::size_t>(id)]) return;  // part of its reader's dagen_add3
     const std::string name = "n" + std::to_string(id);
     out_ << "  wire [" << w - 1 << ":0] " << name << ";\n";
+    if (n.kind != NodeKind::Const && is_const(n)) {  // a value its interval decides
+      out_ << "  assign " << name << " = " << literal(n.lo, w) << ";\n";
+      return;
+    }
     switch (n.kind) {
       case NodeKind::Input: {
         const int offset = input_offset_[static_cast<std::size_t>(n.input_index)];
@@ -170,14 +176,9 @@ class Emitter {
       case NodeKind::Ge:
         emit_compare(n, name);
         break;
-      case NodeKind::Mux: {
-        const Ref sel = ref(n.operand(0), n.stage);
-        const std::string s = sel.width == 0 ? "1'b0" : slice(sel, 0, 0);
-        out_ << "  assign " << name << " = " << s << " ? "
-             << aligned(ref(n.operand(1), n.stage), n.type.frac_bits, w) << " : "
-             << aligned(ref(n.operand(2), n.stage), n.type.frac_bits, w) << ";\n";
+      case NodeKind::Mux:
+        emit_mux(n, name, w);
         break;
-      }
       case NodeKind::Lookup:
         emit_lookup(n, name, w);
         break;
@@ -251,38 +252,68 @@ class Emitter {
     out_ << "};\n";
   }
 
-  // a >= b: both operands on their common grid, sign- or zero-extended one bit
-  // beyond the wider of them, compared as signed (a subtract's sign on the carry chain).
+  // a >= b as the sign of a - b on b's grid (comparison() in the IR): a aligned up to
+  // it or floored onto it (its low bits dropped), both extended one bit above the
+  // wider, then compared as signed.
   void emit_compare(const Node& n, const std::string& name) {
+    const Comparison c = comparison(g_, n);
     const Ref a = ref(n.a(), n.stage), b = ref(n.b(), n.stage);
-    const int frac = std::max(a.frac, b.frac);
-    const int wc = std::max(a.width + frac - a.frac, b.width + frac - b.frac) + 1;
-    out_ << "  wire [" << wc - 1 << ":0] " << name << "_a = " << aligned(a, frac, wc) << ";\n"
-         << "  wire [" << wc - 1 << ":0] " << name << "_b = " << aligned(b, frac, wc) << ";\n"
-         << "  assign " << name << " = $signed(" << name << "_a) >= $signed(" << name
-         << "_b);\n";
+    Ref kept = a;  // a's bits that take part, a zero-width reference when none
+    if (c.a_bits == 0)
+      kept = {a.name, 0, 0, false, c.frac};
+    else if (a.frac > c.frac)  // floored: its bits from -a_offset on
+      kept = {a.name, a.base - c.a_offset, c.a_bits, a.is_signed, c.frac};
+    out_ << "  wire [" << c.width - 1 << ":0] " << name << "_a = " << aligned(kept, c.frac, c.width)
+         << ";\n"
+         << "  wire [" << c.width - 1 << ":0] " << name << "_b = " << aligned(b, c.frac, c.width)
+         << ";\n"
+         << "  assign " << name << " = $signed(" << name << "_a) >= $signed(" << name << "_b);\n";
   }
 
-  // A truth table over the codes the operand can take, as a case statement that
-  // synthesis maps to LUTs; the default (never taken) repeats the first entry.
-  void emit_lookup(const Node& n, const std::string& name, int w) {
-    const LookupTable& t = g_.tables[static_cast<std::size_t>(n.table)];
-    const Ref a = ref(n.a(), n.stage);
-    const int out = n.type.frac_bits;
-    auto entry = [&](std::size_t k) {
-      return literal(shift_left(t.values[k], out - t.out_frac), w);
-    };
-    if (a.width == 0) {
-      out_ << "  assign " << name << " = " << entry(0) << ";\n";
+  // sel ? a : b, both aligned to the node's grid like an adder's operands; a known
+  // select is a wire from the operand it picks.
+  void emit_mux(const Node& n, const std::string& name, int w) {
+    const Node& sel = g_.at(n.operand(0).node);
+    const int frac = n.type.frac_bits;
+    const Ref a = ref(n.operand(1), n.stage), b = ref(n.operand(2), n.stage);
+    out_ << "  assign " << name << " = ";
+    if (sel.lo == sel.hi) {
+      out_ << aligned(sel.lo != 0 ? a : b, frac, w) << ";\n";
       return;
     }
-    out_ << "  reg [" << w - 1 << ":0] " << name << "_v;\n"
-         << "  always @* begin\n    case (" << slice(a, a.width - 1, 0) << ")\n";
-    for (std::size_t k = 0; k < t.values.size(); ++k)
-      out_ << "      " << literal(t.in_lo + static_cast<i128>(k), a.width) << ": " << name
-           << "_v = " << entry(k) << ";\n";
-    out_ << "      default: " << name << "_v = " << entry(0) << ";\n    endcase\n  end\n"
-         << "  assign " << name << " = " << name << "_v;\n";
+    const Ref s = ref(n.operand(0), n.stage);
+    out_ << slice(s, 0, 0) << " ? " << aligned(a, frac, w) << " : " << aligned(b, frac, w) << ";\n";
+  }
+
+  // A function of the operand's code, a case over the codes it can take (its
+  // interval), which synthesis maps to LUTs; the most frequent entry (the first to
+  // reach that count) is the default, also for the codes the operand never takes,
+  // and is not listed.  A function, not an always block: a continuous assignment
+  // holds the value from time 0 in every simulator, even before the input changes.
+  void emit_lookup(const Node& n, const std::string& name, int w) {
+    const LookupTable& t = g_.tables[static_cast<std::size_t>(n.table)];
+    const Node& x = g_.at(n.a().node);
+    const Ref a = ref(n.a(), n.stage);
+    const auto first = static_cast<std::size_t>(x.lo - t.in_lo);
+    const auto last = static_cast<std::size_t>(x.hi - t.in_lo);
+    std::map<i128, std::size_t> count;
+    i128 fallback = t.values[first];
+    for (std::size_t k = first; k <= last; ++k) {
+      const std::size_t c = ++count[t.values[k]];
+      if (c > count[fallback]) fallback = t.values[k];
+    }
+    const std::string f = name + "_f";
+    out_ << "  function [" << w - 1 << ":0] " << f << ";\n"
+         << "    input [" << a.width - 1 << ":0] code;\n"
+         << "    case (code)\n";
+    for (std::size_t k = first; k <= last; ++k)
+      if (t.values[k] != fallback)
+        out_ << "      " << literal(t.in_lo + static_cast<i128>(k), a.width) << ": " << f << " = "
+             << literal(t.values[k], w) << ";\n";
+    out_ << "      default: " << f << " = " << literal(fallback, w) << ";\n"
+         << "    endcase\n"
+         << "  endfunction\n"
+         << "  assign " << name << " = " << f << "(" << slice(a, a.width - 1, 0) << ");\n";
   }
 
   void emit_quantize(const Node& n, const std::string& name, int w) {

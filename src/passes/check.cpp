@@ -31,6 +31,48 @@ bool operand_coeffs(const AdderGraph& g, int layer, const Operand& o, std::vecto
   return false;
 }
 
+// The rules of the comparison, mux and lookup kinds (the others have none beyond
+// their operand count).
+std::string check_kind(const AdderGraph& g, const Node& n) {
+  switch (n.kind) {
+    case NodeKind::Ge:
+      if (n.type != FixedType{false, 1, 0}) return "a comparison is not one unsigned bit";
+      return {};
+    case NodeKind::Mux: {
+      const FixedType s = g.at(n.operand(0).node).type;
+      // One unsigned bit on grid 1 (or the constant zero, no bits).
+      if (n.operand(0).shift != 0 || s.is_signed || s.frac_bits != 0 || s.width() > 1)
+        return "a mux's select is not one unsigned bit read unshifted";
+      return {};
+    }
+    case NodeKind::Lookup: {
+      if (n.table < 0 || static_cast<std::size_t>(n.table) >= g.tables.size())
+        return "a lookup of table " + std::to_string(n.table) + ", which does not exist";
+      const LookupTable& t = g.tables[static_cast<std::size_t>(n.table)];
+      if (t.values.empty() || t.values.size() > kMaxTableEntries)
+        return "a table of " + std::to_string(t.values.size()) + " entries (1 to " +
+               std::to_string(kMaxTableEntries) + ")";
+      if (n.type.frac_bits != t.out_frac) return "a lookup not on its table's output grid";
+      const Node& x = g.at(n.a().node);
+      i128 top = 0;  // x.hi's entry
+      if (x.lo < t.in_lo || __builtin_sub_overflow(x.hi, t.in_lo, &top) ||
+          top >= static_cast<i128>(t.values.size()))
+        return "the operand's codes [" + to_string(x.lo) + ", " + to_string(x.hi) +
+               "] are not all entries of its table (from " + to_string(t.in_lo) + ", " +
+               std::to_string(t.values.size()) + " entries)";
+      return {};
+    }
+    case NodeKind::Input:
+    case NodeKind::Const:
+    case NodeKind::Add:
+    case NodeKind::Neg:
+    case NodeKind::Relu:
+    case NodeKind::Quantize:
+      return {};
+  }
+  return {};
+}
+
 }  // namespace
 
 std::string check_graph(const AdderGraph& g) {
@@ -57,20 +99,7 @@ std::string check_graph(const AdderGraph& g) {
     if (n.type.width() < 0 || n.type.width() > kMaxWidth) return where + "width out of range";
     if (n.lo > n.hi || !code_in_type(n.lo, n.type) || !code_in_type(n.hi, n.type))
       return where + "interval does not fit its type";
-    if (n.kind == NodeKind::Mux) {
-      const Node& sel = g.at(n.operand(0).node);
-      if (n.operand(0).shift != 0 || sel.lo < 0 || sel.hi > 1 || sel.type.frac_bits != 0)
-        return where + "a mux's select is not one bit";
-    }
-    if (n.kind == NodeKind::Lookup) {
-      if (n.table < 0 || static_cast<std::size_t>(n.table) >= g.tables.size())
-        return where + "no such table";
-      const LookupTable& t = g.tables[static_cast<std::size_t>(n.table)];
-      const Node& x = g.at(n.a().node);
-      if (t.values.size() > 65536 || x.lo < t.in_lo ||
-          x.hi - t.in_lo >= static_cast<i128>(t.values.size()))
-        return where + "the operand's interval is not inside its table";
-    }
+    if (const std::string problem = check_kind(g, n); !problem.empty()) return where + problem;
     if (n.kind == NodeKind::Add && n.layer >= 0) {
       std::vector<i128> ca, cb;
       int ea = 0, eb = 0;

@@ -1,6 +1,8 @@
 // Device delay models.  A two-input adder costs a route, a LUT (operand
 // half-sum) and a carry ripple that grows with its carry-chain width; low bits
-// passed straight through from an unshifted operand cost nothing.  Numbers are
+// passed straight through from an unshifted operand cost nothing.  A comparison
+// is the carry chain of a subtraction, a mux one LUT level, a table lookup a tree
+// of LUT levels.  Numbers are
 // first-order estimates from the vendors' data sheets, calibrated against
 // nextpnr-ice40 for iCE40 (benchmarks/README.md).
 #include <algorithm>
@@ -28,6 +30,17 @@ int carry_bits(const AdderGraph& g, const Node& n) {
   const int low = std::abs(fa - fb);  // low bits taken from the finer operand alone
   const bool passes = fa > fb || !n.sub;
   return std::max(1, passes ? w - low : w);
+}
+
+// LUT levels of a table with `bits` index bits: one LUT holds lut_inputs of them;
+// every further level is a LUT used as a 2^s:1 mux (s select bits and 2^s data
+// inputs: s = 2 for a LUT6, the F7/F8 muxes of a Xilinx slice being as fast; s = 1
+// for an iCE40 LUT4).
+int lookup_levels(int bits, const DelayModel& m) {
+  int s = 1;
+  while (s + 1 + (2 << s) <= m.lut_inputs) ++s;
+  const int extra = std::max(0, bits - m.lut_inputs);
+  return 1 + (extra + s - 1) / s;
 }
 
 }  // namespace
@@ -65,22 +78,17 @@ double node_delay(const AdderGraph& g, const Node& n, const DelayModel& m) {
       if (saturates) d += m.route_ns + 2 * m.lut_ns + m.carry_per_bit_ns * n.type.width();
       return d;
     }
-    case NodeKind::Ge: {
-      // The carry chain of a - b over the aligned operands.
-      const FixedType a = operand_type(g, n.a()), b = operand_type(g, n.b());
-      const int frac = std::max(a.frac_bits, b.frac_bits);
-      const int w = std::max(a.width() + frac - a.frac_bits, b.width() + frac - b.frac_bits) + 1;
-      return m.route_ns + m.lut_ns + m.carry_per_bit_ns * w;
+    case NodeKind::Ge:
+      if (is_constant_value(n)) return 0;
+      return m.route_ns + m.lut_ns + m.carry_per_bit_ns * comparison(g, n).width;
+    case NodeKind::Mux: {
+      const Node& sel = g.at(n.operand(0).node);  // a known select: a wire
+      return is_constant_value(n) || sel.lo == sel.hi ? 0 : m.route_ns + m.lut_ns;
     }
-    case NodeKind::Mux:
-      return m.route_ns + m.lut_ns;
-    case NodeKind::Lookup: {
-      // One LUT level up to the LUT's inputs, then a mux level per extra two bits
-      // (Xilinx F7/F8 muxes; iCE40 LUT4 trees alike, counted as LUT levels).
-      const int bits = bit_length(g.at(n.a().node).hi - g.at(n.a().node).lo);
-      const int extra = std::max(0, bits - m.lut_inputs);
-      return m.route_ns + m.lut_ns * (1 + (extra + 1) / 2);
-    }
+    case NodeKind::Lookup:
+      // Each level is a route and a LUT.
+      if (is_constant_value(n)) return 0;
+      return lookup_levels(lookup_index_bits(g, n), m) * (m.route_ns + m.lut_ns);
   }
   return 0;
 }

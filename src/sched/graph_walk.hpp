@@ -7,8 +7,9 @@
 
 namespace dagen::sched {
 
-// Constants and zero-width values are wires: they never need registers or time.
-inline bool is_const(const Node& n) { return n.kind == NodeKind::Const || n.type.width() == 0; }
+// Constants and other known values are wires: they never need registers or time
+// (is_constant_value() in the IR).
+inline bool is_const(const Node& n) { return is_constant_value(n); }
 
 // users[id]: the distinct nodes that read node id.
 inline std::vector<std::vector<int>> node_users(const AdderGraph& g) {

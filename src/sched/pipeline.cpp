@@ -156,7 +156,9 @@ void reduce_register_bits(AdderGraph& g, const std::vector<double>& delay, doubl
       Node& n = g.nodes[id];
       if (n.kind == NodeKind::Input || is_const(n)) continue;
       int limit = g.latency;
-      for (int u : users[id]) limit = std::min(limit, g.at(u).stage);
+      for (int u : users[id])
+        if (!is_const(g.at(u)))
+          limit = std::min(limit, g.at(u).stage);  // known values read nothing
       const int s = n.stage;
       if (s >= limit) continue;
       int delta = -bits(static_cast<int>(id));
