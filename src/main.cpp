@@ -256,7 +256,7 @@ int run(int argc, char** argv) {
   std::cout << "da-gen: wrote " << out << "/" << design.top << ".v: " << stats["adders"]
             << " adders (" << stats["adder_bits"] << " bits, " << stats["adder_luts"] << " LUTs"
             << ternary_note(stats) << "), adder depth " << stats["adder_depth"] << ", latency "
-            << design.graph.latency << ", estimated period "
+            << design.schedule.latency << ", estimated period "
             << design.report["pipeline"]["estimated_period_ns"] << " ns, " << stats["register_bits"]
             << " register bits\n";
   if (verdict) {

@@ -117,9 +117,9 @@ struct Node {
   std::vector<std::int64_t> coeffs;
   int coeff_exp = 0;
 
-  int stage = 0;  // pipeline segment (0 .. latency), set by the scheduler
   // Add: the Add operand fused with this node into one three-input adder
-  // (fuse_ternary_adders(), include/dagen/ternary.hpp); -1 if none.
+  // (fuse_ternary_adders(), include/dagen/ternary.hpp, by the pipeline stages of a
+  // Schedule); -1 if none.
   int ternary_inner = -1;
 
   // Operand 0 (Add, Neg, Relu, Quantize, Ge, Lookup; a Mux's select) and operand 1 (Add, Ge).
@@ -159,7 +159,8 @@ struct AdderGraph {
   std::vector<LookupTable> tables;  // of the Lookup nodes (Node::table)
   // For each dense layer k: the operands its CMVM inputs are (node coeffs refer to these).
   std::vector<std::vector<Operand>> layer_inputs;
-  int latency = 0;
+  // Pipeline stages and latency are not part of the graph: a Schedule
+  // (include/dagen/schedule.hpp) holds them beside it.
 
   int add(Node node);  // appends, returns the id
   const Node& at(int id) const { return nodes[static_cast<std::size_t>(id)]; }

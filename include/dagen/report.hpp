@@ -13,7 +13,8 @@ namespace dagen {
 nlohmann::json interface_report(const std::string& top, const AdderGraph& g, const Schedule& s,
                                 const EmittedDesign& design, const std::string& target);
 
-nlohmann::json graph_to_json(const AdderGraph& g);
+// The graph and where the schedule puts each node ("stage", "latency").
+nlohmann::json graph_to_json(const AdderGraph& g, const Schedule& s);
 std::string graph_to_dot(const AdderGraph& g);
 
 }  // namespace dagen

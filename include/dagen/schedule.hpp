@@ -27,8 +27,14 @@ std::vector<std::string> delay_model_names();
 // Estimated combinational delay of one node (ns); 0 for inputs and constants.
 double node_delay(const AdderGraph& g, const Node& n, const DelayModel& model);
 
+// Where a graph's registers go: a side table beside the AdderGraph (the graph holds
+// no stages), so placements can be tried without copying the graph.
 struct Schedule {
   int latency = 0;
+  std::vector<int> stage;  // per node: the pipeline segment (0 .. latency) computing it
+  // Placed for ternary adders (--ternary): apply_ternary_fusion() marks the pairs of
+  // each stage in the graph, as the stage delays and register bits below assume.
+  bool ternary = false;
   std::vector<double> stage_delay_ns;  // per combinational segment, register overhead included
   double period_ns = 0;                // the worst of them
   int register_bits = 0;
@@ -42,19 +48,28 @@ struct Schedule {
 // slow paths); a larger graph is placed by the heuristic instead.
 inline constexpr std::size_t kExactPlacementWork = 20'000'000;
 
+// Every node in stage 0 of a combinational design (latency 0, no delays estimated).
+Schedule combinational_schedule(const AdderGraph& g);
+
 // Place `latency` register ranks to minimise the worst stage delay, then, at
 // that delay, move nodes to later stages where it saves register bits.
 // `stage_slack` > 0 lets stages be up to (1 + stage_slack) times the least
 // worst-stage delay, trading clock rate for fewer register bits.
 // With `period_ns`, stages may take up to that period instead (ToolError if
-// `latency` cannot meet it).  Sets every node's stage and g.latency.
+// `latency` cannot meet it).  Returns every node's stage; the graph is not changed
+// (its ternary marks are ignored).
 // With `ternary`, adder pairs that fuse into ternary adders (ternary.hpp) are kept
 // in one stage and timed as one adder with an extra LUT level, when the exact
-// placement can do so; the graph is left fused (Node::ternary_inner).
+// placement can do so; apply_ternary_fusion() then marks them in the graph.
 // `exact_work` bounds the exact placement (0 always uses the heuristic: tests).
-Schedule schedule_pipeline(AdderGraph& g, int latency, const DelayModel& model,
+Schedule schedule_pipeline(const AdderGraph& g, int latency, const DelayModel& model,
                            double stage_slack = 0.0, std::optional<double> period_ns = std::nullopt,
                            bool ternary = false, std::size_t exact_work = kExactPlacementWork);
+
+// The step after schedule_pipeline(): marks the adder pairs the schedule fuses
+// (Node::ternary_inner; none unless s.ternary), which the emitter, demanded_bits()
+// and adder_luts() read.  Returns the number of pairs.
+int apply_ternary_fusion(AdderGraph& g, const Schedule& s);
 
 // The least estimated period `latency` ranks allow (register overhead included
 // when latency > 0), without placing registers.
@@ -73,9 +88,9 @@ double slowest_operator_period(const AdderGraph& g, const DelayModel& model);
 std::string period_miss_message(int latency, double period_ns, const DelayModel& model,
                                 double least, int needed, double slowest);
 
-// Register bits the current stage assignment needs: each value's demanded bits
-// (demanded_bits.hpp) times the ranks it crosses.  The emitted delay lines carry
-// whole values; synthesis removes the flip-flops of bits no output depends on.
-int register_bits(const AdderGraph& g);
+// Register bits a schedule needs: each value's demanded bits (demanded_bits.hpp)
+// times the ranks it crosses.  The emitted delay lines carry whole values;
+// synthesis removes the flip-flops of bits no output depends on.
+int register_bits(const AdderGraph& g, const Schedule& s);
 
 }  // namespace dagen

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <limits>
+#include <utility>
 #include <vector>
 
 #include "dagen/adder_graph.hpp"
@@ -33,12 +34,15 @@ struct TernaryChain {
 TernaryChain ternary_chain(const AdderGraph& g, int outer, int inner,
                            int demanded_top = std::numeric_limits<int>::max());
 
-// Fuses adders of the scheduled graph: an Add whose only reader is another Add of
-// the same pipeline stage (no register between them) and neither has a constant
-// operand.  Each node joins at most one pair; the pairs are a maximum-weight
-// matching on the forest of such edges (weight: the LUTs the fusion saves by
-// ternary_chain() against the two adders' carry-chain bits).  Sets
-// Node::ternary_inner; returns the number of fused pairs.
-int fuse_ternary_adders(AdderGraph& g);
+// The adder pairs of a graph placed in `stage` (per node) that fuse: an Add whose only
+// reader is another Add of the same pipeline stage (no register between them) and
+// neither has a constant operand.  Each node joins at most one pair; the pairs are a
+// maximum-weight matching on the forest of such edges (weight: the LUTs the fusion
+// saves by ternary_chain() against the two adders' carry-chain bits).  As {inner,
+// outer}, by increasing outer; the graph's own marks are ignored.
+std::vector<std::pair<int, int>> ternary_pairs(const AdderGraph& g, const std::vector<int>& stage);
+
+// Marks those pairs in the graph (Node::ternary_inner, all others -1); returns their number.
+int fuse_ternary_adders(AdderGraph& g, const std::vector<int>& stage);
 
 }  // namespace dagen

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "dagen/adder_graph.hpp"
+#include "dagen/schedule.hpp"
 
 namespace dagen {
 
@@ -21,10 +22,13 @@ struct EmittedDesign {
   std::vector<PortElement> outputs;
 };
 
+// The graph with its registers where the schedule puts them (s.stage per node,
+// s.latency ranks; combinational_schedule() for none); fused adder pairs as the
+// graph marks them (apply_ternary_fusion()).
 // `header` is prepended as a comment (provenance: tool version, model, options).
 // `with_valid` adds x_valid / y_valid, a flag delayed exactly like the data.
-EmittedDesign emit_verilog(const AdderGraph& g, const std::string& top, const std::string& header,
-                           bool with_valid = false);
+EmittedDesign emit_verilog(const AdderGraph& g, const Schedule& s, const std::string& top,
+                           const std::string& header, bool with_valid = false);
 
 // A legal Verilog identifier made from any name (never a path, never empty,
 // never a Verilog or SystemVerilog keyword, at most 128 characters).

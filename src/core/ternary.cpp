@@ -58,18 +58,23 @@ int binary_chain_bits(const AdderGraph& g, const Node& n, int top) {
 
 }  // namespace
 
-int fuse_ternary_adders(AdderGraph& g) {
+std::vector<std::pair<int, int>> ternary_pairs(const AdderGraph& g, const std::vector<int>& stage) {
+  // The demanded bits below are those of the unfused graph.
+  if (std::any_of(g.nodes.begin(), g.nodes.end(),
+                  [](const Node& n) { return n.ternary_inner >= 0; })) {
+    AdderGraph plain = g;
+    for (Node& n : plain.nodes) n.ternary_inner = -1;
+    return ternary_pairs(plain, stage);
+  }
   const int count = static_cast<int>(g.nodes.size());
+  const auto stage_of = [&](int id) { return stage[static_cast<std::size_t>(id)]; };
   std::vector<int> uses(g.nodes.size(), 0), reader(g.nodes.size(), -1);
   auto read = [&](const Operand& o, int by) {
     ++uses[static_cast<std::size_t>(o.node)];
     reader[static_cast<std::size_t>(o.node)] = by;
   };
-  for (int id = 0; id < count; ++id) {
-    Node& n = g.at(id);
-    n.ternary_inner = -1;
-    for_each_operand(n, [&](const Operand& o) { read(o, id); });
-  }
+  for (int id = 0; id < count; ++id)
+    for_each_operand(g.at(id), [&](const Operand& o) { read(o, id); });
   for (const Operand& o : g.outputs) read(o, -1);
 
   const std::vector<BitSpan> demanded = demanded_bits(g);
@@ -81,7 +86,7 @@ int fuse_ternary_adders(AdderGraph& g) {
     const int r = reader[static_cast<std::size_t>(m)];
     if (inner.kind != NodeKind::Add || uses[static_cast<std::size_t>(m)] != 1 || r < 0) continue;
     const Node& outer = g.at(r);
-    if (outer.kind != NodeKind::Add || outer.stage != inner.stage) continue;
+    if (outer.kind != NodeKind::Add || stage_of(r) != stage_of(m)) continue;
     if (has_constant_operand(g, inner) || has_constant_operand(g, outer)) continue;
     const TernaryChain chain = ternary_chain(g, r, m, demanded[static_cast<std::size_t>(r)].top);
     const int saved = binary_chain_bits(g, inner, demanded[static_cast<std::size_t>(m)].top) +
@@ -111,15 +116,22 @@ int fuse_ternary_adders(AdderGraph& g) {
     }
   }
   std::vector<bool> taken(g.nodes.size(), false);  // matched to its parent
-  int pairs = 0;
+  std::vector<std::pair<int, int>> pairs;
   for (int v = count; v-- > 0;) {
     const auto sv = static_cast<std::size_t>(v);
     if (taken[sv] || choice[sv] < 0) continue;
-    g.at(v).ternary_inner = choice[sv];
+    pairs.emplace_back(choice[sv], v);
     taken[static_cast<std::size_t>(choice[sv])] = true;
-    ++pairs;
   }
+  std::reverse(pairs.begin(), pairs.end());
   return pairs;
+}
+
+int fuse_ternary_adders(AdderGraph& g, const std::vector<int>& stage) {
+  const auto pairs = ternary_pairs(g, stage);
+  for (Node& n : g.nodes) n.ternary_inner = -1;
+  for (const auto& [inner, outer] : pairs) g.at(outer).ternary_inner = inner;
+  return static_cast<int>(pairs.size());
 }
 
 }  // namespace dagen

@@ -35,8 +35,8 @@ nlohmann::json interface_report(const std::string& top, const AdderGraph& g, con
   return {
       {"top", top},
       {"model", g.name},
-      {"latency_cycles", g.latency},
-      {"clocked", g.latency > 0},
+      {"latency_cycles", s.latency},
+      {"clocked", s.latency > 0},
       {"x_width", x_bits},
       {"y_width", y_bits},
       {"inputs", elements(design.inputs)},
@@ -93,7 +93,7 @@ nlohmann::json operand_json(const Operand& o) { return {{"node", o.node}, {"shif
 
 }  // namespace
 
-nlohmann::json graph_to_json(const AdderGraph& g) {
+nlohmann::json graph_to_json(const AdderGraph& g, const Schedule& s) {
   auto nodes = nlohmann::json::array();
   for (std::size_t id = 0; id < g.nodes.size(); ++id) {
     const Node& n = g.nodes[id];
@@ -102,7 +102,7 @@ nlohmann::json graph_to_json(const AdderGraph& g) {
                         {"type", to_string(n.type)},
                         {"lo", to_string(n.lo)},
                         {"hi", to_string(n.hi)},
-                        {"stage", n.stage}};
+                        {"stage", s.stage.at(id)}};
     if (n.kind == NodeKind::Input) j["input"] = n.input_index;
     if (n.kind == NodeKind::Const) j["code"] = to_string(n.const_code);
     if (!n.operands.empty()) {
@@ -130,7 +130,7 @@ nlohmann::json graph_to_json(const AdderGraph& g) {
   auto outputs = nlohmann::json::array();
   for (const Operand& o : g.outputs) outputs.push_back(operand_json(o));
   nlohmann::json j = {
-      {"name", g.name}, {"latency", g.latency}, {"nodes", nodes}, {"outputs", outputs}};
+      {"name", g.name}, {"latency", s.latency}, {"nodes", nodes}, {"outputs", outputs}};
   if (!g.tables.empty()) {  // the lookups' tables: codes as decimal strings, like lo and hi
     auto tables = nlohmann::json::array();
     for (const LookupTable& t : g.tables) {

@@ -75,20 +75,22 @@ std::string aligned(const Ref& r, int frac, int w) {
 
 class Emitter {
  public:
-  Emitter(const AdderGraph& g)
+  Emitter(const AdderGraph& g, const Schedule& s)
       : g_(g),
+        stage_(s.stage),
         last_use_(g.nodes.size()),
         fused_inner_(g.nodes.size()),
         demanded_(demanded_bits(g)) {
     for (const Node& n : g.nodes)
       if (n.ternary_inner >= 0) fused_inner_[static_cast<std::size_t>(n.ternary_inner)] = true;
-    for (std::size_t id = 0; id < g.nodes.size(); ++id) last_use_[id] = g.nodes[id].stage;
+    for (std::size_t id = 0; id < g.nodes.size(); ++id) last_use_[id] = stage_[id];
     auto use = [&](const Operand& o, int stage) {
       auto& u = last_use_[static_cast<std::size_t>(o.node)];
       u = std::max(u, stage);
     };
-    for (const Node& n : g.nodes) for_each_operand(n, [&](const Operand& o) { use(o, n.stage); });
-    for (const Operand& o : g.outputs) use(o, g.latency);
+    for (const Node& n : g.nodes)
+      for_each_operand(n, [&](const Operand& o) { use(o, stage_of(n)); });
+    for (const Operand& o : g.outputs) use(o, s.latency);
     // Offsets summed once: per input they made the emitter quadratic in input.size.
     for (const FixedType& t : g.input_types)
       input_offset_.push_back(input_offset_.back() + t.width());
@@ -115,9 +117,9 @@ class Emitter {
     const Node& n = g_.at(o.node);
     Ref r{"n" + std::to_string(o.node), 0, n.type.width(), n.type.is_signed,
           n.type.frac_bits - o.shift};
-    if (!is_const(n) && stage > n.stage) {
+    if (!is_const(n) && stage > stage_of(n)) {
       r.name += "_t";
-      r.base = (stage - n.stage - 1) * r.width;
+      r.base = (stage - stage_of(n) - 1) * r.width;
     }
     return r;
   }
@@ -125,9 +127,14 @@ class Emitter {
  private:
   static bool is_const(const Node& n) { return is_constant_value(n); }
 
+  // The stage of a node of the graph (a reference into g_.nodes).
+  int stage_of(const Node& n) const {
+    return stage_[static_cast<std::size_t>(&n - g_.nodes.data())];
+  }
+
   bool needs_registers(int id) const {
     const Node& n = g_.at(id);
-    return !is_const(n) && last_use_[static_cast<std::size_t>(id)] > n.stage;
+    return !is_const(n) && last_use_[static_cast<std::size_t>(id)] > stage_of(n);
   }
 
   void emit_node(int id) {
@@ -158,10 +165,10 @@ class Emitter {
         break;
       case NodeKind::Neg:
         out_ << "  assign " << name << " = " << zeros(w) << " - "
-             << aligned(ref(n.a(), n.stage), n.type.frac_bits, w) << ";\n";
+             << aligned(ref(n.a(), stage_of(n)), n.type.frac_bits, w) << ";\n";
         break;
       case NodeKind::Relu: {
-        const Ref a = ref(n.a(), n.stage);
+        const Ref a = ref(n.a(), stage_of(n));
         if (a.is_signed)
           out_ << "  assign " << name << " = " << slice(a, a.width - 1, a.width - 1) << " ? "
                << zeros(w) << " : " << extend({a.name, a.base, a.width - 1, false, a.frac}, w)
@@ -184,7 +191,7 @@ class Emitter {
         break;
     }
     if (needs_registers(id)) {
-      const int depth = last_use_[static_cast<std::size_t>(id)] - n.stage;
+      const int depth = last_use_[static_cast<std::size_t>(id)] - stage_of(n);
       out_ << "  wire [" << w * depth - 1 << ":0] " << name << "_t;\n"
            << "  dagen_delay #(.WIDTH(" << w << "), .DEPTH(" << depth << ")) " << name
            << "_delay (.clk(clk), .d(" << name << "), .taps(" << name << "_t));\n";
@@ -194,7 +201,7 @@ class Emitter {
   void emit_add(int id, const Node& n, const std::string& name, int w) {
     (void)id;
     const int frac = n.type.frac_bits;
-    const Ref a = ref(n.a(), n.stage), b = ref(n.b(), n.stage);
+    const Ref a = ref(n.a(), stage_of(n)), b = ref(n.b(), stage_of(n));
     const char* op = n.sub ? " - " : " + ";
     // One operand is on the node's grid; the other is shifted up by k bits, so
     // the k low bits of the sum are the unshifted operand's (for a - b only
@@ -229,7 +236,7 @@ class Emitter {
     const int frac = n.type.frac_bits;
     for (std::size_t k = 0; k < terms.size(); ++k)
       out_ << "  wire [" << w - 1 << ":0] " << name << "_t" << k << " = "
-           << aligned(ref(terms[k].operand, n.stage), frac, w) << ";\n";
+           << aligned(ref(terms[k].operand, stage_of(n)), frac, w) << ";\n";
     const int cw = chain.luts();
     auto chain_bits = [&](std::size_t k) {
       return name + "_t" + std::to_string(k) + "[" + std::to_string(chain.top - 1) + ":" +
@@ -257,7 +264,7 @@ class Emitter {
   // wider, then compared as signed.
   void emit_compare(const Node& n, const std::string& name) {
     const Comparison c = comparison(g_, n);
-    const Ref a = ref(n.a(), n.stage), b = ref(n.b(), n.stage);
+    const Ref a = ref(n.a(), stage_of(n)), b = ref(n.b(), stage_of(n));
     Ref kept = a;  // a's bits that take part, a zero-width reference when none
     if (c.a_bits == 0)
       kept = {a.name, 0, 0, false, c.frac};
@@ -275,13 +282,13 @@ class Emitter {
   void emit_mux(const Node& n, const std::string& name, int w) {
     const Node& sel = g_.at(n.operand(0).node);
     const int frac = n.type.frac_bits;
-    const Ref a = ref(n.operand(1), n.stage), b = ref(n.operand(2), n.stage);
+    const Ref a = ref(n.operand(1), stage_of(n)), b = ref(n.operand(2), stage_of(n));
     out_ << "  assign " << name << " = ";
     if (sel.lo == sel.hi) {
       out_ << aligned(sel.lo != 0 ? a : b, frac, w) << ";\n";
       return;
     }
-    const Ref s = ref(n.operand(0), n.stage);
+    const Ref s = ref(n.operand(0), stage_of(n));
     out_ << slice(s, 0, 0) << " ? " << aligned(a, frac, w) << " : " << aligned(b, frac, w) << ";\n";
   }
 
@@ -293,7 +300,7 @@ class Emitter {
   void emit_lookup(const Node& n, const std::string& name, int w) {
     const LookupTable& t = g_.tables[static_cast<std::size_t>(n.table)];
     const Node& x = g_.at(n.a().node);
-    const Ref a = ref(n.a(), n.stage);
+    const Ref a = ref(n.a(), stage_of(n));
     const auto first = static_cast<std::size_t>(x.lo - t.in_lo);
     const auto last = static_cast<std::size_t>(x.hi - t.in_lo);
     std::map<i128, std::size_t> count;
@@ -317,7 +324,7 @@ class Emitter {
   }
 
   void emit_quantize(const Node& n, const std::string& name, int w) {
-    const Ref a = ref(n.a(), n.stage);
+    const Ref a = ref(n.a(), stage_of(n));
     const Node& src = g_.at(n.a().node);
     const FixedType& t = n.quant_to;
     const int ft = t.frac_bits;
@@ -371,6 +378,7 @@ class Emitter {
   }
 
   const AdderGraph& g_;
+  const std::vector<int>& stage_;  // the schedule's, per node
   std::vector<int> last_use_;
   std::vector<bool> fused_inner_;     // emitted inside its reader's dagen_add3
   std::vector<int> input_offset_{0};  // bit offset of input i in x
@@ -426,8 +434,16 @@ std::string verilog_comment_text(const std::string& text) {
   return escaped(text, "\\'", true, "\\x");
 }
 
-EmittedDesign emit_verilog(const AdderGraph& g, const std::string& top, const std::string& header,
-                           bool with_valid) {
+EmittedDesign emit_verilog(const AdderGraph& g, const Schedule& s, const std::string& top,
+                           const std::string& header, bool with_valid) {
+  if (s.stage.size() != g.nodes.size())
+    throw InternalError("emitter: a schedule of " + std::to_string(s.stage.size()) +
+                        " stages for " + std::to_string(g.nodes.size()) + " nodes");
+  for (std::size_t id = 0; id < g.nodes.size(); ++id) {
+    const int inner = g.nodes[id].ternary_inner;
+    if (inner >= 0 && s.stage[static_cast<std::size_t>(inner)] != s.stage[id])
+      throw InternalError("emitter: a fused adder pair straddles a register");
+  }
   EmittedDesign design;
   int x_width = 0, y_width = 0;
   for (const FixedType& t : g.input_types) {
@@ -439,7 +455,7 @@ EmittedDesign emit_verilog(const AdderGraph& g, const std::string& top, const st
     design.outputs.push_back({y_width, t.width(), t.is_signed, t.frac_bits});
     y_width += t.width();
   }
-  Emitter emitter(g);
+  Emitter emitter(g, s);
   std::ostringstream v;
   v << header;
   v << "// Ports: x packs the inputs and y the outputs, element 0 at the least\n"
@@ -447,7 +463,7 @@ EmittedDesign emit_verilog(const AdderGraph& g, const std::string& top, const st
        "// Generated datapaths drop bits whose values are known, hence the waiver.\n"
        "/* verilator lint_off UNUSEDSIGNAL */\n";
   v << "module " << top << " (\n";
-  if (g.latency > 0) v << "    input wire clk,\n";
+  if (s.latency > 0) v << "    input wire clk,\n";
   if (with_valid) v << "    input wire x_valid,\n";
   v << "    input wire [" << std::max(x_width, 1) - 1 << ":0] x,\n";
   if (with_valid) v << "    output wire y_valid,\n";
@@ -457,7 +473,7 @@ EmittedDesign emit_verilog(const AdderGraph& g, const std::string& top, const st
   for (std::size_t k = g.outputs.size(); k-- > 0;) {
     const Operand& o = g.outputs[k];
     if (design.outputs[k].width == 0) continue;
-    const Ref r = emitter.ref(o, g.latency);
+    const Ref r = emitter.ref(o, s.latency);
     parts.push_back(slice(r, r.width - 1, 0));
   }
   v << "  assign y = ";
@@ -471,12 +487,12 @@ EmittedDesign emit_verilog(const AdderGraph& g, const std::string& top, const st
   v << ";\n";
   // The valid flag travels with the data: the same number of register ranks,
   // which start at 0 so that y_valid is low until the first input arrives.
-  const bool valid_delay = with_valid && g.latency > 0;
+  const bool valid_delay = with_valid && s.latency > 0;
   if (valid_delay)
-    v << "  wire [" << g.latency - 1 << ":0] x_valid_t;\n"
-      << "  dagen_delay #(.WIDTH(1), .DEPTH(" << g.latency
+    v << "  wire [" << s.latency - 1 << ":0] x_valid_t;\n"
+      << "  dagen_delay #(.WIDTH(1), .DEPTH(" << s.latency
       << "), .ZERO_AT_START(1)) x_valid_delay (.clk(clk), .d(x_valid), .taps(x_valid_t));\n"
-      << "  assign y_valid = x_valid_t[" << g.latency - 1 << "];\n";
+      << "  assign y_valid = x_valid_t[" << s.latency - 1 << "];\n";
   else if (with_valid)
     v << "  assign y_valid = x_valid;\n";
   v << "endmodule\n/* verilator lint_on UNUSEDSIGNAL */\n";

@@ -125,7 +125,7 @@ VerifyResult verify_with_verilator(const Model& model, const Design& design, con
   const fs::path build = scratch.path / "build", build_log = scratch.path / "build.log";
   const auto inputs = make_input_vectors(model.input_types, random_vectors, seed);
   write_vector_file((scratch.path / "vectors.txt").string(), model, inputs, design.emitted.inputs,
-                    design.emitted.outputs, design.graph.latency);
+                    design.emitted.outputs, design.schedule.latency);
   log << "verify: verilating " << design.top << " (" << inputs.size() << " vectors)\n";
   const std::vector<std::string> configure = {"cmake",
                                               "-S",

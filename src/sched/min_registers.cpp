@@ -96,8 +96,8 @@ struct Problem {
 };
 
 // Solves the stages of the nodes in `part`, a union of connected components.
-bool solve_part(AdderGraph& g, Problem& p, const std::vector<int>& part,
-                const std::vector<std::pair<int, int>>& same_stage) {
+bool solve_part(const AdderGraph& g, int ranks, std::vector<int>& stage, Problem& p,
+                const std::vector<int>& part, const std::vector<std::pair<int, int>>& same_stage) {
   for (std::size_t k = 0; k < part.size(); ++k)
     p.local[static_cast<std::size_t>(part[k])] = static_cast<int>(k);
   const auto in_part = [&](int v) { return p.local[static_cast<std::size_t>(v)] >= 0; };
@@ -109,7 +109,7 @@ bool solve_part(AdderGraph& g, Problem& p, const std::vector<int>& part,
   const auto s_var = [&](std::size_t v) { return 1 + 2 * p.local[v]; };
   const auto m_var = [&](std::size_t v) { return 2 + 2 * p.local[v]; };
   const int vars = static_cast<int>(1 + 2 * part.size());
-  const std::int64_t latency = g.latency;
+  const std::int64_t latency = ranks;
   std::vector<Arc> arcs;
   std::vector<std::int64_t> weight(static_cast<std::size_t>(vars), 0);  // objective coefficients
 
@@ -166,7 +166,7 @@ bool solve_part(AdderGraph& g, Problem& p, const std::vector<int>& part,
     if (value(a.to) - value(a.from) < a.min_diff)
       return false;  // never expected; keep the heuristic
   for (const int v : part)
-    g.nodes[static_cast<std::size_t>(v)].stage =
+    stage[static_cast<std::size_t>(v)] =
         static_cast<int>(value(s_var(static_cast<std::size_t>(v))));
   for (const int v : part) p.local[static_cast<std::size_t>(v)] = -1;
   return true;
@@ -185,7 +185,8 @@ int find(std::vector<int>& parent, int v) {
 // The problem separates into the graph's connected components; one network
 // simplex over all of them grows about quadratically (65,536 plain wires took
 // 100 s at --pipeline 2), so components are solved in parts of a few thousand nodes.
-bool min_register_stages(AdderGraph& g, const std::vector<double>& delay, double t_max,
+bool min_register_stages(const AdderGraph& g, int latency, std::vector<int>& stage,
+                         const std::vector<double>& delay, double t_max,
                          const std::vector<std::pair<int, int>>& same_stage, std::size_t max_work) {
   const std::size_t n = g.nodes.size();
   Problem p;
@@ -216,20 +217,20 @@ bool min_register_stages(AdderGraph& g, const std::vector<double>& delay, double
         static_cast<int>(v));
   }
   constexpr std::size_t kPartNodes = 512;
-  std::vector<int> saved(n);  // the stages, untouched when a part fails
-  for (std::size_t v = 0; v < n; ++v) saved[v] = g.nodes[v].stage;
+  stage.resize(n, 0);
+  const std::vector<int> saved = stage;  // the stages, untouched when a part fails
   std::vector<int> part;
   for (std::size_t c = 0; c <= n; ++c) {
     if (c < n) part.insert(part.end(), components[c].begin(), components[c].end());
     if (part.empty() || (c < n && part.size() < kPartNodes)) continue;
-    if (!solve_part(g, p, part, same_stage)) {
-      for (std::size_t v = 0; v < n; ++v) g.nodes[v].stage = saved[v];
+    if (!solve_part(g, latency, stage, p, part, same_stage)) {
+      stage = saved;
       return false;
     }
     part.clear();
   }
   for (std::size_t v = 0; v < n; ++v)
-    if (is_const(g.nodes[v])) g.nodes[v].stage = 0;
+    if (is_const(g.nodes[v])) stage[v] = 0;
   return true;
 }
 

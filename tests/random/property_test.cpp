@@ -220,7 +220,7 @@ TEST(RandomModels, BuildDesignAtRandomPipelineDepths) {
       const Design d = build_design(parse_model(doc), o);
       const auto files = design_files(d, o);
       ASSERT_TRUE(files.count(d.top + ".v")) << "seed " << seed;
-      ASSERT_EQ(d.graph.latency, o.pipeline) << "seed " << seed;
+      ASSERT_EQ(d.schedule.latency, o.pipeline) << "seed " << seed;
     } catch (const std::exception& e) {
       report_failure(seed, doc, std::string("build_design threw: ") + e.what());
       return;

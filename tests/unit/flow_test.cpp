@@ -124,14 +124,14 @@ TEST(Flow, ClockPeriodChoosesAShallowerGraphWhenItHelps) {
   const Design d = build_design(m, fixed);
   EXPECT_LE(period_of(d), *fixed.clock_period_ns + 1e-9);
   EXPECT_FALSE(d.report["depth_slack"].is_null());
-  EXPECT_EQ(d.graph.latency, 3);
+  EXPECT_EQ(d.schedule.latency, 3);
 
   FlowOptions by_clock;
   by_clock.clock_period_ns = least_free;
   by_clock.pipeline_given = false;
   const Design e = build_design(m, by_clock);
   EXPECT_LE(period_of(e), least_free + 1e-9);
-  EXPECT_LT(e.graph.latency, 3);  // a shallower graph needs fewer stages
+  EXPECT_LT(e.schedule.latency, 3);  // a shallower graph needs fewer stages
 
   FlowOptions kept = by_clock;  // an explicit --dc is never changed
   kept.cmvm.depth_slack = 1;
@@ -151,7 +151,7 @@ TEST(Flow, ClockPeriodKeepsTheCheapestGraphThatMeetsIt) {
     const auto cost = [](const Design& d) {
       return d.report["stats"]["adder_luts"].get<int>() + d.schedule.register_bits;
     };
-    EXPECT_EQ(chosen.graph.latency, 3);
+    EXPECT_EQ(chosen.schedule.latency, 3);
     EXPECT_LE(period_of(chosen), *any.clock_period_ns + 1e-9);
     int competitors = 0;
     for (int slack : {2, 1, 0}) {

@@ -390,24 +390,27 @@ TEST(NodeKindsSimulation, RandomGraphsMatchTheInterpreter) {
     }
     const auto inputs = make_input_vectors(g.input_types, 40, static_cast<std::uint64_t>(k) + 1);
     const std::string top = "kinds" + std::to_string(k);
-    const EmittedDesign comb = emit_verilog(g, top, "");
+    const EmittedDesign comb = emit_verilog(g, combinational_schedule(g), top, "");
     cases.push_back(make_case(g, comb, top, 0, inputs));
     keep_cells(comb, library);
 
-    AdderGraph p = g;
     const int latency = 1 + random.pick(3);
     const bool xcup = random.chance(60);
     const bool ternary = xcup && random.chance(40);
     const std::size_t work = random.chance(25) ? 0 : kExactPlacementWork;
-    schedule_pipeline(p, latency, delay_model(xcup ? "xcup" : "ice40"), 0.0, std::nullopt, ternary,
-                      work);
-    for (std::size_t id = 0; id < p.nodes.size(); ++id)
-      for_each_operand(p.nodes[id], [&](const Operand& o) {
-        if (!is_constant_value(p.at(o.node)) && !is_constant_value(p.nodes[id])) {
-          EXPECT_LE(p.at(o.node).stage, p.nodes[id].stage) << "graph " << k << " node " << id;
+    const Schedule s = schedule_pipeline(g, latency, delay_model(xcup ? "xcup" : "ice40"), 0.0,
+                                         std::nullopt, ternary, work);
+    ASSERT_EQ(s.stage.size(), g.nodes.size());
+    for (std::size_t id = 0; id < g.nodes.size(); ++id)
+      for_each_operand(g.nodes[id], [&](const Operand& o) {
+        if (!is_constant_value(g.at(o.node)) && !is_constant_value(g.nodes[id])) {
+          EXPECT_LE(s.stage[static_cast<std::size_t>(o.node)], s.stage[id])
+              << "graph " << k << " node " << id;
         }
       });
-    const EmittedDesign piped = emit_verilog(p, top + "_p", "");
+    AdderGraph fused = g;  // the pairs of a --ternary schedule, marked
+    apply_ternary_fusion(fused, s);
+    const EmittedDesign piped = emit_verilog(fused, s, top + "_p", "");
     cases.push_back(make_case(g, piped, top + "_p", latency, inputs));
     keep_cells(piped, library);
   }
@@ -424,7 +427,7 @@ TEST(NodeKindsSimulation, RandomGraphsMatchTheInterpreter) {
   const auto inputs = make_input_vectors(control.input_types, 40, 99);
   const std::size_t first_control = cases.size();
   for (const std::string top : {"control", "swapped", "strict", "entry"}) {
-    const EmittedDesign e = emit_verilog(control, top, "");
+    const EmittedDesign e = emit_verilog(control, combinational_schedule(control), top, "");
     cases.push_back(make_case(control, e, top, 0, inputs));
   }
   ASSERT_TRUE(mutate(

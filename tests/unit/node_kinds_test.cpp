@@ -146,7 +146,7 @@ TEST(Ge, TheIntervalsMayDecideIt) {
   const int always = m.ge({c12, 0}, {x, 2});
   m.g.outputs = {{always, 0}, {never, 0}};
   ASSERT_EQ(check_graph(m.g), "");
-  const std::string v = emit_verilog(m.g, "t", "").files.at("t.v");
+  const std::string v = emit_verilog(m.g, combinational_schedule(m.g), "t", "").files.at("t.v");
   EXPECT_NE(v.find("assign n" + std::to_string(always) + " = 1'h1;"), std::string::npos) << v;
   EXPECT_NE(v.find("assign n" + std::to_string(never) + " = 1'h0;"), std::string::npos) << v;
   EXPECT_EQ(v.find("n" + std::to_string(always) + "_a"), std::string::npos) << v;
@@ -328,7 +328,7 @@ TEST(Lookup, EqualReachableEntriesAreAConstant) {
   EXPECT_EQ(m.at(y).lo, 4);
   EXPECT_EQ(m.at(y).hi, 4);
   EXPECT_TRUE(is_constant_value(m.at(y)));
-  const std::string v = emit_verilog(m.g, "t", "").files.at("t.v");
+  const std::string v = emit_verilog(m.g, combinational_schedule(m.g), "t", "").files.at("t.v");
   EXPECT_NE(v.find("assign n1 = 3'h4;"), std::string::npos) << v;
   EXPECT_EQ(v.find("case"), std::string::npos) << v;
 }
@@ -462,7 +462,7 @@ TEST(NodeKinds, GraphDumps) {
   GraphMaker& m = t.m;
   const int mx = m.max({t.x, 0}, {t.y, 0});
   m.g.outputs = {{mx, 0}};
-  const nlohmann::json j = graph_to_json(m.g);
+  const nlohmann::json j = graph_to_json(m.g, combinational_schedule(m.g));
   EXPECT_EQ(j["nodes"][static_cast<std::size_t>(t.y)]["kind"], "lookup");
   EXPECT_EQ(j["nodes"][static_cast<std::size_t>(t.y)]["table"], 0);
   EXPECT_EQ(j["nodes"][static_cast<std::size_t>(mx - 1)]["kind"], "ge");
@@ -481,7 +481,7 @@ TEST(NodeKinds, GraphDumps) {
   // A graph without lookups has no "tables" (the dumps of the other kinds unchanged).
   GraphMaker plain;
   plain.g.outputs = {{plain.input({false, 2, 0}), 0}};
-  EXPECT_FALSE(graph_to_json(plain.g).contains("tables"));
+  EXPECT_FALSE(graph_to_json(plain.g, combinational_schedule(plain.g)).contains("tables"));
 }
 
 TEST(NodeKinds, DeadNodeRemovalKeepsWhatTheyRead) {
@@ -515,7 +515,7 @@ TEST(NodeKinds, EmittedForms) {
   m.g.outputs = {{mx, 0}, {y, 0}, {capped, 0}};
   ASSERT_EQ(check_graph(m.g), "");
   EXPECT_TRUE(is_constant_value(m.at(capped)));
-  const std::string v = emit_verilog(m.g, "t", "").files.at("t.v");
+  const std::string v = emit_verilog(m.g, combinational_schedule(m.g), "t", "").files.at("t.v");
   const std::string g = "n" + std::to_string(ge);
   // a floored onto b's grid (its bit 0 dropped), both 5 bits, compared as signed.
   EXPECT_NE(v.find("  wire [4:0] " + g + "_a = {{1{n0[4]}}, n0[4:1]};\n"), std::string::npos) << v;

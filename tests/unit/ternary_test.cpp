@@ -16,6 +16,7 @@ const FixedType kS8{true, 7, 0};
 struct Graph {
   AdderGraph g;
   std::vector<int> x;
+  std::vector<int> stage;  // per node, the schedule fusion reads (0 unless given)
 
   explicit Graph(int inputs) {
     for (int i = 0; i < inputs; ++i) {
@@ -32,9 +33,10 @@ struct Graph {
     n.kind = NodeKind::Add;
     n.operands = {a, b};
     n.sub = sub;
-    n.stage = stage;
     const int id = g.add(n);
     infer_node(g, id);
+    this->stage.resize(g.nodes.size(), 0);
+    this->stage[static_cast<std::size_t>(id)] = stage;
     return id;
   }
   int constant(i128 code) {
@@ -61,6 +63,10 @@ struct Graph {
     infer_node(g, id);
     return id;
   }
+  int fuse() {
+    stage.resize(g.nodes.size(), 0);
+    return fuse_ternary_adders(g, stage);
+  }
   Graph& output(int id) {
     g.outputs.push_back({id, 0});
     return *this;
@@ -80,7 +86,7 @@ TEST(Ternary, FusesAnAdderIntoItsOnlyReader) {
   const int s2 = t.add({s1, 0}, {t.x[2], 0});
   t.output(s2);
   const int binary = adder_luts(t.g);
-  EXPECT_EQ(fuse_ternary_adders(t.g), 1);
+  EXPECT_EQ(t.fuse(), 1);
   EXPECT_EQ(t.g.at(s2).ternary_inner, s1);
   EXPECT_EQ(t.g.at(s1).ternary_inner, -1);
   const TernaryChain chain = ternary_chain(t.g, s2, s1);
@@ -133,7 +139,7 @@ TEST(Ternary, NoFusionAcrossARegister) {
   const int s1 = t.add({t.x[0], 0}, {t.x[1], 0}, false, /*stage=*/0);
   const int s2 = t.add({s1, 0}, {t.x[2], 0}, false, /*stage=*/1);
   t.output(s2);
-  EXPECT_EQ(fuse_ternary_adders(t.g), 0);
+  EXPECT_EQ(t.fuse(), 0);
 }
 
 TEST(Ternary, NoFusionOfAValueWithTwoReaders) {
@@ -141,7 +147,7 @@ TEST(Ternary, NoFusionOfAValueWithTwoReaders) {
   const int s1 = t.add({t.x[0], 0}, {t.x[1], 0});
   const int s2 = t.add({s1, 0}, {t.x[2], 0});
   t.output(s2).output(s1);
-  EXPECT_EQ(fuse_ternary_adders(t.g), 0);
+  EXPECT_EQ(t.fuse(), 0);
 }
 
 TEST(Ternary, AddersWithAConstantStayTwoInputAdders) {
@@ -150,7 +156,7 @@ TEST(Ternary, AddersWithAConstantStayTwoInputAdders) {
   const int s1 = t.add({t.x[0], 0}, {c, 0});
   const int s2 = t.add({s1, 0}, {t.x[1], 0});
   t.output(s2);
-  EXPECT_EQ(fuse_ternary_adders(t.g), 0);
+  EXPECT_EQ(t.fuse(), 0);
 }
 
 TEST(Ternary, AChainOfFourAddersFusesTwoPairs) {
@@ -159,7 +165,7 @@ TEST(Ternary, AChainOfFourAddersFusesTwoPairs) {
   std::vector<int> chain{s};
   for (int i = 2; i < 5; ++i) chain.push_back(s = t.add({s, 0}, {t.x[i], 0}));
   t.output(s);
-  EXPECT_EQ(fuse_ternary_adders(t.g), 2);
+  EXPECT_EQ(t.fuse(), 2);
   EXPECT_EQ(t.g.at(chain[3]).ternary_inner, chain[2]);
   EXPECT_EQ(t.g.at(chain[1]).ternary_inner, chain[0]);
 }
@@ -170,7 +176,7 @@ TEST(Ternary, AChainOfThreeFusesTheWiderPair) {
   const int s2 = t.add({s1, 0}, {t.x[2], 0});
   const int s3 = t.add({s2, 0}, {t.x[3], 0});
   t.output(s3);
-  EXPECT_EQ(fuse_ternary_adders(t.g), 1);
+  EXPECT_EQ(t.fuse(), 1);
   // Either pair saves the inner chain's bits; s1's are fewer (its low 6 bits are wires).
   EXPECT_EQ(t.g.at(s3).ternary_inner, s2);
 }
@@ -180,9 +186,9 @@ TEST(Ternary, FusingAgainStartsFromScratch) {
   const int s1 = t.add({t.x[0], 0}, {t.x[1], 0});
   const int s2 = t.add({s1, 0}, {t.x[2], 0});
   t.output(s2);
-  EXPECT_EQ(fuse_ternary_adders(t.g), 1);
-  t.g.at(s2).stage = 1;  // rescheduled: a register between them now
-  EXPECT_EQ(fuse_ternary_adders(t.g), 0);
+  EXPECT_EQ(t.fuse(), 1);
+  t.stage[static_cast<std::size_t>(s2)] = 1;  // rescheduled: a register between them now
+  EXPECT_EQ(t.fuse(), 0);
   EXPECT_EQ(t.g.at(s2).ternary_inner, -1);
 }
 
@@ -196,11 +202,18 @@ TEST(Ternary, PipelinedSchedulesKeepEveryFusedPairInOneStage) {
   const DelayModel& xcup = delay_model("xcup");
   const Schedule two_input = schedule_pipeline(binary, 2, xcup);
   const Schedule ternary = schedule_pipeline(t.g, 2, xcup, 0.0, std::nullopt, /*ternary=*/true);
+  EXPECT_FALSE(two_input.ternary);
+  EXPECT_TRUE(ternary.ternary);
+  EXPECT_EQ(graph_stats(t.g).ternary_adders, 0);  // the schedule leaves the graph alone
+  EXPECT_EQ(apply_ternary_fusion(binary, two_input), 0);
+  EXPECT_GT(apply_ternary_fusion(t.g, ternary), 0);
   EXPECT_GT(graph_stats(t.g).ternary_adders, 0);
-  for (const Node& n : t.g.nodes)
-    if (n.ternary_inner >= 0) {
-      EXPECT_EQ(t.g.at(n.ternary_inner).stage, n.stage);
+  for (std::size_t id = 0; id < t.g.nodes.size(); ++id)
+    if (const int inner = t.g.nodes[id].ternary_inner; inner >= 0) {
+      EXPECT_EQ(ternary.stage[static_cast<std::size_t>(inner)], ternary.stage[id]);
     }
+  // The stage delays and register bits are those of the fused graph.
+  EXPECT_EQ(ternary.register_bits, register_bits(t.g, ternary));
   EXPECT_LE(ternary.period_ns, two_input.period_ns + 1e-9);
   EXPECT_LT(adder_luts(t.g), adder_luts(binary));
 }
