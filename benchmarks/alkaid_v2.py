@@ -3,7 +3,7 @@
 the one Yosys flow of tools/yosys_report.py.
 
     benchmarks/.venv-alkaid/bin/python benchmarks/alkaid_v2.py \\
-        [--da-gen build/da-gen] [--only cnn2d ...] [--vectors 1000] [--no-yosys] \\
+        [--da-gen build/da-gen] [--only cnn2d ...] [--vectors 500] [--no-yosys] \\
         [--json benchmarks/results/v2_alkaid.json] [--md benchmarks/results/v2_alkaid_table.md]
 
 The venv (benchmarks/requirements-alkaid.txt) holds alkaid and the HGQ2 / Keras / JAX set the
@@ -468,6 +468,7 @@ def bench_model(name, args, work):
                 "latency": rep["latency_cycles"], "est_period_ns": rep["pipeline"]["estimated_period_ns"],
                 "dagen_adder_luts": rep["stats"]["adder_luts"], "dagen_logic_luts": rep["stats"].get("logic_luts"),
                 "dagen_register_bits": rep["pipeline"]["register_bits"], "command": cmd, "message": msg,
+                "dagen_ternary_adders": rep["stats"].get("ternary_adders"),
             }
             log(f"  {key}: {dt:.3f} s, latency {rep['latency_cycles']}, est {rep['pipeline']['estimated_period_ns']} ns")
 
@@ -617,7 +618,7 @@ def markdown(results):
     lines.append("")
     hdr2 = ("| model | mode | da-gen est. period ns | da-gen --ternary est. ns | da-gen sta ns | "
             "alkaid no-ternary sta ns | alkaid sta ns (Yosys a+b+c) | da-gen s | da-gen --ternary s | "
-            "alkaid s | alkaid no-ternary s | time ratio alkaid / da-gen |")
+            "alkaid s | alkaid no-ternary s | time ratio alkaid / da-gen | exporter s (model.json, once) |")
     lines.append(hdr2)
     lines.append("|" + "---|" * 2 + "---:|" * (hdr2.count("|") - 3))
     for r in results:
@@ -631,8 +632,111 @@ def markdown(results):
                 f"{fmt((dg or {}).get('est_period_ns'))} | {fmt((dgt or {}).get('est_period_ns'))} | "
                 f"{fmt((dg or {}).get('sta_ns'))} | {fmt((an or {}).get('sta_ns'))} | {fmt((at or {}).get('sta_ns'))} | "
                 f"{fmt(gs(dg), 3)} | {fmt(gs(dgt), 3)} | {fmt(gs(at), 2)} | {fmt(gs(an), 2)} | "
-                f"{ratio(gs(at), gs(dg), 0)} |")
+                f"{ratio(gs(at), gs(dg), 0)} | {fmt(r.get('export_s'), 2)} |")
     return "\n".join(lines) + "\n"
+
+
+def check_table(results):
+    hdr = ("| model | vectors | Keras = da-gen --eval | exported = shipped json | alkaid input types = model.json | "
+           "designs checked | mismatching designs | alkaid ternary adders (comb / pipe) | of them all-negated | "
+           "da-gen ternary adders (comb / pipe) |")
+    lines = [hdr, "|---|" + "---:|" * (hdr.count("|") - 2)]
+    for r in results:
+        D = r["designs"]
+        checked, bad = 0, []
+        for k, d in D.items():
+            for tag, s in ((k, d.get("sim", {})), (k + "_lut3", (d.get("lut3") or {}).get("sim"))):
+                if s is None:
+                    continue
+                checked += 1
+                if s.get("mismatches") != 0:
+                    bad.append(tag)
+        kv = r.get("keras_vs_eval_mismatches")
+        pl = [d.get("port_layout", {}).get("in_types_equal_model_json") for d in D.values() if d["tool"] == "alkaid"]
+        tn = lambda k: (D.get(k) or {}).get("ternary_adders")  # noqa: E731
+        ng = lambda k: ((D.get(k) or {}).get("lut3") or {}).get("all_negated_kept_behavioural")  # noqa: E731
+        dt = lambda k: (D.get(k) or {}).get("dagen_ternary_adders")  # noqa: E731
+        lines.append(f"| {r['model']} | {r.get('vectors')} | {'yes' if kv == 0 else fmt(kv) + ' differ'} | "
+                     f"{'yes' if r.get('export_equals_shipped') else 'no'} | "
+                     f"{'yes' if pl and all(pl) else 'no'} | {checked} | {', '.join(bad) if bad else 'none'} | "
+                     f"{fmt(tn('alkaid_comb'))} / {fmt(tn('alkaid_pipe'))} | {fmt(ng('alkaid_comb'))} / "
+                     f"{fmt(ng('alkaid_pipe'))} | {fmt(dt('dagen_comb_tern'))} / {fmt(dt('dagen_pipe_tern'))} |")
+    return "\n".join(lines) + "\n"
+
+
+def geomean(xs):
+    import math
+
+    xs = [x for x in xs if x]
+    return math.exp(sum(math.log(x) for x in xs) / len(xs)) if xs else None
+
+
+def summary(results):
+    out = []
+    for mode, label in (("comb", "combinational"), ("pipe", "pipelined")):
+        two = [lut(r["designs"].get(f"dagen_{mode}")) / lut(r["designs"].get(f"alkaid_{mode}_notern"))
+               for r in results if lut(r["designs"].get(f"dagen_{mode}")) and lut(r["designs"].get(f"alkaid_{mode}_notern"))]
+        ter = [lut(r["designs"].get(f"dagen_{mode}_tern")) / lut((r["designs"].get(f"alkaid_{mode}") or {}).get("lut3"))
+               for r in results if lut(r["designs"].get(f"dagen_{mode}_tern")) and
+               lut((r["designs"].get(f"alkaid_{mode}") or {}).get("lut3"))]
+        ffr = [ff(r["designs"].get(f"dagen_{mode}")) / ff(r["designs"].get(f"alkaid_{mode}_notern"))
+               for r in results if ff(r["designs"].get(f"dagen_{mode}")) and ff(r["designs"].get(f"alkaid_{mode}_notern"))]
+        wins2 = sum(1 for x in two if x < 1)
+        wins3 = sum(1 for x in ter if x < 1)
+        s = (f"- {label}: da-gen / alkaid LUTs, two-input adders on both sides: geometric mean "
+             f"{fmt(geomean(two), 3)} (range {fmt(min(two) if two else None, 2)}–{fmt(max(two) if two else None, 2)}, "
+             f"fewer LUTs on {wins2} of {len(two)}); ternary adders on both sides (alkaid's as LUT6_2 + CARRY8): "
+             f"{fmt(geomean(ter), 3)} (range {fmt(min(ter) if ter else None, 2)}–{fmt(max(ter) if ter else None, 2)}, "
+             f"fewer on {wins3} of {len(ter)})")
+        if ffr:
+            s += f"; FF ratio (two-input designs) geometric mean {fmt(geomean(ffr), 3)}"
+        out.append(s + ".")
+    return "\n".join(out) + "\n"
+
+
+def render_doc(doc):
+    meta, results = doc["meta"], doc["results"]
+    v = meta["versions"]
+    parts = [
+        "Generated by benchmarks/alkaid_v2.py from benchmarks/results/v2_alkaid.json; do not edit by hand.",
+        "",
+        "```sh",
+        meta["command"].strip(),
+        "```",
+        "",
+        f"- {meta['da_gen_version']} (commit {meta['git_commit']}); alkaid {v['alkaid']}, hgq2 {v['hgq2']}, "
+        f"keras {v['keras']}, jax {v['jax']}, numpy {v['numpy']}, Python {v['python']}; {v['yosys']}; {v['iverilog']}.",
+        f"- alkaid settings (its `alkaid convert` defaults): HWConfig{tuple(meta['alkaid_settings']['hwconf'])}, "
+        f"hard_dc {meta['alkaid_settings']['hard_dc']}, pipelined with latency_cutoff "
+        f"{meta['alkaid_settings']['latency_cutoff_pipelined']}.",
+        f"- Machine: {meta['machine']}; run started {meta['started']}.",
+        "",
+        "### LUTs and flip-flops (tools/yosys_report.py, xilinx flow)",
+        "",
+        markdown(results).split("\n\n")[0],
+        "",
+        summary(results),
+        "### Clock and generation time",
+        "",
+        markdown(results).split("\n\n")[1].rstrip("\n"),
+        "",
+        "### Function check and ternary adders",
+        "",
+        check_table(results),
+    ]
+    return "\n".join(parts)
+
+
+def update_doc(path, doc):
+    """Replace the block between the BEGIN/END markers of the Markdown file (created if absent)."""
+    begin, end = "<!-- BEGIN alkaid_v2.py -->", "<!-- END alkaid_v2.py -->"
+    block = begin + "\n" + render_doc(doc) + end
+    text = open(path).read() if os.path.exists(path) else f"{begin}\n{end}\n"
+    if begin not in text or end not in text:
+        text += f"\n{begin}\n{end}\n"
+    i, j = text.index(begin), text.index(end) + len(end)
+    with open(path, "w") as f:
+        f.write(text[:i] + block + text[j:])
 
 
 def strip(results):
@@ -644,13 +748,23 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--da-gen", default=os.path.join(REPO, "build", "da-gen"))
     ap.add_argument("--only", nargs="*", choices=MODELS)
-    ap.add_argument("--vectors", type=int, default=1000)
+    ap.add_argument("--vectors", type=int, default=500)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--no-yosys", action="store_true")
     ap.add_argument("--work", default=os.path.join(REPO, "benchmarks", "results", "work", "alkaid_v2"))
     ap.add_argument("--json", default=os.path.join(REPO, "benchmarks", "results", "v2_alkaid.json"))
     ap.add_argument("--md", default=os.path.join(REPO, "benchmarks", "results", "v2_alkaid_table.md"))
+    ap.add_argument("--doc", default=os.path.join(REPO, "benchmarks", "v2_alkaid.md"),
+                    help="Markdown file whose generated block is rewritten (between its markers)")
+    ap.add_argument("--render", action="store_true", help="only re-render --md and --doc from --json")
     args = ap.parse_args(argv)
+    if args.render:
+        with open(args.json) as f:
+            doc = json.load(f)
+        with open(args.md, "w") as f:
+            f.write(markdown(doc["results"]))
+        update_doc(args.doc, doc)
+        return 0
     if not os.path.exists(args.da_gen):
         ap.error(f"no da-gen binary at {args.da_gen} (build it, or pass --da-gen)")
     args.da_gen = os.path.abspath(args.da_gen)
@@ -674,6 +788,8 @@ def main(argv=None):
     md = markdown(strip(results))
     with open(args.md, "w") as f:
         f.write(md)
+    if not args.only and not args.no_yosys:
+        update_doc(args.doc, {"meta": meta, "results": strip(results)})
     print(md)
     bad = [(r["model"], k) for r in results for k, d in r["designs"].items()
            if d.get("sim", {}).get("mismatches") != 0 or (d.get("lut3") or {}).get("sim", {"mismatches": 0}).get("mismatches") != 0]
