@@ -704,7 +704,8 @@ def render_doc(doc):
         meta["command"].strip(),
         "```",
         "",
-        f"- {meta['da_gen_version']} (commit {meta['git_commit']}); alkaid {v['alkaid']}, hgq2 {v['hgq2']}, "
+        f"- {meta['da_gen_version']} (commit {meta['git_commit']}"
+        f"{'' if meta.get('worktree_clean', True) else ', with uncommitted changes'}); alkaid {v['alkaid']}, hgq2 {v['hgq2']}, "
         f"keras {v['keras']}, jax {v['jax']}, numpy {v['numpy']}, Python {v['python']}; {v['yosys']}; {v['iverilog']}.",
         f"- alkaid settings (its `alkaid convert` defaults): HWConfig{tuple(meta['alkaid_settings']['hwconf'])}, "
         f"hard_dc {meta['alkaid_settings']['hard_dc']}, pipelined with latency_cutoff "
@@ -774,6 +775,8 @@ def main(argv=None):
             "versions": versions(), "da_gen_version": (r.stdout or r.stderr).strip(),
             "git_commit": subprocess.run(["git", "-C", REPO, "rev-parse", "--short", "HEAD"], capture_output=True,
                                          text=True).stdout.strip(),
+            "worktree_clean": subprocess.run(["git", "-C", REPO, "status", "--porcelain", "--untracked-files=no"],
+                                             capture_output=True, text=True).stdout.strip() == "",
             "machine": f"{platform.machine()}, {os.cpu_count()} cores (shared), {platform.platform()}",
             "alkaid_settings": {"hwconf": ALKAID_HWCONF, "hard_dc": ALKAID_HARD_DC,
                                 "latency_cutoff_pipelined": ALKAID_LATENCY_CUTOFF},
