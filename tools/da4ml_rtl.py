@@ -260,7 +260,7 @@ def port_layout(qints) -> list[dict]:
     return out
 
 
-# da-gen's delay models (src/sched/delay_model.cpp), applied to da4ml's operations so
+# da-gen's delay models (src/target/delay_model.cpp), applied to da4ml's operations so
 # both tools' stages are compared on one scale: an adder costs a route, a LUT and a
 # carry ripple over the bits that do not pass straight through.
 DELAY_MODELS = {

@@ -118,8 +118,9 @@ struct Node {
   int coeff_exp = 0;
 
   // Add: the Add operand fused with this node into one three-input adder
-  // (fuse_ternary_adders(), include/dagen/ternary.hpp, by the pipeline stages of a
-  // Schedule); -1 if none.
+  // (apply_ternary_fusion(), include/dagen/schedule.hpp, by the pairs the target
+  // picks in each pipeline stage; include/dagen/ternary.hpp says what it computes);
+  // -1 if none.
   int ternary_inner = -1;
 
   // Operand 0 (Add, Neg, Relu, Quantize, Ge, Lookup; a Mux's select) and operand 1 (Add, Ge).
@@ -213,7 +214,7 @@ struct GraphStats {
   int adders = 0;          // two-input add/sub nodes (constant operands included)
   int adder_bits = 0;      // sum of their output widths
   int adder_luts = 0;      // LUTs of the adders, negations, comparators, muxes and lookups
-                           // (adder_luts())
+                           // (the caller's: Target::adder_luts())
   int adder_depth = 0;     // most adders on any input-to-output path
   int ternary_adders = 0;  // fused pairs of adders (Node::ternary_inner)
   int negations = 0;
@@ -223,14 +224,9 @@ struct GraphStats {
   int muxes = 0;
   int lookups = 0;  // table nodes
 };
-GraphStats graph_stats(const AdderGraph& g);
-
-// LUTs the add/sub, negation and comparison nodes take beside their carry chains:
-// one per distinct propagate signal (a XOR b of two bits) that is neither a wire nor
-// a constant; plus the muxes (one LUT per distinct select of two different bits) and
-// the lookups (a LUT6 per output bit that varies, 2^(index bits - 6) of them above
-// six index bits), counting only bits some output depends on (src/core/adder_luts.cpp).
-int adder_luts(const AdderGraph& g);
+// The LUT count is device knowledge: the caller gives it (Target::graph_stats()
+// passes Target::adder_luts()), so this IR header knows no device.
+GraphStats graph_stats(const AdderGraph& g, int adder_luts);
 
 // Adder depth of every node (adds and comparisons count 1, everything else 0).
 std::vector<int> adder_depths(const AdderGraph& g);

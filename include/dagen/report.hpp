@@ -6,12 +6,13 @@
 
 #include "dagen/adder_graph.hpp"
 #include "dagen/schedule.hpp"
+#include "dagen/target.hpp"
 #include "dagen/verilog.hpp"
 
 namespace dagen {
 
 nlohmann::json interface_report(const std::string& top, const AdderGraph& g, const Schedule& s,
-                                const EmittedDesign& design, const std::string& target);
+                                const EmittedDesign& design, const Target& target);
 
 // The graph and where the schedule puts each node ("stage", "latency").
 nlohmann::json graph_to_json(const AdderGraph& g, const Schedule& s);

@@ -1,4 +1,4 @@
-// Register placement: a per-device delay model and the pipeline scheduler.
+// Register placement: the pipeline scheduler, timed by a Target's delay model.
 #pragma once
 
 #include <cstddef>
@@ -7,25 +7,9 @@
 #include <vector>
 
 #include "dagen/adder_graph.hpp"
+#include "dagen/target.hpp"
 
 namespace dagen {
-
-// All device knowledge lives here (src/sched/delay_model.cpp).
-struct DelayModel {
-  std::string name;
-  double route_ns = 0;          // one net between two cells
-  double lut_ns = 0;            // one LUT level
-  double carry_per_bit_ns = 0;  // ripple through the carry chain, per bit
-  double register_ns = 0;       // clock-to-out plus setup of a flip-flop
-  int lut_inputs = 6;           // inputs of one LUT
-};
-
-// "xcup" (Xilinx UltraScale+, -2) or "ice40" (Lattice iCE40 HX); throws ToolError otherwise.
-const DelayModel& delay_model(const std::string& target);
-std::vector<std::string> delay_model_names();
-
-// Estimated combinational delay of one node (ns); 0 for inputs and constants.
-double node_delay(const AdderGraph& g, const Node& n, const DelayModel& model);
 
 // Where a graph's registers go: a side table beside the AdderGraph (the graph holds
 // no stages), so placements can be tried without copying the graph.
@@ -58,35 +42,35 @@ Schedule combinational_schedule(const AdderGraph& g);
 // With `period_ns`, stages may take up to that period instead (ToolError if
 // `latency` cannot meet it).  Returns every node's stage; the graph is not changed
 // (its ternary marks are ignored).
-// With `ternary`, adder pairs that fuse into ternary adders (ternary.hpp) are kept
-// in one stage and timed as one adder with an extra LUT level, when the exact
-// placement can do so; apply_ternary_fusion() then marks them in the graph.
-// `exact_work` bounds the exact placement (0 always uses the heuristic: tests).
-Schedule schedule_pipeline(const AdderGraph& g, int latency, const DelayModel& model,
+// With `ternary` (a target with ternary adders), the pairs it fuses (Target::ternary_pairs) are
+// kept in one stage and timed as one adder with an extra LUT level, when the exact placement can do
+// so; apply_ternary_fusion() then marks them in the graph. `exact_work` bounds the exact placement
+// (0 always uses the heuristic: tests).
+Schedule schedule_pipeline(const AdderGraph& g, int latency, const Target& target,
                            double stage_slack = 0.0, std::optional<double> period_ns = std::nullopt,
                            bool ternary = false, std::size_t exact_work = kExactPlacementWork);
 
 // The step after schedule_pipeline(): marks the adder pairs the schedule fuses
-// (Node::ternary_inner; none unless s.ternary), which the emitter, demanded_bits()
-// and adder_luts() read.  Returns the number of pairs.
-int apply_ternary_fusion(AdderGraph& g, const Schedule& s);
+// (Node::ternary_inner, by target.ternary_pairs(); none unless s.ternary), which the
+// emitter, demanded_bits() and Target::adder_luts() read.  Returns the number of pairs.
+int apply_ternary_fusion(AdderGraph& g, const Schedule& s, const Target& target);
 
 // The least estimated period `latency` ranks allow (register overhead included
 // when latency > 0), without placing registers.
-double least_period(const AdderGraph& g, int latency, const DelayModel& model);
+double least_period(const AdderGraph& g, int latency, const Target& target);
 
 // The smallest latency whose stages all meet `period_ns` by the model (-1 if
 // even one node alone is slower).
-int latency_for_period(const AdderGraph& g, double period_ns, const DelayModel& model);
+int latency_for_period(const AdderGraph& g, double period_ns, const Target& target);
 
 // The least period any latency allows: the slowest operator between registers.
-double slowest_operator_period(const AdderGraph& g, const DelayModel& model);
+double slowest_operator_period(const AdderGraph& g, const Target& target);
 
 // The one-line error for --pipeline `latency` missing a `period_ns` clock: `least` is
 // the least period that latency allows, `needed` the least latency that meets the
 // clock (-1: none does, and `slowest` = slowest_operator_period says why).
-std::string period_miss_message(int latency, double period_ns, const DelayModel& model,
-                                double least, int needed, double slowest);
+std::string period_miss_message(int latency, double period_ns, const Target& target, double least,
+                                int needed, double slowest);
 
 // Register bits a schedule needs: each value's demanded bits (demanded_bits.hpp)
 // times the ranks it crosses.  The emitted delay lines carry whole values;

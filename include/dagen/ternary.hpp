@@ -1,12 +1,14 @@
 // Ternary adders: pairs of two-input adders fused into one three-input adder,
 // one carry chain with one LUT per bit (Xilinx LUT6_2 + CARRY8, rtl_lib/dagen_add3.v)
 // where the pair needs two chains and about two LUTs per bit.
+//
+// This header is the IR's side: what a fused pair (Node::ternary_inner) computes, read
+// by demanded_bits() and the emitter.  Which pairs fuse, and on which device, is the
+// target's (Target::ternary_pairs, include/dagen/target.hpp).
 #pragma once
 
 #include <array>
 #include <limits>
-#include <utility>
-#include <vector>
 
 #include "dagen/adder_graph.hpp"
 
@@ -33,16 +35,5 @@ struct TernaryChain {
 };
 TernaryChain ternary_chain(const AdderGraph& g, int outer, int inner,
                            int demanded_top = std::numeric_limits<int>::max());
-
-// The adder pairs of a graph placed in `stage` (per node) that fuse: an Add whose only
-// reader is another Add of the same pipeline stage (no register between them) and
-// neither has a constant operand.  Each node joins at most one pair; the pairs are a
-// maximum-weight matching on the forest of such edges (weight: the LUTs the fusion
-// saves by ternary_chain() against the two adders' carry-chain bits).  As {inner,
-// outer}, by increasing outer; the graph's own marks are ignored.
-std::vector<std::pair<int, int>> ternary_pairs(const AdderGraph& g, const std::vector<int>& stage);
-
-// Marks those pairs in the graph (Node::ternary_inner, all others -1); returns their number.
-int fuse_ternary_adders(AdderGraph& g, const std::vector<int>& stage);
 
 }  // namespace dagen

@@ -6,6 +6,7 @@
 
 #include "dagen/adder_graph.hpp"
 #include "dagen/schedule.hpp"
+#include "dagen/target.hpp"
 
 namespace dagen {
 
@@ -24,11 +25,13 @@ struct EmittedDesign {
 
 // The graph with its registers where the schedule puts them (s.stage per node,
 // s.latency ranks; combinational_schedule() for none); fused adder pairs as the
-// graph marks them (apply_ternary_fusion()).
+// graph marks them (apply_ternary_fusion()); the rtl_lib cells it instantiates come
+// from `target` (Target::rtl_cell) and are among the returned files.
 // `header` is prepended as a comment (provenance: tool version, model, options).
 // `with_valid` adds x_valid / y_valid, a flag delayed exactly like the data.
-EmittedDesign emit_verilog(const AdderGraph& g, const Schedule& s, const std::string& top,
-                           const std::string& header, bool with_valid = false);
+EmittedDesign emit_verilog(const AdderGraph& g, const Schedule& s, const Target& target,
+                           const std::string& top, const std::string& header,
+                           bool with_valid = false);
 
 // A legal Verilog identifier made from any name (never a path, never empty,
 // never a Verilog or SystemVerilog keyword, at most 128 characters).

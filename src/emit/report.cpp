@@ -25,8 +25,8 @@ double round3(double v) { return std::round(v * 1000.0) / 1000.0; }
 }  // namespace
 
 nlohmann::json interface_report(const std::string& top, const AdderGraph& g, const Schedule& s,
-                                const EmittedDesign& design, const std::string& target) {
-  const GraphStats st = graph_stats(g);
+                                const EmittedDesign& design, const Target& target) {
+  const GraphStats st = target.graph_stats(g);
   int x_bits = 0, y_bits = 0;
   for (const auto& e : design.inputs) x_bits += e.width;
   for (const auto& e : design.outputs) y_bits += e.width;
@@ -55,7 +55,7 @@ nlohmann::json interface_report(const std::string& top, const AdderGraph& g, con
         {"lookups", st.lookups},
         {"register_bits", s.register_bits}}},
       {"pipeline",
-       {{"target", target},
+       {{"target", std::string(target.name())},
         {"stage_delay_ns", stages},
         {"estimated_period_ns", round3(s.period_ns)},
         {"register_bits", s.register_bits},

@@ -14,7 +14,6 @@
 #include "dagen/demanded_bits.hpp"
 #include "dagen/diag.hpp"
 #include "dagen/ternary.hpp"
-#include "rtl_lib_sources.hpp"
 
 namespace dagen {
 
@@ -434,8 +433,8 @@ std::string verilog_comment_text(const std::string& text) {
   return escaped(text, "\\'", true, "\\x");
 }
 
-EmittedDesign emit_verilog(const AdderGraph& g, const Schedule& s, const std::string& top,
-                           const std::string& header, bool with_valid) {
+EmittedDesign emit_verilog(const AdderGraph& g, const Schedule& s, const Target& target,
+                           const std::string& top, const std::string& header, bool with_valid) {
   if (s.stage.size() != g.nodes.size())
     throw InternalError("emitter: a schedule of " + std::to_string(s.stage.size()) +
                         " stages for " + std::to_string(g.nodes.size()) + " nodes");
@@ -497,8 +496,10 @@ EmittedDesign emit_verilog(const AdderGraph& g, const Schedule& s, const std::st
     v << "  assign y_valid = x_valid;\n";
   v << "endmodule\n/* verilator lint_on UNUSEDSIGNAL */\n";
   design.files[top + ".v"] = v.str();
-  if (emitter.uses_delay() || valid_delay) design.files["dagen_delay.v"] = rtl_lib::kDagenDelay;
-  if (emitter.uses_add3()) design.files["dagen_add3.v"] = rtl_lib::kDagenAdd3;
+  if (emitter.uses_delay() || valid_delay)
+    design.files["dagen_delay.v"] = std::string(target.rtl_cell("dagen_delay"));
+  if (emitter.uses_add3())
+    design.files["dagen_add3.v"] = std::string(target.rtl_cell("dagen_add3"));
   return design;
 }
 

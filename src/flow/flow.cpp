@@ -72,14 +72,14 @@ AdderGraph checked_graph(const Model& model, const cmvm::Options& cmvm) {
 
 // The latency the graph gets: --pipeline, or the least that meets --clock-period
 // (-1: none does).
-int latency_for(const AdderGraph& g, const FlowOptions& options, const DelayModel& delays) {
+int latency_for(const AdderGraph& g, const FlowOptions& options, const Target& target) {
   if (!options.clock_period_ns || options.pipeline_given) return options.pipeline;
-  return latency_for_period(g, *options.clock_period_ns, delays);
+  return latency_for_period(g, *options.clock_period_ns, target);
 }
 
 // Whether the graph meets --clock-period at --pipeline N.
-bool meets_period(const AdderGraph& g, const FlowOptions& options, const DelayModel& delays) {
-  return least_period(g, options.pipeline, delays) <= *options.clock_period_ns + 1e-9;
+bool meets_period(const AdderGraph& g, const FlowOptions& options, const Target& target) {
+  return least_period(g, options.pipeline, target) <= *options.clock_period_ns + 1e-9;
 }
 
 // Version 2: each port element's tensor name and multi-index (C order).
@@ -107,7 +107,7 @@ Design build_design(const Model& model, const FlowOptions& options) {
   options.validate();
   Design d;
   d.top = verilog_identifier(options.top.empty() ? model.name : options.top);
-  const DelayModel& delays = delay_model(options.target);
+  const Target& target = find_target(options.target);
 
   // A clock without a depth bound: the graphs of depth slack free, 2, 1 and 0 all
   // compete.  The one kept needs the fewest stages for the clock (the clock alone)
@@ -129,8 +129,8 @@ Design build_design(const Model& model, const FlowOptions& options) {
     FlowOptions o = options;
     o.cmvm.depth_slack = slacks[k];
     AdderGraph g = checked_graph(model, o.cmvm);
-    int l = latency_for(g, o, delays);
-    if (options.clock_period_ns && options.pipeline_given && !meets_period(g, o, delays)) l = -1;
+    int l = latency_for(g, o, target);
+    if (options.clock_period_ns && options.pipeline_given && !meets_period(g, o, target)) l = -1;
     candidates[k] = {std::move(g), o, l};
   });
   int latency = -1;
@@ -143,14 +143,14 @@ Design build_design(const Model& model, const FlowOptions& options) {
     double least = kNone, slowest = kNone;
     int needed = -1;
     for (const Candidate& c : candidates) {
-      slowest = std::min(slowest, slowest_operator_period(c.graph, delays));
+      slowest = std::min(slowest, slowest_operator_period(c.graph, target));
       if (!options.pipeline_given) continue;
-      least = std::min(least, least_period(c.graph, options.pipeline, delays));
-      const int l = latency_for_period(c.graph, *options.clock_period_ns, delays);
+      least = std::min(least, least_period(c.graph, options.pipeline, target));
+      const int l = latency_for_period(c.graph, *options.clock_period_ns, target);
       if (l >= 0 && (needed < 0 || l < needed)) needed = l;
     }
     if (options.pipeline_given) {
-      throw ToolError(period_miss_message(options.pipeline, *options.clock_period_ns, delays, least,
+      throw ToolError(period_miss_message(options.pipeline, *options.clock_period_ns, target, least,
                                           needed, slowest));
     }
     std::ostringstream msg;
@@ -163,18 +163,18 @@ Design build_design(const Model& model, const FlowOptions& options) {
   run_parallel(candidates.size(), [&](std::size_t k) {
     if (candidates[k].latency != latency) return;
     schedules[k] = memory_step("scheduling the pipeline", [&] {
-      return schedule_pipeline(candidates[k].graph, latency, delays, options.stage_slack,
+      return schedule_pipeline(candidates[k].graph, latency, target, options.stage_slack,
                                options.clock_period_ns, options.ternary,
                                options.exact_placement_work);
     });
-    apply_ternary_fusion(candidates[k].graph, schedules[k]);
+    apply_ternary_fusion(candidates[k].graph, schedules[k], target);
   });
   std::optional<long long> best_cost;
   FlowOptions chosen = options;
   for (std::size_t k = 0; k < candidates.size(); ++k) {
     Candidate& c = candidates[k];
     if (c.latency != latency) continue;
-    const GraphStats st = graph_stats(c.graph);
+    const GraphStats st = target.graph_stats(c.graph);
     const long long cost = static_cast<long long>(st.adder_luts) + schedules[k].register_bits;
     if (best_cost && cost >= *best_cost) continue;
     best_cost = cost;
@@ -183,9 +183,9 @@ Design build_design(const Model& model, const FlowOptions& options) {
     chosen = c.options;
   }
   d.emitted = memory_step("emitting the Verilog", [&] {
-    return emit_verilog(d.graph, d.schedule, d.top, provenance(d, chosen), options.valid);
+    return emit_verilog(d.graph, d.schedule, target, d.top, provenance(d, chosen), options.valid);
   });
-  d.report = interface_report(d.top, d.graph, d.schedule, d.emitted, options.target);
+  d.report = interface_report(d.top, d.graph, d.schedule, d.emitted, target);
   annotate_ports(model, d.report);
   d.report["valid"] = options.valid;
   d.report["depth_slack"] =

@@ -4,7 +4,7 @@
 
 #include "dagen/diag.hpp"
 #include "dagen/flow.hpp"
-#include "dagen/schedule.hpp"
+#include "dagen/target.hpp"
 #include "dagen/verilog.hpp"
 
 namespace dagen {
@@ -29,14 +29,14 @@ void FlowOptions::validate() const {
                       "' is not a usable module name (letters, digits and _, not starting with a "
                       "digit, not a Verilog keyword); '" +
                       verilog_identifier(top) + "' would be");
+  const Target* device = nullptr;
   try {
-    delay_model(target);
+    device = &find_target(target);
   } catch (const ToolError& e) {
     throw OptionError(std::string("--target: ") + e.what());
   }
   if (cmvm.depth_slack && *cmvm.depth_slack < 0) throw OptionError("--dc must be >= 0");
-  if (ternary && target != "xcup")
-    throw OptionError("--ternary needs --target xcup: ternary adders are Xilinx LUT6_2 + CARRY8");
+  device->validate(*this);  // the device's own rules (--ternary)
 }
 
 }  // namespace dagen

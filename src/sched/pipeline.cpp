@@ -18,7 +18,6 @@
 #include "dagen/demanded_bits.hpp"
 #include "dagen/diag.hpp"
 #include "dagen/schedule.hpp"
-#include "dagen/ternary.hpp"
 #include "graph_walk.hpp"
 #include "min_registers.hpp"
 
@@ -111,9 +110,9 @@ bool alap(const AdderGraph& g, int latency, Stages& out, const std::vector<doubl
   return true;
 }
 
-std::vector<double> node_delays(const AdderGraph& g, const DelayModel& model) {
+std::vector<double> node_delays(const AdderGraph& g, const Target& target) {
   std::vector<double> d;
-  for (const Node& n : g.nodes) d.push_back(node_delay(g, n, model));
+  for (const Node& n : g.nodes) d.push_back(target.node_delay(g, n));
   return d;
 }
 
@@ -231,10 +230,12 @@ int register_bits(const AdderGraph& g, const Schedule& s) {
   return count_register_bits(g, s.stage, s.latency);
 }
 
-int apply_ternary_fusion(AdderGraph& g, const Schedule& s) {
-  if (s.ternary) return fuse_ternary_adders(g, s.stage);
+int apply_ternary_fusion(AdderGraph& g, const Schedule& s, const Target& target) {
+  const auto pairs =
+      s.ternary ? target.ternary_pairs(g, s.stage) : std::vector<std::pair<int, int>>{};
   for (Node& n : g.nodes) n.ternary_inner = -1;
-  return 0;
+  for (const auto& [inner, outer] : pairs) g.at(outer).ternary_inner = inner;
+  return static_cast<int>(pairs.size());
 }
 
 namespace {
@@ -276,17 +277,17 @@ void heuristic_register_stages(const AdderGraph& g, int latency, Stages& stage,
 // only the LUT level that forms its carry-save carry (O5), not a carry chain of its own.
 std::vector<double> ternary_delays(const AdderGraph& g,
                                    const std::vector<std::pair<int, int>>& pairs,
-                                   const DelayModel& model) {
-  auto delay = node_delays(g, model);
+                                   const Target& target) {
+  auto delay = node_delays(g, target);
   for (const auto& pair : pairs)
-    delay[static_cast<std::size_t>(pair.first)] = model.route_ns + model.lut_ns;
+    delay[static_cast<std::size_t>(pair.first)] = target.delays().route_ns + target.delays().lut_ns;
   return delay;
 }
 
 // Stage delays of a stage assignment (register overhead included when pipelined),
 // on the graph as it will be emitted (fused pairs marked, for the register bits).
 Schedule describe(const AdderGraph& g, Stages stage, int latency, const std::vector<double>& delay,
-                  const DelayModel& model, bool exact) {
+                  const Target& target, bool exact) {
   Schedule s;
   s.latency = latency;
   s.exact_registers = exact;
@@ -298,7 +299,7 @@ Schedule describe(const AdderGraph& g, Stages stage, int latency, const std::vec
   }
   for (std::size_t k = 0; k < s.stage_delay_ns.size(); ++k) {
     // Segments that start or end at a register pay its overhead.
-    if (latency > 0) s.stage_delay_ns[k] += model.register_ns;
+    if (latency > 0) s.stage_delay_ns[k] += target.delays().register_ns;
     s.period_ns = std::max(s.period_ns, s.stage_delay_ns[k]);
   }
   s.register_bits = count_register_bits(g, stage, latency);
@@ -316,12 +317,12 @@ struct TernaryPlacement {
 
 // The stage delays and register bits of `stage` with `pairs` fused.
 TernaryPlacement fused_placement(const AdderGraph& g, Stages stage, const Pairs& pairs, int latency,
-                                 const DelayModel& model, bool exact) {
+                                 const Target& target, bool exact) {
   TernaryPlacement p{{}, g};
   for (Node& n : p.fused.nodes) n.ternary_inner = -1;
   for (const auto& [inner, outer] : pairs) p.fused.at(outer).ternary_inner = inner;
   p.schedule =
-      describe(p.fused, std::move(stage), latency, ternary_delays(g, pairs, model), model, exact);
+      describe(p.fused, std::move(stage), latency, ternary_delays(g, pairs, target), target, exact);
   p.schedule.ternary = true;
   return p;
 }
@@ -331,42 +332,43 @@ TernaryPlacement fused_placement(const AdderGraph& g, Stages stage, const Pairs&
 // nothing when that placement fails or the pairs that really fuse afterwards do not
 // keep every stage within the budget.
 std::optional<TernaryPlacement> ternary_schedule(const AdderGraph& g, int latency,
-                                                 const DelayModel& model, double stage_slack,
+                                                 const Target& target, double stage_slack,
                                                  std::optional<double> period_ns,
                                                  std::size_t exact_work) {
-  const auto pairs = ternary_pairs(g, Stages(g.nodes.size(), 0));
-  const auto delay = ternary_delays(g, pairs, model);
+  const auto pairs = target.ternary_pairs(g, Stages(g.nodes.size(), 0));
+  const auto delay = ternary_delays(g, pairs, target);
   Stages stage;
   double t_max = least_stage_delay(g, stage, delay, latency) * (1.0 + stage_slack);
   if (period_ns) {
-    const double budget = *period_ns - model.register_ns;
+    const double budget = *period_ns - target.delays().register_ns;
     if (budget < t_max - 1e-9) return std::nullopt;
     t_max = budget;
   }
   if (!sched::min_register_stages(g, latency, stage, delay, t_max, pairs, exact_work))
     return std::nullopt;
-  const Pairs fused = ternary_pairs(g, stage);
-  if (worst_stage(g, stage, ternary_delays(g, fused, model)) > t_max + 1e-9) return std::nullopt;
-  return fused_placement(g, std::move(stage), fused, latency, model, true);
+  const Pairs fused = target.ternary_pairs(g, stage);
+  if (worst_stage(g, stage, ternary_delays(g, fused, target)) > t_max + 1e-9) return std::nullopt;
+  return fused_placement(g, std::move(stage), fused, latency, target, true);
 }
 
 }  // namespace
 
-double least_period(const AdderGraph& g, int latency, const DelayModel& model) {
+double least_period(const AdderGraph& g, int latency, const Target& target) {
   Stages stage;
-  return least_stage_delay(g, stage, node_delays(g, model), latency) +
-         (latency > 0 ? model.register_ns : 0.0);
+  return least_stage_delay(g, stage, node_delays(g, target), latency) +
+         (latency > 0 ? target.delays().register_ns : 0.0);
 }
-double slowest_operator_period(const AdderGraph& g, const DelayModel& model) {
+double slowest_operator_period(const AdderGraph& g, const Target& target) {
   // As many ranks as nodes: every operator can sit alone between registers.
-  return least_period(g, static_cast<int>(g.nodes.size()), model);
+  return least_period(g, static_cast<int>(g.nodes.size()), target);
 }
 
-std::string period_miss_message(int latency, double period_ns, const DelayModel& model,
-                                double least, int needed, double slowest) {
+std::string period_miss_message(int latency, double period_ns, const Target& target, double least,
+                                int needed, double slowest) {
   std::ostringstream msg;
   msg << std::setprecision(3) << "--pipeline " << latency << " cannot meet a " << period_ns
-      << " ns clock on " << model.name << " (its least estimated period is " << least << " ns); ";
+      << " ns clock on " << target.name() << " (its least estimated period is " << least
+      << " ns); ";
   if (needed < 0) {
     msg << "no latency meets it (its slowest operator between registers needs " << slowest
         << " ns)";
@@ -381,22 +383,22 @@ namespace {
 // Placement for two-input adders; with `ternary` the pairs that end up in one
 // stage are fused afterwards (never slower than the two adders), and `fused` (if
 // given) receives the graph with them marked.
-Schedule two_input_schedule(const AdderGraph& g, int latency, const DelayModel& model,
+Schedule two_input_schedule(const AdderGraph& g, int latency, const Target& target,
                             double stage_slack, std::optional<double> period_ns, bool ternary,
                             std::size_t exact_work, AdderGraph* fused = nullptr) {
-  const auto delay = node_delays(g, model);
+  const auto delay = node_delays(g, target);
   Stages stage;
   double best =
       least_stage_delay(g, stage, delay, latency) * (latency > 0 ? 1.0 + stage_slack : 1.0);
   bool exact = true;
   if (period_ns) {
     // Stage delays below exclude the register overhead the period includes.
-    const double budget = *period_ns - (latency > 0 ? model.register_ns : 0.0);
+    const double budget = *period_ns - (latency > 0 ? target.delays().register_ns : 0.0);
     if (budget < best - 1e-9) {
-      const int needed = latency_for_period(g, *period_ns, model);
-      throw ToolError(period_miss_message(latency, *period_ns, model,
-                                          best + (latency > 0 ? model.register_ns : 0.0), needed,
-                                          slowest_operator_period(g, model)));
+      const int needed = latency_for_period(g, *period_ns, target);
+      throw ToolError(period_miss_message(latency, *period_ns, target,
+                                          best + (latency > 0 ? target.delays().register_ns : 0.0),
+                                          needed, slowest_operator_period(g, target)));
     }
     best = budget;
   }
@@ -408,38 +410,39 @@ Schedule two_input_schedule(const AdderGraph& g, int latency, const DelayModel& 
     stage.assign(g.nodes.size(), 0);
   }
 
-  if (!ternary) return describe(g, std::move(stage), latency, delay, model, exact);
-  const Pairs pairs = ternary_pairs(g, stage);
-  TernaryPlacement p = fused_placement(g, std::move(stage), pairs, latency, model, exact);
+  if (!ternary) return describe(g, std::move(stage), latency, delay, target, exact);
+  const Pairs pairs = target.ternary_pairs(g, stage);
+  TernaryPlacement p = fused_placement(g, std::move(stage), pairs, latency, target, exact);
   if (fused) *fused = std::move(p.fused);
   return p.schedule;
 }
 
-Schedule place(const AdderGraph& g, int latency, const DelayModel& model, double stage_slack,
+Schedule place(const AdderGraph& g, int latency, const Target& target, double stage_slack,
                std::optional<double> period_ns, bool ternary, std::size_t exact_work) {
   if (!ternary || latency == 0)
-    return two_input_schedule(g, latency, model, stage_slack, period_ns, ternary, exact_work);
+    return two_input_schedule(g, latency, target, stage_slack, period_ns, ternary, exact_work);
   // Both placements compete on adder LUTs + register bits: keeping pairs together
   // saves LUTs and stage delay but constrains where registers may go.
   std::optional<TernaryPlacement> together =
-      ternary_schedule(g, latency, model, stage_slack, period_ns, exact_work);
+      ternary_schedule(g, latency, target, stage_slack, period_ns, exact_work);
   if (!together)
-    return two_input_schedule(g, latency, model, stage_slack, period_ns, true, exact_work);
+    return two_input_schedule(g, latency, target, stage_slack, period_ns, true, exact_work);
   std::optional<Schedule> after;
   AdderGraph fused;
   try {
-    after = two_input_schedule(g, latency, model, stage_slack, period_ns, true, exact_work, &fused);
+    after =
+        two_input_schedule(g, latency, target, stage_slack, period_ns, true, exact_work, &fused);
   } catch (const ToolError&) {  // only the ternary timing meets the period
   }
-  if (after && adder_luts(fused) + after->register_bits <=
-                   adder_luts(together->fused) + together->schedule.register_bits)
+  if (after && target.adder_luts(fused) + after->register_bits <=
+                   target.adder_luts(together->fused) + together->schedule.register_bits)
     return *after;
   return std::move(together->schedule);
 }
 
 }  // namespace
 
-Schedule schedule_pipeline(const AdderGraph& g, int latency, const DelayModel& model,
+Schedule schedule_pipeline(const AdderGraph& g, int latency, const Target& target,
                            double stage_slack, std::optional<double> period_ns, bool ternary,
                            std::size_t exact_work) {
   // The placement reads the demanded bits of the graph without fused pairs.
@@ -447,20 +450,20 @@ Schedule schedule_pipeline(const AdderGraph& g, int latency, const DelayModel& m
                   [](const Node& n) { return n.ternary_inner >= 0; })) {
     AdderGraph plain = g;
     for (Node& n : plain.nodes) n.ternary_inner = -1;
-    return place(plain, latency, model, stage_slack, period_ns, ternary, exact_work);
+    return place(plain, latency, target, stage_slack, period_ns, ternary, exact_work);
   }
-  return place(g, latency, model, stage_slack, period_ns, ternary, exact_work);
+  return place(g, latency, target, stage_slack, period_ns, ternary, exact_work);
 }
 
-int latency_for_period(const AdderGraph& g, double period_ns, const DelayModel& model) {
+int latency_for_period(const AdderGraph& g, double period_ns, const Target& target) {
   Stages stage(g.nodes.size(), 0);
-  const auto delay = node_delays(g, model);
-  const double budget = period_ns - model.register_ns;
+  const auto delay = node_delays(g, target);
+  const double budget = period_ns - target.delays().register_ns;
   if (budget <= 0) return -1;
   for (double d : delay)
     if (d > budget) return -1;
   const double total = worst_stage(g, stage, delay);
-  if (total + model.register_ns <= period_ns && total <= period_ns) return 0;
+  if (total + target.delays().register_ns <= period_ns && total <= period_ns) return 0;
   return asap(g, stage, delay, budget);
 }
 

@@ -25,6 +25,7 @@
 #include "dagen/interpret.hpp"
 #include "dagen/passes.hpp"
 #include "dagen/schedule.hpp"
+#include "dagen/target.hpp"
 #include "dagen/vectors.hpp"
 #include "dagen/verilog.hpp"
 #include "kinds_graph.hpp"
@@ -390,7 +391,8 @@ TEST(NodeKindsSimulation, RandomGraphsMatchTheInterpreter) {
     }
     const auto inputs = make_input_vectors(g.input_types, 40, static_cast<std::uint64_t>(k) + 1);
     const std::string top = "kinds" + std::to_string(k);
-    const EmittedDesign comb = emit_verilog(g, combinational_schedule(g), top, "");
+    const EmittedDesign comb =
+        emit_verilog(g, combinational_schedule(g), find_target("xcup"), top, "");
     cases.push_back(make_case(g, comb, top, 0, inputs));
     keep_cells(comb, library);
 
@@ -398,8 +400,8 @@ TEST(NodeKindsSimulation, RandomGraphsMatchTheInterpreter) {
     const bool xcup = random.chance(60);
     const bool ternary = xcup && random.chance(40);
     const std::size_t work = random.chance(25) ? 0 : kExactPlacementWork;
-    const Schedule s = schedule_pipeline(g, latency, delay_model(xcup ? "xcup" : "ice40"), 0.0,
-                                         std::nullopt, ternary, work);
+    const Target& target = find_target(xcup ? "xcup" : "ice40");
+    const Schedule s = schedule_pipeline(g, latency, target, 0.0, std::nullopt, ternary, work);
     ASSERT_EQ(s.stage.size(), g.nodes.size());
     for (std::size_t id = 0; id < g.nodes.size(); ++id)
       for_each_operand(g.nodes[id], [&](const Operand& o) {
@@ -409,8 +411,8 @@ TEST(NodeKindsSimulation, RandomGraphsMatchTheInterpreter) {
         }
       });
     AdderGraph fused = g;  // the pairs of a --ternary schedule, marked
-    apply_ternary_fusion(fused, s);
-    const EmittedDesign piped = emit_verilog(fused, s, top + "_p", "");
+    apply_ternary_fusion(fused, s, target);
+    const EmittedDesign piped = emit_verilog(fused, s, target, top + "_p", "");
     cases.push_back(make_case(g, piped, top + "_p", latency, inputs));
     keep_cells(piped, library);
   }
@@ -427,7 +429,8 @@ TEST(NodeKindsSimulation, RandomGraphsMatchTheInterpreter) {
   const auto inputs = make_input_vectors(control.input_types, 40, 99);
   const std::size_t first_control = cases.size();
   for (const std::string top : {"control", "swapped", "strict", "entry"}) {
-    const EmittedDesign e = emit_verilog(control, combinational_schedule(control), top, "");
+    const EmittedDesign e =
+        emit_verilog(control, combinational_schedule(control), find_target("xcup"), top, "");
     cases.push_back(make_case(control, e, top, 0, inputs));
   }
   ASSERT_TRUE(mutate(

@@ -14,6 +14,7 @@
 #include "dagen/passes.hpp"
 #include "dagen/report.hpp"
 #include "dagen/schedule.hpp"
+#include "dagen/target.hpp"
 #include "dagen/verilog.hpp"
 #include "kinds_graph.hpp"
 
@@ -146,12 +147,13 @@ TEST(Ge, TheIntervalsMayDecideIt) {
   const int always = m.ge({c12, 0}, {x, 2});
   m.g.outputs = {{always, 0}, {never, 0}};
   ASSERT_EQ(check_graph(m.g), "");
-  const std::string v = emit_verilog(m.g, combinational_schedule(m.g), "t", "").files.at("t.v");
+  const std::string v =
+      emit_verilog(m.g, combinational_schedule(m.g), find_target("xcup"), "t", "").files.at("t.v");
   EXPECT_NE(v.find("assign n" + std::to_string(always) + " = 1'h1;"), std::string::npos) << v;
   EXPECT_NE(v.find("assign n" + std::to_string(never) + " = 1'h0;"), std::string::npos) << v;
   EXPECT_EQ(v.find("n" + std::to_string(always) + "_a"), std::string::npos) << v;
-  EXPECT_EQ(node_delay(m.g, m.at(always), delay_model("xcup")), 0);
-  EXPECT_EQ(adder_luts(m.g), 0);
+  EXPECT_EQ(find_target("xcup").node_delay(m.g, m.at(always)), 0);
+  EXPECT_EQ(find_target("xcup").adder_luts(m.g), 0);
 }
 
 TEST(Ge, OperandsTooFarApartAreAToolError) {
@@ -328,7 +330,8 @@ TEST(Lookup, EqualReachableEntriesAreAConstant) {
   EXPECT_EQ(m.at(y).lo, 4);
   EXPECT_EQ(m.at(y).hi, 4);
   EXPECT_TRUE(is_constant_value(m.at(y)));
-  const std::string v = emit_verilog(m.g, combinational_schedule(m.g), "t", "").files.at("t.v");
+  const std::string v =
+      emit_verilog(m.g, combinational_schedule(m.g), find_target("xcup"), "t", "").files.at("t.v");
   EXPECT_NE(v.find("assign n1 = 3'h4;"), std::string::npos) << v;
   EXPECT_EQ(v.find("case"), std::string::npos) << v;
 }
@@ -371,7 +374,7 @@ TEST(NodeKinds, DemandedBits) {
   // Only bits 0 and 1 of the max are muxed: two mux LUTs beside the comparator's four.
   AdderGraph max_low = m.g;
   max_low.outputs = {{low, 0}};
-  EXPECT_EQ(adder_luts(max_low), 4 + 2);
+  EXPECT_EQ(find_target("xcup").adder_luts(max_low), 4 + 2);
 }
 
 TEST(NodeKinds, LutEstimatesAndStats) {
@@ -384,11 +387,11 @@ TEST(NodeKinds, LutEstimatesAndStats) {
   };
   // a >= b: the propagate LUTs of a - b over 5 bits, the top one (two zeros) free.
   const AdderGraph ge = graph_of([](GraphMaker& m, int a, int b) { return m.ge({a, 0}, {b, 0}); });
-  EXPECT_EQ(adder_luts(ge), 4);
+  EXPECT_EQ(find_target("xcup").adder_luts(ge), 4);
   // max(a, b): the comparator and one LUT per muxed bit.
   const AdderGraph mx = graph_of([](GraphMaker& m, int a, int b) { return m.max({a, 0}, {b, 0}); });
-  EXPECT_EQ(adder_luts(mx), 8);
-  const GraphStats s = graph_stats(mx);
+  EXPECT_EQ(find_target("xcup").adder_luts(mx), 8);
+  const GraphStats s = find_target("xcup").graph_stats(mx);
   EXPECT_EQ(s.comparators, 1);
   EXPECT_EQ(s.muxes, 1);
   EXPECT_EQ(s.lookups, 0);
@@ -400,7 +403,7 @@ TEST(NodeKinds, LutEstimatesAndStats) {
   const AdderGraph shifted = graph_of([](GraphMaker& m, int a, int b) {
     return m.max({a, 0}, {b, 1});
   });
-  EXPECT_EQ(adder_luts(shifted), 4 + 5);
+  EXPECT_EQ(find_target("xcup").adder_luts(shifted), 4 + 5);
   // Two muxes on one comparison (argmax): the comparator once.
   const AdderGraph argmax = graph_of([](GraphMaker& m, int a, int b) {
     const int ge = m.ge({a, 0}, {b, 0});
@@ -408,10 +411,10 @@ TEST(NodeKinds, LutEstimatesAndStats) {
     const int i = m.mux({ge, 0}, {m.constant(0, 0), 0}, {m.constant(1, 0), 0});
     return m.add({v, 0}, {i, 4});
   });
-  EXPECT_EQ(graph_stats(argmax).comparators, 1);
-  EXPECT_EQ(graph_stats(argmax).muxes, 2);
+  EXPECT_EQ(find_target("xcup").graph_stats(argmax).comparators, 1);
+  EXPECT_EQ(find_target("xcup").graph_stats(argmax).muxes, 2);
   // 4 + 4 mux bits + NOT sel (the index: sel ? 0 : 1); the add passes its bits through.
-  EXPECT_EQ(adder_luts(argmax), 4 + 4 + 1);
+  EXPECT_EQ(find_target("xcup").adder_luts(argmax), 4 + 4 + 1);
 
   // Lookups: a LUT6 per varying output bit, 2^(index bits - 6) of them beyond six bits.
   auto lookup_luts = [](int index_bits, const std::function<i128(int)>& value) {
@@ -421,8 +424,8 @@ TEST(NodeKinds, LutEstimatesAndStats) {
     for (int k = 0; k < (1 << index_bits); ++k) t.values.push_back(value(k));
     m.g.outputs = {{m.lookup({x, 0}, t), 0}};
     EXPECT_EQ(check_graph(m.g), "");
-    EXPECT_EQ(graph_stats(m.g).lookups, 1);
-    return adder_luts(m.g);
+    EXPECT_EQ(find_target("xcup").graph_stats(m.g).lookups, 1);
+    return find_target("xcup").adder_luts(m.g);
   };
   EXPECT_EQ(lookup_luts(4, [](int k) { return k; }), 4);
   EXPECT_EQ(lookup_luts(8, [](int k) { return k % 16; }), 4 * 4);
@@ -431,23 +434,23 @@ TEST(NodeKinds, LutEstimatesAndStats) {
 }
 
 TEST(NodeKinds, Delays) {
-  const DelayModel& xc = delay_model("xcup");
-  const DelayModel& ice = delay_model("ice40");
+  const Target& xc = find_target("xcup");
+  const Target& ice = find_target("ice40");
   GraphMaker m;
   const int a = m.input({false, 4, 0}), b = m.input({false, 4, 0});
   const int ge = m.ge({a, 0}, {b, 0});
   const int mux = m.mux({ge, 0}, {a, 0}, {b, 0});
-  EXPECT_DOUBLE_EQ(node_delay(m.g, m.at(ge), xc), 0.35 + 0.10 + 0.02 * 5);
-  EXPECT_DOUBLE_EQ(node_delay(m.g, m.at(mux), xc), 0.35 + 0.10);
-  EXPECT_DOUBLE_EQ(node_delay(m.g, m.at(ge), ice), 0.55 + 0.35 + 0.12 * 5);
+  EXPECT_DOUBLE_EQ(xc.node_delay(m.g, m.at(ge)), 0.35 + 0.10 + 0.02 * 5);
+  EXPECT_DOUBLE_EQ(xc.node_delay(m.g, m.at(mux)), 0.35 + 0.10);
+  EXPECT_DOUBLE_EQ(ice.node_delay(m.g, m.at(ge)), 0.55 + 0.35 + 0.12 * 5);
   // Table levels: one LUT up to its inputs, then LUTs as 4:1 muxes (Xilinx LUT6,
   // F7/F8) or 2:1 muxes (iCE40 LUT4), each level a route and a LUT.
-  auto lookup_delay = [&](int bits, const DelayModel& model) {
+  auto lookup_delay = [&](int bits, const Target& model) {
     GraphMaker k;
     const int x = k.input({false, bits, 0});
     LookupTable t;
     for (int c = 0; c < (1 << bits); ++c) t.values.push_back(c % 2);
-    return node_delay(k.g, k.at(k.lookup({x, 0}, t)), model);
+    return model.node_delay(k.g, k.at(k.lookup({x, 0}, t)));
   };
   EXPECT_DOUBLE_EQ(lookup_delay(6, xc), 1 * 0.45);
   EXPECT_DOUBLE_EQ(lookup_delay(7, xc), 2 * 0.45);
@@ -515,7 +518,8 @@ TEST(NodeKinds, EmittedForms) {
   m.g.outputs = {{mx, 0}, {y, 0}, {capped, 0}};
   ASSERT_EQ(check_graph(m.g), "");
   EXPECT_TRUE(is_constant_value(m.at(capped)));
-  const std::string v = emit_verilog(m.g, combinational_schedule(m.g), "t", "").files.at("t.v");
+  const std::string v =
+      emit_verilog(m.g, combinational_schedule(m.g), find_target("xcup"), "t", "").files.at("t.v");
   const std::string g = "n" + std::to_string(ge);
   // a floored onto b's grid (its bit 0 dropped), both 5 bits, compared as signed.
   EXPECT_NE(v.find("  wire [4:0] " + g + "_a = {{1{n0[4]}}, n0[4:1]};\n"), std::string::npos) << v;

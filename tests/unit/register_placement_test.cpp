@@ -10,6 +10,7 @@
 
 #include "dagen/diag.hpp"
 #include "dagen/schedule.hpp"
+#include "dagen/target.hpp"
 
 namespace dagen {
 namespace {
@@ -43,7 +44,7 @@ AdderGraph random_graph(std::mt19937& rng) {
 }
 
 // Worst combinational path of any stage; operands from earlier stages arrive at 0.
-double worst_stage(const AdderGraph& g, const Schedule& s, const DelayModel& m) {
+double worst_stage(const AdderGraph& g, const Schedule& s, const Target& m) {
   const auto stage = [&](int id) { return s.stage[static_cast<std::size_t>(id)]; };
   std::vector<double> finish(g.nodes.size(), 0);
   double worst = 0;
@@ -54,7 +55,7 @@ double worst_stage(const AdderGraph& g, const Schedule& s, const DelayModel& m) 
       if (stage(o.node) == stage(static_cast<int>(id)))
         start = std::max(start, finish[static_cast<std::size_t>(o.node)]);
     });
-    finish[id] = start + node_delay(g, n, m);
+    finish[id] = start + m.node_delay(g, n);
     worst = std::max(worst, finish[id]);
   }
   return worst;
@@ -68,7 +69,7 @@ bool ordered(const AdderGraph& g, const Schedule& s) {
 }
 
 // Fewest register bits over all assignments meeting `bound` (inputs stay in stage 0).
-int brute_force_minimum(const AdderGraph& g, int latency, double bound, const DelayModel& m) {
+int brute_force_minimum(const AdderGraph& g, int latency, double bound, const Target& m) {
   Schedule s = combinational_schedule(g);
   s.latency = latency;
   std::vector<std::size_t> free_nodes;
@@ -90,13 +91,13 @@ int brute_force_minimum(const AdderGraph& g, int latency, double bound, const De
 
 TEST(RegisterPlacement, FewestBitsAtTheLeastStageDelay) {
   std::mt19937 rng(7);
-  const DelayModel& m = delay_model("xcup");
+  const Target& m = find_target("xcup");
   for (int trial = 0; trial < 300; ++trial) {
     AdderGraph g = random_graph(rng);
     const int latency = 1 + trial % 3;
     const Schedule s = schedule_pipeline(g, latency, m);
     ASSERT_TRUE(ordered(g, s)) << "trial " << trial;
-    const double bound = s.period_ns - m.register_ns + 1e-6;
+    const double bound = s.period_ns - m.delays().register_ns + 1e-6;
     EXPECT_LE(worst_stage(g, s, m), bound) << "trial " << trial;
     EXPECT_EQ(s.register_bits, brute_force_minimum(g, latency, bound, m)) << "trial " << trial;
   }
@@ -104,7 +105,7 @@ TEST(RegisterPlacement, FewestBitsAtTheLeastStageDelay) {
 
 TEST(RegisterPlacement, FewestBitsAtAGivenPeriod) {
   std::mt19937 rng(11);
-  const DelayModel& m = delay_model("ice40");
+  const Target& m = find_target("ice40");
   for (int trial = 0; trial < 200; ++trial) {
     AdderGraph g = random_graph(rng);
     const int latency = 1 + trial % 2;
@@ -112,7 +113,8 @@ TEST(RegisterPlacement, FewestBitsAtAGivenPeriod) {
     const double period = least * (1.0 + 0.1 * (trial % 6));
     const Schedule s = schedule_pipeline(g, latency, m, 0.0, period);
     EXPECT_LE(s.period_ns, period + 1e-9) << "trial " << trial;
-    EXPECT_EQ(s.register_bits, brute_force_minimum(g, latency, period - m.register_ns + 1e-9, m))
+    EXPECT_EQ(s.register_bits,
+              brute_force_minimum(g, latency, period - m.delays().register_ns + 1e-9, m))
         << "trial " << trial;
   }
 }
@@ -125,7 +127,7 @@ TEST(RegisterPlacement, HeuristicFallbackIsLegalAndNeverBeatsTheExact) {
   std::mt19937 rng(5);
   int worse = 0;
   for (int trial = 0; trial < 300; ++trial) {
-    const DelayModel& m = delay_model(trial % 2 ? "ice40" : "xcup");
+    const Target& m = find_target(trial % 2 ? "ice40" : "xcup");
     const AdderGraph g = random_graph(rng);
     const int latency = 1 + trial % 3;
     std::optional<double> period;
@@ -141,7 +143,7 @@ TEST(RegisterPlacement, HeuristicFallbackIsLegalAndNeverBeatsTheExact) {
       EXPECT_GE(stage, 0) << "trial " << trial;
       EXPECT_LE(stage, latency) << "trial " << trial;
     }
-    const double bound = (period ? *period : e.period_ns) - m.register_ns + 1e-6;
+    const double bound = (period ? *period : e.period_ns) - m.delays().register_ns + 1e-6;
     EXPECT_LE(worst_stage(g, h, m), bound) << "trial " << trial;
     EXPECT_LE(h.period_ns, (period ? *period : e.period_ns) + 1e-9) << "trial " << trial;
     EXPECT_EQ(h.register_bits, register_bits(g, h)) << "trial " << trial;
@@ -155,7 +157,7 @@ TEST(RegisterPlacement, HeuristicFallbackIsLegalAndNeverBeatsTheExact) {
 TEST(RegisterPlacement, APeriodBelowTheLeastIsAnError) {
   std::mt19937 rng(3);
   AdderGraph g = random_graph(rng);
-  const DelayModel& m = delay_model("xcup");
+  const Target& m = find_target("xcup");
   const double least = schedule_pipeline(g, 2, m).period_ns;
   EXPECT_THROW(schedule_pipeline(g, 2, m, 0.0, least * 0.9), ToolError);
   EXPECT_NO_THROW(schedule_pipeline(g, 2, m, 0.0, least));

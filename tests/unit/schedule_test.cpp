@@ -8,6 +8,7 @@
 #include "dagen/lower.hpp"
 #include "dagen/model_json.hpp"
 #include "dagen/passes.hpp"
+#include "dagen/target.hpp"
 
 namespace dagen {
 namespace {
@@ -20,7 +21,7 @@ AdderGraph graph_of(const std::string& name) {
 
 TEST(Schedule, DeeperPipelinesHaveShorterStages) {
   AdderGraph g = graph_of("saturation.json");
-  const DelayModel& m = delay_model("xcup");
+  const Target& m = find_target("xcup");
   double previous = 1e9;
   for (int n = 0; n <= 4; ++n) {
     const Schedule s = schedule_pipeline(g, n, m);
@@ -37,7 +38,7 @@ TEST(Schedule, DeeperPipelinesHaveShorterStages) {
 
 TEST(Schedule, RegistersAreSpreadNotAllAtOneEnd) {
   AdderGraph g = graph_of("saturation.json");
-  const Schedule s = schedule_pipeline(g, 3, delay_model("xcup"));
+  const Schedule s = schedule_pipeline(g, 3, find_target("xcup"));
   std::set<int> stages;
   for (std::size_t id = 0; id < g.nodes.size(); ++id)
     if (g.nodes[id].kind == NodeKind::Add) stages.insert(s.stage[id]);
@@ -50,7 +51,7 @@ TEST(Schedule, OperandsNeverComeFromALaterStage) {
   for (const std::size_t exact_work : {kExactPlacementWork, std::size_t{0}}) {
     AdderGraph g = graph_of("widths.json");
     const Schedule s =
-        schedule_pipeline(g, 3, delay_model("ice40"), 0.0, std::nullopt, false, exact_work);
+        schedule_pipeline(g, 3, find_target("ice40"), 0.0, std::nullopt, false, exact_work);
     EXPECT_EQ(s.exact_registers, exact_work > 0);
     int checked = 0, crossing = 0;
     for (std::size_t id = 0; id < g.nodes.size(); ++id) {
@@ -70,7 +71,7 @@ TEST(Schedule, OperandsNeverComeFromALaterStage) {
 
 TEST(Schedule, ClockPeriodChoosesTheLatency) {
   AdderGraph g = graph_of("saturation.json");
-  const DelayModel& m = delay_model("xcup");
+  const Target& m = find_target("xcup");
   const double period = 2.5;
   const int n = latency_for_period(g, period, m);
   ASSERT_GT(n, 0);
@@ -86,7 +87,7 @@ namespace {
 
 TEST(Schedule, StageSlackTradesClockForRegisters) {
   AdderGraph g = graph_of("saturation.json");
-  const DelayModel& m = delay_model("xcup");
+  const Target& m = find_target("xcup");
   const Schedule tight = schedule_pipeline(g, 3, m);
   const Schedule loose = schedule_pipeline(g, 3, m, 0.5);
   EXPECT_LE(loose.register_bits, tight.register_bits);

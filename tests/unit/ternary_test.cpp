@@ -7,6 +7,7 @@
 #include "dagen/adder_graph.hpp"
 #include "dagen/demanded_bits.hpp"
 #include "dagen/schedule.hpp"
+#include "dagen/target.hpp"
 
 namespace dagen {
 namespace {
@@ -65,7 +66,10 @@ struct Graph {
   }
   int fuse() {
     stage.resize(g.nodes.size(), 0);
-    return fuse_ternary_adders(g, stage);
+    Schedule s;
+    s.stage = stage;
+    s.ternary = true;
+    return apply_ternary_fusion(g, s, find_target("xcup"));
   }
   Graph& output(int id) {
     g.outputs.push_back({id, 0});
@@ -85,16 +89,16 @@ TEST(Ternary, FusesAnAdderIntoItsOnlyReader) {
   const int s1 = t.add({t.x[0], 0}, {t.x[1], 0});
   const int s2 = t.add({s1, 0}, {t.x[2], 0});
   t.output(s2);
-  const int binary = adder_luts(t.g);
+  const int binary = find_target("xcup").adder_luts(t.g);
   EXPECT_EQ(t.fuse(), 1);
   EXPECT_EQ(t.g.at(s2).ternary_inner, s1);
   EXPECT_EQ(t.g.at(s1).ternary_inner, -1);
   const TernaryChain chain = ternary_chain(t.g, s2, s1);
   EXPECT_EQ(chain.low, 0);
   EXPECT_EQ(chain.top, 10);  // three bytes need 10 bits
-  EXPECT_EQ(adder_luts(t.g), 10);
+  EXPECT_EQ(find_target("xcup").adder_luts(t.g), 10);
   EXPECT_EQ(binary, 8 + 9);  // two chains, one shared LUT above each pair of sign bits
-  EXPECT_EQ(graph_stats(t.g).ternary_adders, 1);
+  EXPECT_EQ(find_target("xcup").graph_stats(t.g).ternary_adders, 1);
 }
 
 TEST(Ternary, TermsComposeShiftsAndSigns) {
@@ -199,15 +203,15 @@ TEST(Ternary, PipelinedSchedulesKeepEveryFusedPairInOneStage) {
   for (int i = 2; i < 8; ++i) s = t.add({s, 0}, {t.x[i], 0});
   t.output(s);
   AdderGraph binary = t.g;
-  const DelayModel& xcup = delay_model("xcup");
+  const Target& xcup = find_target("xcup");
   const Schedule two_input = schedule_pipeline(binary, 2, xcup);
   const Schedule ternary = schedule_pipeline(t.g, 2, xcup, 0.0, std::nullopt, /*ternary=*/true);
   EXPECT_FALSE(two_input.ternary);
   EXPECT_TRUE(ternary.ternary);
-  EXPECT_EQ(graph_stats(t.g).ternary_adders, 0);  // the schedule leaves the graph alone
-  EXPECT_EQ(apply_ternary_fusion(binary, two_input), 0);
-  EXPECT_GT(apply_ternary_fusion(t.g, ternary), 0);
-  EXPECT_GT(graph_stats(t.g).ternary_adders, 0);
+  EXPECT_EQ(xcup.graph_stats(t.g).ternary_adders, 0);  // the schedule leaves the graph alone
+  EXPECT_EQ(apply_ternary_fusion(binary, two_input, xcup), 0);
+  EXPECT_GT(apply_ternary_fusion(t.g, ternary, xcup), 0);
+  EXPECT_GT(xcup.graph_stats(t.g).ternary_adders, 0);
   for (std::size_t id = 0; id < t.g.nodes.size(); ++id)
     if (const int inner = t.g.nodes[id].ternary_inner; inner >= 0) {
       EXPECT_EQ(ternary.stage[static_cast<std::size_t>(inner)], ternary.stage[id]);
@@ -215,7 +219,7 @@ TEST(Ternary, PipelinedSchedulesKeepEveryFusedPairInOneStage) {
   // The stage delays and register bits are those of the fused graph.
   EXPECT_EQ(ternary.register_bits, register_bits(t.g, ternary));
   EXPECT_LE(ternary.period_ns, two_input.period_ns + 1e-9);
-  EXPECT_LT(adder_luts(t.g), adder_luts(binary));
+  EXPECT_LT(find_target("xcup").adder_luts(t.g), find_target("xcup").adder_luts(binary));
 }
 
 // The inner adder may be narrower than its operands (its coefficients cancel), but the

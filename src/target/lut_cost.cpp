@@ -1,5 +1,5 @@
-// LUTs of the add/sub and negation nodes on an FPGA whose adders are carry chains fed
-// by one LUT per bit (Xilinx CARRY4/CARRY8, Lattice SB_CARRY): the LUT computes the
+// Target::adder_luts: the LUTs of the add/sub and negation nodes on an FPGA whose adders are carry
+// chains fed by one LUT per bit (Xilinx CARRY4/CARRY8, Lattice SB_CARRY): the LUT computes the
 // bit's propagate signal a_i XOR b_i (XNOR for a subtraction).  A bit needs no LUT
 // when that signal is a plain wire (one operand is a known zero in an addition) or a
 // constant (both bits are the same wire), and bits whose operand pair repeats an
@@ -27,6 +27,7 @@
 
 #include "dagen/adder_graph.hpp"
 #include "dagen/demanded_bits.hpp"
+#include "dagen/target.hpp"
 #include "dagen/ternary.hpp"
 
 namespace dagen {
@@ -199,7 +200,7 @@ void add_propagates(const AdderGraph& g, const std::vector<int>& rep, int id, in
 
 }  // namespace
 
-int adder_luts(const AdderGraph& g) {
+int Target::adder_luts(const AdderGraph& g) const {
   const std::vector<BitSpan> demanded = demanded_bits(g);
   const std::vector<int> rep = merged_nodes(g);
   // A fused pair (ternary adder) is one LUT per bit of its carry chain.

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "dagen/adder_graph.hpp"
+#include "dagen/target.hpp"
 
 namespace dagen {
 namespace {
@@ -56,7 +57,7 @@ TEST(AdderLuts, TwoIndependentBytesTakeOneLutPerBitBelowTheCarryOut) {
   AdderGraph g = typed(inputs({kS8, kS8}, x));
   const int s = add(g, {x[0], 0}, {x[1], 0});
   EXPECT_EQ(g.at(s).type.width(), 9);
-  EXPECT_EQ(adder_luts(g), 8);  // bit 8 sees the same two sign bits as bit 7
+  EXPECT_EQ(find_target("xcup").adder_luts(g), 8);  // bit 8 sees the same two sign bits as bit 7
 }
 
 TEST(AdderLuts, ShiftedOperandLeavesTheLowBitsAsWires) {
@@ -64,28 +65,28 @@ TEST(AdderLuts, ShiftedOperandLeavesTheLowBitsAsWires) {
   AdderGraph g = typed(inputs({kS8, kS8}, x));
   add(g, {x[0], 0}, {x[1], 3});  // x0 + 8 x1: bits 0..2 are x0's
   // Bits 3..7 pair x0 with x1, bits 8..10 x0's sign with x1: 8 LUTs.
-  EXPECT_EQ(adder_luts(g), 8);
+  EXPECT_EQ(find_target("xcup").adder_luts(g), 8);
 }
 
 TEST(AdderLuts, AValueAddedToItselfNeedsNoLutWhereBothBitsAreItsSign) {
   std::vector<int> x;
   AdderGraph g = typed(inputs({kS8}, x));
   add(g, {x[0], 0}, {x[0], 1});  // 3 x: bits 1..7 pair x_i with x_(i-1)
-  EXPECT_EQ(adder_luts(g), 7);
+  EXPECT_EQ(find_target("xcup").adder_luts(g), 7);
 }
 
 TEST(AdderLuts, UnsignedOperandIsAWireAboveItsTopInAnAddition) {
   std::vector<int> x;
   AdderGraph g = typed(inputs({kS8, kU4}, x));
   add(g, {x[0], 0}, {x[1], 0});  // bits 0..3 pair; bits 4..7 are x0 alone
-  EXPECT_EQ(adder_luts(g), 4);
+  EXPECT_EQ(find_target("xcup").adder_luts(g), 4);
 }
 
 TEST(AdderLuts, SubtractionInvertsWhereTheOtherOperandIsZero) {
   std::vector<int> x;
   AdderGraph g = typed(inputs({kS8, kU4}, x));
   add(g, {x[0], 0}, {x[1], 0}, /*sub=*/true);  // bits 4..7: NOT x0_i
-  EXPECT_EQ(adder_luts(g), 8);
+  EXPECT_EQ(find_target("xcup").adder_luts(g), 8);
 }
 
 TEST(AdderLuts, TheSameTwoBitsCombinedTwiceShareOneLut) {
@@ -95,22 +96,22 @@ TEST(AdderLuts, TheSameTwoBitsCombinedTwiceShareOneLut) {
   add(g, {x[1], 0}, {x[0], 0});        // the same propagate signals
   add(g, {x[0], 0}, {x[1], 0}, true);  // XNOR: different signals
   add(g, {x[0], 0}, {x[2], 0});        // other bits
-  EXPECT_EQ(adder_luts(g), 8 * 3);
+  EXPECT_EQ(find_target("xcup").adder_luts(g), 8 * 3);
 }
 
 TEST(AdderLuts, NegationInvertsEveryBitOnce) {
   std::vector<int> x;
   AdderGraph g = typed(inputs({kS8}, x));
   append(g, node_of(NodeKind::Neg), {x[0], 0});  // 9 bits: the top two invert x's sign
-  EXPECT_EQ(adder_luts(g), 8);
-  EXPECT_EQ(graph_stats(g).adder_luts, 8);
+  EXPECT_EQ(find_target("xcup").adder_luts(g), 8);
+  EXPECT_EQ(find_target("xcup").graph_stats(g).adder_luts, 8);
 }
 
 TEST(AdderLuts, OtherNodesTakeNone) {
   std::vector<int> x;
   AdderGraph g = typed(inputs({kS8}, x));
   append(g, node_of(NodeKind::Relu), {x[0], 0});
-  EXPECT_EQ(adder_luts(g), 0);
+  EXPECT_EQ(find_target("xcup").adder_luts(g), 0);
 }
 
 TEST(AdderLuts, AddersThatRepeatOthersAreMergedLikeSynthesisDoes) {
@@ -121,7 +122,7 @@ TEST(AdderLuts, AddersThatRepeatOthersAreMergedLikeSynthesisDoes) {
   add(g, {s1, 0}, {x[2], 2});
   add(g, {s2, 0}, {x[2], 2});
   // s1 + 4 x2: bits 2..8 pair s1 with x2, bit 9 s1's sign with x2's, bit 10 repeats it.
-  EXPECT_EQ(adder_luts(g), 8 + 8);
+  EXPECT_EQ(find_target("xcup").adder_luts(g), 8 + 8);
 }
 
 TEST(AdderLuts, BitsAWrappingQuantizerDropsTakeNoLut) {
@@ -133,9 +134,9 @@ TEST(AdderLuts, BitsAWrappingQuantizerDropsTakeNoLut) {
   q.quant_to = FixedType{true, 4, 0};  // keep the 5 low bits, wrap
   q.overflow = Overflow::WRAP;
   const int id = append(g, q, {s, 0});
-  EXPECT_EQ(adder_luts(g), 5);
+  EXPECT_EQ(find_target("xcup").adder_luts(g), 5);
   g.at(id).overflow = Overflow::SAT;  // saturation reads every bit
-  EXPECT_EQ(adder_luts(g), 8);
+  EXPECT_EQ(find_target("xcup").adder_luts(g), 8);
 }
 
 }  // namespace

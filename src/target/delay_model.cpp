@@ -1,26 +1,19 @@
-// Device delay models.  A two-input adder costs a route, a LUT (operand
+// Target::node_delay: the device delay models.  A two-input adder costs a route, a LUT (operand
 // half-sum) and a carry ripple that grows with its carry-chain width; low bits
 // passed straight through from an unshifted operand cost nothing.  A comparison
 // is the carry chain of a subtraction, a mux one LUT level, a table lookup a tree
 // of LUT levels.  Numbers are
 // first-order estimates from the vendors' data sheets, calibrated against
-// nextpnr-ice40 for iCE40 (benchmarks/README.md).
+// nextpnr-ice40 for iCE40 (benchmarks/README.md); the numbers are in the target
+// table (src/target/targets.cpp).
 #include <algorithm>
 
 #include "dagen/diag.hpp"
-#include "dagen/schedule.hpp"
+#include "dagen/target.hpp"
 
 namespace dagen {
 
 namespace {
-
-const DelayModel kModels[] = {
-    // UltraScale+ -2: LUT6 ~0.1 ns, CARRY8 ~0.02 ns/bit, a typical local route ~0.35 ns.
-    {"xcup", 0.35, 0.10, 0.02, 0.25, 6},
-    // iCE40 HX8K: fitted to nextpnr-ice40 post-route timing of 8x8 layers
-    // (benchmarks/fmax_ice40.py): route 0.55 ns, LUT4 0.35 ns, SB_CARRY 0.12 ns/bit.
-    {"ice40", 0.55, 0.35, 0.12, 0.90, 4},
-};
 
 // Bits that go through the carry chain of an Add node (the rest pass through).
 int carry_bits(const AdderGraph& g, const Node& n) {
@@ -45,19 +38,8 @@ int lookup_levels(int bits, const DelayModel& m) {
 
 }  // namespace
 
-const DelayModel& delay_model(const std::string& target) {
-  for (const DelayModel& m : kModels)
-    if (m.name == target) return m;
-  throw ToolError("unknown target '" + target + "' (xcup or ice40)");
-}
-
-std::vector<std::string> delay_model_names() {
-  std::vector<std::string> names;
-  for (const DelayModel& m : kModels) names.push_back(m.name);
-  return names;
-}
-
-double node_delay(const AdderGraph& g, const Node& n, const DelayModel& m) {
+double Target::node_delay(const AdderGraph& g, const Node& n) const {
+  const DelayModel& m = delays();
   if (n.type.width() == 0) return 0;
   switch (n.kind) {
     case NodeKind::Input:
