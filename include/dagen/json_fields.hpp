@@ -17,8 +17,7 @@ const nlohmann::json& require(const nlohmann::json& object, const std::string& k
 void check_keys(const nlohmann::json& object, const std::set<std::string>& allowed,
                 const std::string& at);
 void require_object(const nlohmann::json& value, const std::string& at);
-long long parse_int(const nlohmann::json& value, const std::string& at, long long lo,
-                    long long hi);
+long long parse_int(const nlohmann::json& value, const std::string& at, long long lo, long long hi);
 std::string parse_string(const nlohmann::json& value, const std::string& at);
 bool parse_bool(const nlohmann::json& value, const std::string& at);
 FixedType parse_type(const nlohmann::json& value, const std::string& at);

@@ -28,8 +28,8 @@ Fixed exact_add(const Fixed& a, const Fixed& b) {
   if (y.code == 0) return x;
   const int frac = std::max(x.frac, y.frac);
   // Both codes are below 2^126 after the checked shifts, so their sum fits an i128.
-  return normalized({checked_shift(x.code, frac - x.frac) + checked_shift(y.code, frac - y.frac),
-                     frac});
+  return normalized(
+      {checked_shift(x.code, frac - x.frac) + checked_shift(y.code, frac - y.frac), frac});
 }
 
 Fixed exact_sub(const Fixed& a, const Fixed& b) {

@@ -29,7 +29,8 @@ std::vector<Fixed> evaluate_reference(const Model& model, const std::vector<i128
   std::size_t next = 0;
   for (const ModelInput& in : model.inputs) {
     TensorValues t{in.shape, {}};
-    for (const FixedType& type : in.types) t.values.push_back({input_codes.at(next++), type.frac_bits});
+    for (const FixedType& type : in.types)
+      t.values.push_back({input_codes.at(next++), type.frac_bits});
     tensors.push_back(std::move(t));
   }
   for (const ModelNode& node : model.nodes) {

@@ -115,8 +115,8 @@ Fixed parse_exact_number(const json& value, const std::string& at, int max_frac)
 
 namespace {
 
-void flatten_numbers(const json& value, const Shape& shape, std::size_t axis,
-                     const std::string& at, int max_frac, std::vector<Fixed>& out) {
+void flatten_numbers(const json& value, const Shape& shape, std::size_t axis, const std::string& at,
+                     int max_frac, std::vector<Fixed>& out) {
   if (axis == shape.size()) {
     out.push_back(parse_exact_number(value, at, max_frac));
     return;
@@ -167,9 +167,10 @@ Shape parse_shape(const json& value, const std::string& at, std::size_t max_elem
     count *= shape.back();
   }
   if (count > static_cast<double>(max_elements))
-    throw ModelError(at, "shape " + to_string(shape) + " has " + std::to_string(
-                             static_cast<long long>(count)) + " elements, more than the limit of " +
-                             std::to_string(max_elements) + " (docs/limits.md)");
+    throw ModelError(at, "shape " + to_string(shape) + " has " +
+                             std::to_string(static_cast<long long>(count)) +
+                             " elements, more than the limit of " + std::to_string(max_elements) +
+                             " (docs/limits.md)");
   return shape;
 }
 

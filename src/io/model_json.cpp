@@ -1,12 +1,12 @@
-// model.json reader: the document layout (versions 1 and 2); each op's own keys are read by its parser (src/ops/).  Every
-// rejection names the JSON location (e.g. "layers[2].weights[3][7]").
+// model.json reader: the document layout (versions 1 and 2); each op's own keys are read by its
+// parser (src/ops/).  Every rejection names the JSON location (e.g. "layers[2].weights[3][7]").
 #include "dagen/model_json.hpp"
 
 #include <cmath>
 #include <filesystem>
 #include <fstream>
-#include <nlohmann/json.hpp>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 
@@ -26,8 +26,8 @@ Model parse_version1(const json& doc, Model model) {
   const json& input = require(doc, "input", "(top level)");
   require_object(input, "input");
   check_keys(input, {"size", "type"}, "input");
-  const auto size = static_cast<int>(
-      parse_int(require(input, "size", "input"), "input.size", 1, kMaxInputSize));
+  const auto size =
+      static_cast<int>(parse_int(require(input, "size", "input"), "input.size", 1, kMaxInputSize));
   model.input_types =
       parse_types(require(input, "type", "input"), static_cast<std::size_t>(size), "input.type");
   model.inputs.push_back({"x", {size}, model.input_types});
@@ -62,8 +62,8 @@ int resolve_tensor(const std::map<std::string, int>& defined,
                    const std::string& at) {
   if (const auto it = defined.find(name); it != defined.end()) return it->second;
   if (const auto it = all.find(name); it != all.end())
-    throw ModelError(at, "tensor '" + name +
-                             "' is used before its definition (" + it->second + ")");
+    throw ModelError(at,
+                     "tensor '" + name + "' is used before its definition (" + it->second + ")");
   throw ModelError(at, "unknown tensor '" + name + "'");
 }
 
@@ -75,15 +75,15 @@ std::string tensor_name(const json& v, const std::string& at) {
 
 Model parse_version2(const json& doc, Model model) {
   if (doc.contains("input") || doc.contains("layers"))
-    throw ModelError("version", "a version 2 document has 'inputs' and 'nodes' ('input' and "
-                                "'layers' are version 1; see docs/model-format.md)");
+    throw ModelError("version",
+                     "a version 2 document has 'inputs' and 'nodes' ('input' and "
+                     "'layers' are version 1; see docs/model-format.md)");
   check_keys(doc, {"name", "inputs", "outputs", "nodes", "version", "comment", "metadata"}, "");
   std::map<std::string, std::string> all;  // every name -> where it is defined
   auto declare = [&](const std::string& name, const std::string& at) {
     if (const auto [it, fresh] = all.emplace(name, at); !fresh)
-      throw ModelError(json_path(at, "name"), "duplicate name '" +
-                                                  name +
-                                                  "' (also " + it->second + ")");
+      throw ModelError(json_path(at, "name"),
+                       "duplicate name '" + name + "' (also " + it->second + ")");
   };
   const json& inputs = require(doc, "inputs", "(top level)");
   if (!inputs.is_array() || inputs.empty())
@@ -101,9 +101,9 @@ Model parse_version2(const json& doc, Model model) {
     input.shape = parse_shape(require(in, "shape", at), json_path(at, "shape"), kMaxInputSize);
     total += element_count(input.shape);
     if (total > static_cast<std::size_t>(kMaxInputSize))
-      throw ModelError(json_path(at, "shape"),
-                       "the inputs have more than " + std::to_string(kMaxInputSize) +
-                           " elements in all, the limit (docs/limits.md)");
+      throw ModelError(json_path(at, "shape"), "the inputs have more than " +
+                                                   std::to_string(kMaxInputSize) +
+                                                   " elements in all, the limit (docs/limits.md)");
     input.types = parse_types(require(in, "type", at), element_count(input.shape),
                               json_path(at, "type"), "the tensor");
     model.input_types.insert(model.input_types.end(), input.types.begin(), input.types.end());
@@ -165,8 +165,10 @@ Model parse_version2(const json& doc, Model model) {
 Model parse_model(const json& doc) {
   require_object(doc, "(top level)");
   Model model;
-  if (doc.contains("name")) model.name = parse_string(doc.at("name"), "name");
-  else model.name = "model";
+  if (doc.contains("name"))
+    model.name = parse_string(doc.at("name"), "name");
+  else
+    model.name = "model";
   if (doc.contains("version")) {
     const long long v = parse_int(doc.at("version"), "version", 0, 1000);
     if (v != 1 && v != 2)

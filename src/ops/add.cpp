@@ -36,8 +36,8 @@ LinearMap AddOp::linear(const NodeContext& n) const {
   LinearMap map(element_count(n.shape));
   for (std::size_t e = 0; e < map.size(); ++e)
     for (std::size_t k = 0; k < n.inputs.size(); ++k)
-      map[e].terms.push_back({static_cast<int>(k), static_cast<int>(e),
-                              Fixed{subtract && k == 1 ? -1 : 1, 0}});
+      map[e].terms.push_back(
+          {static_cast<int>(k), static_cast<int>(e), Fixed{subtract && k == 1 ? -1 : 1, 0}});
   return map;
 }
 

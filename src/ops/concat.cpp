@@ -40,7 +40,8 @@ Gather ConcatOp::gather(const NodeContext& n) const {
     int slot = 0;
     while (idx[a] >= n.inputs[static_cast<std::size_t>(slot)][a])
       idx[a] -= n.inputs[static_cast<std::size_t>(slot++)][a];
-    g.emplace_back(slot, static_cast<int>(flat_index(n.inputs[static_cast<std::size_t>(slot)], idx)));
+    g.emplace_back(slot,
+                   static_cast<int>(flat_index(n.inputs[static_cast<std::size_t>(slot)], idx)));
   }
   return g;
 }

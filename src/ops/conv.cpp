@@ -12,7 +12,8 @@ namespace {
 ConvOp parse_conv(const ParseContext& c, Shape& out, int rank) {
   check_op_keys(c, {"kernel", "bias", "strides", "dilation", "padding"});
   require_inputs(c, 1);
-  const std::string what = rank == 1 ? "an input [length, channels]" : "an input [height, width, channels]";
+  const std::string what =
+      rank == 1 ? "an input [length, channels]" : "an input [height, width, channels]";
   require_rank(c, static_cast<std::size_t>(rank) + 1, false, what);
   const Shape& in = c.inputs[0];
   ConvOp op;

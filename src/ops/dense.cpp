@@ -79,8 +79,8 @@ LinearMap DenseOp::linear(const NodeContext& n) const {
       LinearForm f;
       f.bias = bias[static_cast<std::size_t>(j)];
       for (int i = 0; i < n_in; ++i)
-        f.terms.push_back({0, static_cast<int>(r) * n_in + i,
-                           weights[static_cast<std::size_t>(i * n_out + j)]});
+        f.terms.push_back(
+            {0, static_cast<int>(r) * n_in + i, weights[static_cast<std::size_t>(i * n_out + j)]});
       map.push_back(std::move(f));
     }
   }

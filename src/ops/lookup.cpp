@@ -27,18 +27,19 @@ LookupOp LookupOp::parse(const ParseContext& c, Shape& out) {
                               to_string(op.domain) + "), got " +
                               (t.is_array() ? std::to_string(t.size()) : t.dump()));
   op.table = parse_number_array(t, {static_cast<int>(entries)}, tat, kMaxExponent);
-  op.to = parse_types(require(c.node, "to", c.at), element_count(c.inputs[0]), json_path(c.at, "to"),
-                      "the tensor");
+  op.to = parse_types(require(c.node, "to", c.at), element_count(c.inputs[0]),
+                      json_path(c.at, "to"), "the tensor");
   for (std::size_t k = 0; k < entries; ++k) {
     for (std::size_t e = 0; e < op.to.size(); ++e) {
       const FixedType& to = op.to[e];
       if (e > 0 && to == op.to[e - 1]) continue;
       if (!on_grid(op.table[k], to.frac_bits) ||
           !code_in_type(code_on_grid(op.table[k], to.frac_bits), to))
-        throw ModelError(json_path(tat, k), to_decimal_string(op.table[k]) +
-                                                " is not representable in the output type " +
-                                                to_string(to) +
-                                                (c.node.at("to").is_array() ? " of element " + std::to_string(e) : ""));
+        throw ModelError(
+            json_path(tat, k),
+            to_decimal_string(op.table[k]) + " is not representable in the output type " +
+                to_string(to) +
+                (c.node.at("to").is_array() ? " of element " + std::to_string(e) : ""));
     }
   }
   out = c.inputs[0];

@@ -9,9 +9,9 @@ using nlohmann::json;
 
 void check_op_keys(const ParseContext& c, std::initializer_list<const char*> own) {
   // Keys every node (or version 1 layer) may have besides the op's own.
-  std::set<std::string> allowed = c.version1 ? std::set<std::string>{"type", "name", "comment"}
-                                             : std::set<std::string>{"op", "name", "input",
-                                                                     "inputs", "comment"};
+  std::set<std::string> allowed =
+      c.version1 ? std::set<std::string>{"type", "name", "comment"}
+                 : std::set<std::string>{"op", "name", "input", "inputs", "comment"};
   for (const char* k : own) allowed.insert(k);
   check_keys(c.node, allowed, c.at);
 }
@@ -20,8 +20,8 @@ void require_inputs(const ParseContext& c, std::size_t n, bool at_least) {
   const std::size_t got = c.inputs.size();
   if (at_least ? got >= n : got == n) return;
   const std::string want = (at_least ? "at least " : "") + std::to_string(n);
-  throw ModelError(c.at, "takes " + want + (n == 1 && !at_least ? " input" : " inputs") +
-                             ", got " + std::to_string(got));
+  throw ModelError(c.at, "takes " + want + (n == 1 && !at_least ? " input" : " inputs") + ", got " +
+                             std::to_string(got));
 }
 
 void require_rank(const ParseContext& c, std::size_t rank, bool at_least, const std::string& what) {
@@ -34,8 +34,8 @@ void require_same_shapes(const ParseContext& c) {
   for (std::size_t k = 1; k < c.inputs.size(); ++k)
     if (c.inputs[k] != c.inputs[0])
       throw ModelError(c.at, "inputs must have the same shape: input 0 is " +
-                                 to_string(c.inputs[0]) + ", input " + std::to_string(k) +
-                                 " is " + to_string(c.inputs[k]));
+                                 to_string(c.inputs[0]) + ", input " + std::to_string(k) + " is " +
+                                 to_string(c.inputs[k]));
 }
 
 std::vector<Fixed> parse_weights(const json& value, const Shape& shape, const std::string& at) {
@@ -90,10 +90,10 @@ Window parse_window(const ParseContext& c, int rank, const char* size_key,
   w.size = size ? *size
                 : parse_int_or_list(require(c.node, size_key, c.at), r, json_path(c.at, size_key),
                                     1, kMaxWindow);
-  w.strides = c.node.contains("strides")
-                  ? parse_int_or_list(c.node.at("strides"), r, json_path(c.at, "strides"), 1,
-                                      kMaxWindow)
-                  : (strides_default_size ? w.size : std::vector<int>(r, 1));
+  w.strides =
+      c.node.contains("strides")
+          ? parse_int_or_list(c.node.at("strides"), r, json_path(c.at, "strides"), 1, kMaxWindow)
+          : (strides_default_size ? w.size : std::vector<int>(r, 1));
   w.dilation = std::vector<int>(r, 1);
   if (allow_dilation && c.node.contains("dilation"))
     w.dilation =

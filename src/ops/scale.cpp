@@ -35,8 +35,9 @@ std::vector<Fixed> ScaleOp::reference(const ValueInputs& in, const NodeContext& 
   const auto channels = static_cast<std::size_t>(last_axis(n.shape));
   for (std::size_t e = 0; e < in[0]->values.size(); ++e) {
     const std::size_t ch = e % channels;
-    y.push_back(add_at(mul_at(in[0]->values[e], factor[ch], n.at, "a product of a factor and an input"),
-                       bias[ch], n.at));
+    y.push_back(
+        add_at(mul_at(in[0]->values[e], factor[ch], n.at, "a product of a factor and an input"),
+               bias[ch], n.at));
   }
   return y;
 }

@@ -19,8 +19,8 @@ TransposeOp TransposeOp::parse(const ParseContext& c, Shape& out) {
   TransposeOp op;
   std::vector<bool> seen(in.size(), false);
   for (std::size_t k = 0; k < p.size(); ++k) {
-    const int a = static_cast<int>(parse_int(p[k], json_path(at, k), 0,
-                                             static_cast<long long>(in.size()) - 1));
+    const int a = static_cast<int>(
+        parse_int(p[k], json_path(at, k), 0, static_cast<long long>(in.size()) - 1));
     if (seen[static_cast<std::size_t>(a)])
       throw ModelError(json_path(at, k), "axis " + std::to_string(a) + " appears twice");
     seen[static_cast<std::size_t>(a)] = true;

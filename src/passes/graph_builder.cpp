@@ -25,7 +25,9 @@ Fixed GraphBuilder::lo(const Operand& x) const {
 Fixed GraphBuilder::hi(const Operand& x) const {
   return {g_.at(x.node).hi, operand_type(g_, x).frac_bits};
 }
-bool GraphBuilder::is_constant(const Operand& x) const { return g_.at(x.node).lo == g_.at(x.node).hi; }
+bool GraphBuilder::is_constant(const Operand& x) const {
+  return g_.at(x.node).lo == g_.at(x.node).hi;
+}
 
 Operand GraphBuilder::relu(const Operand& x) {
   if (g_.at(x.node).lo >= 0) return x;  // already non-negative: the identity

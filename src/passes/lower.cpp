@@ -90,8 +90,8 @@ Fixed multiply_constant(const Fixed& w, const Fixed& x) {
 
 // One row of a materialised linear tensor: a CMVM over `x`.
 struct Row {
-  std::vector<Operand> x;   // the row's inputs
-  cmvm::IntMatrix w;        // x.size() x outputs, on 2^-weight_frac (constant rows zeroed)
+  std::vector<Operand> x;  // the row's inputs
+  cmvm::IntMatrix w;       // x.size() x outputs, on 2^-weight_frac (constant rows zeroed)
   int weight_frac = 0;
   std::vector<Fixed> bias;  // per output, constant inputs folded in
   std::vector<cmvm::InputSpec> specs;
@@ -206,9 +206,10 @@ bool Lowering::values_fit(const std::vector<SourceForm>& forms) const {
     for (const SourceForm& f : forms) {
       Fixed lo = f.bias, hi = f.bias;
       for (const SourceTerm& t : f.terms) {
-        const Operand& x =
-            operands_[static_cast<std::size_t>(t.tensor)]->elements[static_cast<std::size_t>(t.element)];
-        const Fixed a = exact_mul(t.weight, builder_.lo(x)), b = exact_mul(t.weight, builder_.hi(x));
+        const Operand& x = operands_[static_cast<std::size_t>(t.tensor)]
+                               ->elements[static_cast<std::size_t>(t.element)];
+        const Fixed a = exact_mul(t.weight, builder_.lo(x)),
+                    b = exact_mul(t.weight, builder_.hi(x));
         const bool up = compare(a, b) <= 0;
         lo = exact_add(lo, up ? a : b);
         hi = exact_add(hi, up ? b : a);
@@ -231,8 +232,10 @@ std::vector<SourceForm> Lowering::compose(int t, bool inline_candidates) {
   const NodeContext n = model_.context_of(node);
   const LinearMap map = std::visit(
       [&](const auto& op) -> LinearMap {
-        if constexpr (LinearOperation<std::decay_t<decltype(op)>>) return op.linear(n);
-        else throw InternalError("compose() on a non-linear node");
+        if constexpr (LinearOperation<std::decay_t<decltype(op)>>)
+          return op.linear(n);
+        else
+          throw InternalError("compose() on a non-linear node");
       },
       node.op);
   std::vector<SourceForm> out;
@@ -245,7 +248,8 @@ std::vector<SourceForm> Lowering::compose(int t, bool inline_candidates) {
     for (const LinearTerm& term : f.terms) {
       const int in = node.inputs[static_cast<std::size_t>(term.slot)];
       if (inline_candidates && candidate_[static_cast<std::size_t>(in)]) {
-        const SourceForm& inner = forms_[static_cast<std::size_t>(in)][static_cast<std::size_t>(term.element)];
+        const SourceForm& inner =
+            forms_[static_cast<std::size_t>(in)][static_cast<std::size_t>(term.element)];
         for (const SourceTerm& st : inner.terms)
           terms.push_back({st.tensor, st.element, exact_mul(term.weight, st.weight)});
         s.bias = exact_add(s.bias, exact_mul(term.weight, inner.bias));
@@ -278,15 +282,15 @@ std::vector<Operand> Lowering::instantiate(const Row& row) {
   }
   const std::string key = row_key(row);
   auto it = solutions_.find(key);
-  if (it == solutions_.end())
-    throw InternalError("a row's CMVM was not solved");
+  if (it == solutions_.end()) throw InternalError("a row's CMVM was not solved");
   const cmvm::Solution& sol = it->second.first;
   const auto& coeffs = it->second.second;
 
   const int layer_id = static_cast<int>(g_.layer_inputs.size());
   g_.layer_inputs.push_back(row.x);
   std::vector<Operand> operand(static_cast<std::size_t>(n_in) + sol.ops.size());
-  for (int i = 0; i < n_in; ++i) operand[static_cast<std::size_t>(i)] = row.x[static_cast<std::size_t>(i)];
+  for (int i = 0; i < n_in; ++i)
+    operand[static_cast<std::size_t>(i)] = row.x[static_cast<std::size_t>(i)];
   auto term_operand = [&](const cmvm::Term& t) {
     Operand o = operand[static_cast<std::size_t>(t.operand)];
     o.shift += t.shift;
@@ -337,8 +341,8 @@ std::vector<Operand> Lowering::instantiate(const Row& row) {
   return y;
 }
 
-std::vector<Operand> Lowering::lower_forms(const std::vector<SourceForm>& forms,
-                                           const Shape& shape, const std::string& at) {
+std::vector<Operand> Lowering::lower_forms(const std::vector<SourceForm>& forms, const Shape& shape,
+                                           const std::string& at) {
   // One position of all channels of the last axis at a time, cut into groups of
   // outputs that share no input (an element-wise add or a sum over particles is
   // many small independent sums, not one wide matrix).
@@ -388,17 +392,18 @@ std::vector<Operand> Lowering::lower_forms(const std::vector<SourceForm>& forms,
         const SourceForm& f = forms[outs[j]];
         row.bias.push_back(f.bias);
         for (const SourceTerm& t : f.terms) {
-          const auto pos = static_cast<std::size_t>(
-              std::lower_bound(sources.begin(), sources.end(), std::make_pair(t.tensor, t.element)) -
-              sources.begin());
+          const auto pos =
+              static_cast<std::size_t>(std::lower_bound(sources.begin(), sources.end(),
+                                                        std::make_pair(t.tensor, t.element)) -
+                                       sources.begin());
           columns[j][pos] = t.weight;
         }
       }
       row.w = integer_matrix(columns, sources.size(), row.weight_frac, at);
       for (std::size_t i = 0; i < sources.size(); ++i) {
         const auto& [tensor, element] = sources[i];
-        const Operand x =
-            operands_[static_cast<std::size_t>(tensor)]->elements[static_cast<std::size_t>(element)];
+        const Operand x = operands_[static_cast<std::size_t>(tensor)]
+                              ->elements[static_cast<std::size_t>(element)];
         row.x.push_back(x);
         const Node& xn = g_.at(x.node);
         const int xf = operand_type(g_, x).frac_bits;

@@ -251,7 +251,8 @@ const std::vector<Case>& cases() {
        R"({"version": 2, "inputs": [{"name": "x", "shape": [2, 2], "type": {"signed": true, "int_bits": 3, "frac_bits": 0}}], "nodes": [{"op": "flatten", "name": "f", "input": "x"}, {"op": "add", "name": "s", "inputs": ["x", "f"]}]})",
        {"m.json"},
        1,
-       "da-gen: error: nodes[1]: inputs must have the same shape: input 0 is [2, 2], input 1 is [4]"},
+       "da-gen: error: nodes[1]: inputs must have the same shape: input 0 is [2, 2], input 1 is "
+       "[4]"},
       {"v2-kernel-channels",
        R"({"version": 2, "inputs": [{"name": "x", "shape": [2, 2], "type": {"signed": true, "int_bits": 3, "frac_bits": 0}}], "nodes": [{"op": "conv1d", "name": "c", "input": "x", "kernel": [[[1], [1], [1]]]}]})",
        {"m.json"},
@@ -261,7 +262,8 @@ const std::vector<Case>& cases() {
        R"({"version": 2, "inputs": [{"name": "x", "shape": [2, 2], "type": {"signed": true, "int_bits": 3, "frac_bits": 0}}], "nodes": [{"op": "lookup", "name": "t", "input": "x", "domain": {"signed": true, "int_bits": 3, "frac_bits": 0}, "table": [0, 1], "to": {"signed": false, "int_bits": 1, "frac_bits": 0}}]})",
        {"m.json"},
        1,
-       "da-gen: error: nodes[0].table: expected 16 entries (2^4, one per code of the domain s3.0), got 2"},
+       "da-gen: error: nodes[0].table: expected 16 entries (2^4, one per code of the domain s3.0), "
+       "got 2"},
       {"v2-pool-two-inputs",
        R"({"version": 2, "inputs": [{"name": "x", "shape": [2, 2], "type": {"signed": true, "int_bits": 3, "frac_bits": 0}}], "nodes": [{"op": "avg_pool1d", "name": "p", "input": "x", "pool": 2, "strides": 1}, {"op": "global_avg_pool", "name": "g", "inputs": ["x", "x"]}]})",
        {"m.json"},
@@ -271,7 +273,8 @@ const std::vector<Case>& cases() {
        R"({"version": 2, "inputs": [{"name": "x", "shape": [2, 2], "type": {"signed": true, "int_bits": 3, "frac_bits": 0}}], "nodes": [{"op": "reshape", "name": "r", "input": "x", "shape": [4, 1]}, {"op": "avg_pool1d", "name": "p", "input": "r", "pool": 3}]})",
        {"m.json"},
        1,
-       "da-gen: error: nodes[1]: the mean of a window of 3 elements is not an exact binary fraction; average pooling needs a power-of-two window (use sum + scale)"},
+       "da-gen: error: nodes[1]: the mean of a window of 3 elements is not an exact binary "
+       "fraction; average pooling needs a power-of-two window (use sum + scale)"},
       {"v2-bad-perm",
        R"({"version": 2, "inputs": [{"name": "x", "shape": [2, 2], "type": {"signed": true, "int_bits": 3, "frac_bits": 0}}], "nodes": [{"op": "transpose", "name": "t", "input": "x", "perm": [1, 1]}]})",
        {"m.json"},
@@ -281,7 +284,8 @@ const std::vector<Case>& cases() {
        R"({"version": 2, "inputs": [{"name": "x", "shape": [2, 2], "type": {"signed": true, "int_bits": 3, "frac_bits": 0}}], "nodes": [{"op": "lookup", "name": "t", "input": "x", "domain": {"signed": false, "int_bits": 1, "frac_bits": 0}, "table": [0, 1], "to": {"signed": false, "int_bits": 1, "frac_bits": 0}}]})",
        {"m.json"},
        1,
-       "da-gen: error: nodes[0]: element 0 takes values in [-8, 7] on the grid 2^0, not all of them values of the domain u1.0"},
+       "da-gen: error: nodes[0]: element 0 takes values in [-8, 7] on the grid 2^0, not all of "
+       "them values of the domain u1.0"},
       {"layer-too-wide",
        R"({"input": {"size": 1, "type": {"signed": false, "int_bits": 60, "frac_bits": 0}}, "layers": [)"
        R"({"type": "dense", "weights": [[1099511627776, 1]]}, {"type": "dense", "weights": [[1099511627776], [3]]}]})",

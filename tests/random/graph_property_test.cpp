@@ -83,7 +83,8 @@ TEST(RandomGraphs, ReferenceEqualsInterpreter) {
     const std::string problem = check(seed);
     if (!problem.empty()) {
       ++failures;
-      ADD_FAILURE() << "seed " << seed << ": " << problem << "\n(replay: DAGEN_SEED=" << seed << ")";
+      ADD_FAILURE() << "seed " << seed << ": " << problem << "\n(replay: DAGEN_SEED=" << seed
+                    << ")";
     }
   }
 }

@@ -36,7 +36,8 @@ class Generator {
     for (int k = 0; k < count; ++k) add_random_node();
     json outputs = json::array({tensors_.back().name});
     if (chance(0.3)) {
-      const std::string other = tensors_[static_cast<std::size_t>(pick(0, static_cast<int>(tensors_.size()) - 1))].name;
+      const std::string other =
+          tensors_[static_cast<std::size_t>(pick(0, static_cast<int>(tensors_.size()) - 1))].name;
       if (other != tensors_.back().name) outputs.push_back(other);
     }
     return {{"version", 2}, {"name", "g"}, {"inputs", in}, {"nodes", nodes_}, {"outputs", outputs}};
@@ -67,7 +68,9 @@ class Generator {
   // A small exact weight: k/4 in [-2, 2], often zero.
   double weight() { return chance(0.3) ? 0.0 : pick(-8, 8) / 4.0; }
 
-  Tensor& any() { return tensors_[static_cast<std::size_t>(pick(0, static_cast<int>(tensors_.size()) - 1))]; }
+  Tensor& any() {
+    return tensors_[static_cast<std::size_t>(pick(0, static_cast<int>(tensors_.size()) - 1))];
+  }
   std::string fresh() { return "n" + std::to_string(nodes_.size()); }
 
   Tensor push(json node, std::vector<int> shape, int bits) {
@@ -80,9 +83,13 @@ class Generator {
   // A narrow version of t (a quantizer) when its values may be wide.
   Tensor narrow(const Tensor& t, int limit) {
     if (t.bits <= limit) return t;
-    json q = {{"op", "quantize"}, {"name", fresh()}, {"input", t.name}, {"to", random_type(2, 6)},
+    json q = {{"op", "quantize"},
+              {"name", fresh()},
+              {"input", t.name},
+              {"to", random_type(2, 6)},
               {"rounding", chance(0.5) ? "RND" : "TRN"},
-              {"overflow", std::vector<std::string>{"WRAP", "SAT", "SAT_SYM"}[static_cast<std::size_t>(pick(0, 2))]}};
+              {"overflow", std::vector<std::string>{
+                               "WRAP", "SAT", "SAT_SYM"}[static_cast<std::size_t>(pick(0, 2))]}};
     const int bits = type_width(q["to"]);
     return push(q, t.shape, bits);
   }
@@ -96,7 +103,8 @@ class Generator {
     const auto rank = s.size();
     json n = {{"name", fresh()}};
     switch (pick(0, 15)) {
-      case 0: case 1: {  // dense on the last axis
+      case 0:
+      case 1: {  // dense on the last axis
         const int out = pick(1, 4);
         json w = json::array();
         for (int i = 0; i < s.back(); ++i) {
@@ -106,7 +114,8 @@ class Generator {
         }
         n.update({{"op", "dense"}, {"input", base.name}, {"weights", w}});
         if (chance(0.5)) n["bias"] = json::array();
-        if (n.contains("bias")) for (int j = 0; j < out; ++j) n["bias"].push_back(weight());
+        if (n.contains("bias"))
+          for (int j = 0; j < out; ++j) n["bias"].push_back(weight());
         auto shape = s;
         shape.back() = out;
         push(n, shape, base.bits + 6);
@@ -132,8 +141,11 @@ class Generator {
         std::vector<int> kshape = k;
         kshape.push_back(s.back());
         kshape.push_back(cout);
-        n.update({{"op", spatial == 1 ? "conv1d" : "conv2d"}, {"input", base.name},
-                  {"kernel", nested(kshape, 0)}, {"strides", st}, {"dilation", dil},
+        n.update({{"op", spatial == 1 ? "conv1d" : "conv2d"},
+                  {"input", base.name},
+                  {"kernel", nested(kshape, 0)},
+                  {"strides", st},
+                  {"dilation", dil},
                   {"padding", same ? "same" : "valid"}});
         out.push_back(cout);
         push(n, out, base.bits + 8);
@@ -145,12 +157,16 @@ class Generator {
       case 4: {  // scale per channel
         json f = json::array();
         for (int c = 0; c < s.back(); ++c) f.push_back(weight());
-        push({{"op", "scale"}, {"name", n["name"]}, {"input", base.name}, {"factor", f},
+        push({{"op", "scale"},
+              {"name", n["name"]},
+              {"input", base.name},
+              {"factor", f},
               {"bias", weight()}},
              s, base.bits + 3);
         return;
       }
-      case 5: case 6: {  // add / sub / max / min with same-shaped tensors
+      case 5:
+      case 6: {  // add / sub / max / min with same-shaped tensors
         std::vector<std::string> ins{base.name};
         for (const Tensor& t : tensors_)
           if (t.shape == s && t.name != base.name && t.bits <= 16 && ins.size() < 3 && chance(0.7))
@@ -170,7 +186,8 @@ class Generator {
           int count = 1;
           for (int a = 0; a < spatial; ++a) count *= s[static_cast<std::size_t>(a)];
           if (avg && (count & (count - 1))) break;
-          push({{"op", avg ? "global_avg_pool" : "global_max_pool"}, {"name", n["name"]},
+          push({{"op", avg ? "global_avg_pool" : "global_max_pool"},
+                {"name", n["name"]},
                 {"input", base.name}},
                {s.back()}, base.bits + 4);
           return;
@@ -185,7 +202,9 @@ class Generator {
         }
         out.push_back(s.back());
         push({{"op", std::string(avg ? "avg" : "max") + "_pool" + std::to_string(spatial) + "d"},
-              {"name", n["name"]}, {"input", base.name}, {"pool", pool},
+              {"name", n["name"]},
+              {"input", base.name},
+              {"pool", pool},
               {"padding", same ? "same" : "valid"}},
              out, base.bits + 2);
         return;
@@ -193,8 +212,11 @@ class Generator {
       case 8: {  // sum over some axes
         std::vector<int> axes, out;
         for (std::size_t a = 0; a < rank; ++a) {
-          if (chance(0.5)) axes.push_back(chance(0.5) ? static_cast<int>(a) : static_cast<int>(a) - static_cast<int>(rank));
-          else out.push_back(s[a]);
+          if (chance(0.5))
+            axes.push_back(chance(0.5) ? static_cast<int>(a)
+                                       : static_cast<int>(a) - static_cast<int>(rank));
+          else
+            out.push_back(s[a]);
         }
         if (axes.empty()) axes.push_back(-1), out.pop_back();
         push({{"op", "sum"}, {"name", n["name"]}, {"input", base.name}, {"axes", axes}}, out,
@@ -208,13 +230,15 @@ class Generator {
         for (const Tensor& t : tensors_) {
           if (t.shape.size() != rank || t.bits > 16) continue;
           bool ok = true;
-          for (std::size_t a = 0; a < rank; ++a) ok = ok && (static_cast<int>(a) == axis || t.shape[a] == s[a]);
+          for (std::size_t a = 0; a < rank; ++a)
+            ok = ok && (static_cast<int>(a) == axis || t.shape[a] == s[a]);
           if (ok && chance(0.5)) other = t.name, extra = t.shape[static_cast<std::size_t>(axis)];
         }
         auto out = s;
         out[static_cast<std::size_t>(axis)] += extra;
-        push({{"op", "concat"}, {"name", n["name"]}, {"inputs", {base.name, other}}, {"axis", axis}},
-             out, base.bits);
+        push(
+            {{"op", "concat"}, {"name", n["name"]}, {"inputs", {base.name, other}}, {"axis", axis}},
+            out, base.bits);
         return;
       }
       case 10: {  // reshape / flatten
@@ -224,10 +248,15 @@ class Generator {
           push({{"op", "flatten"}, {"name", n["name"]}, {"input", base.name}}, {count}, base.bits);
         } else {
           std::vector<int> out{-1};
-          for (int d = 2; d <= 4; ++d) if (count % d == 0 && chance(0.5)) { out = {d, -1}; break; }
-          std::vector<int> shape = out.size() == 1 ? std::vector<int>{count} : std::vector<int>{out[0], count / out[0]};
-          push({{"op", "reshape"}, {"name", n["name"]}, {"input", base.name}, {"shape", out}}, shape,
-               base.bits);
+          for (int d = 2; d <= 4; ++d)
+            if (count % d == 0 && chance(0.5)) {
+              out = {d, -1};
+              break;
+            }
+          std::vector<int> shape =
+              out.size() == 1 ? std::vector<int>{count} : std::vector<int>{out[0], count / out[0]};
+          push({{"op", "reshape"}, {"name", n["name"]}, {"input", base.name}, {"shape", out}},
+               shape, base.bits);
         }
         return;
       }
@@ -247,9 +276,13 @@ class Generator {
         push({{"op", "argmax"}, {"name", n["name"]}, {"input", base.name}}, out, 2);
         return;
       }
-      case 13: case 14: {  // lookup over a quantized domain
-        json q = {{"op", "quantize"}, {"name", fresh()}, {"input", base.name},
-                  {"to", random_type(1, 4)}, {"overflow", chance(0.5) ? "SAT" : "WRAP"}};
+      case 13:
+      case 14: {  // lookup over a quantized domain
+        json q = {{"op", "quantize"},
+                  {"name", fresh()},
+                  {"input", base.name},
+                  {"to", random_type(1, 4)},
+                  {"overflow", chance(0.5) ? "SAT" : "WRAP"}};
         const json domain = q["to"];
         const Tensor dq = push(q, s, type_width(domain));
         const json to = random_type(1, 6);
@@ -258,12 +291,17 @@ class Generator {
         const int frac = to["frac_bits"];
         json table = json::array();
         for (int k = 0; k < (1 << type_width(domain)); ++k) {
-          const long long lo = sign ? -(1LL << (tw - 1)) : 0, hi = sign ? (1LL << (tw - 1)) - 1 : (1LL << tw) - 1;
+          const long long lo = sign ? -(1LL << (tw - 1)) : 0,
+                          hi = sign ? (1LL << (tw - 1)) - 1 : (1LL << tw) - 1;
           const long long code = std::uniform_int_distribution<long long>(lo, hi)(rng_);
           table.push_back(static_cast<double>(code) * std::ldexp(1.0, -frac));
         }
-        push({{"op", "lookup"}, {"name", fresh()}, {"input", dq.name}, {"domain", domain},
-              {"table", table}, {"to", to}},
+        push({{"op", "lookup"},
+              {"name", fresh()},
+              {"input", dq.name},
+              {"domain", domain},
+              {"table", table},
+              {"to", to}},
              s, tw);
         return;
       }
@@ -283,6 +321,8 @@ class Generator {
 
 }  // namespace
 
-json random_graph_model(std::uint64_t seed, int max_nodes) { return Generator(seed).run(max_nodes); }
+json random_graph_model(std::uint64_t seed, int max_nodes) {
+  return Generator(seed).run(max_nodes);
+}
 
 }  // namespace dagen::testing

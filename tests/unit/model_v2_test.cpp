@@ -66,9 +66,13 @@ TEST(ModelV2, Errors) {
        "nodes[0].op: unknown op 'conv3d' (dense, conv1d, conv2d, relu, quantize, lookup, scale, "
        "add, sub, max, min, max_pool1d, max_pool2d, avg_pool1d, avg_pool2d, global_max_pool, "
        "global_avg_pool, sum, concat, reshape, flatten, transpose, argmax)"},
-      {[](json& d) { d["nodes"][0]["kernel"][0][1] = {{1, 0}}; },
+      {[](json& d) {
+         d["nodes"][0]["kernel"][0][1] = {{1, 0}};
+       },
        "nodes[0].kernel[0][1]: has 1 entries, expected 2 (shape [2, 2, 2, 2])"},
-      {[](json& d) { d["inputs"][0]["shape"] = {4, 4, 3}; },
+      {[](json& d) {
+         d["inputs"][0]["shape"] = {4, 4, 3};
+       },
        "nodes[0].kernel: has 2 input channels but the input has 3 (shape [4, 4, 3])"},
       {[](json& d) { d["nodes"][5]["weights"].erase(0); },
        "nodes[5].weights: has 7 rows but the layer has 8 inputs (weights are [n_in][n_out])"},
@@ -77,7 +81,8 @@ TEST(ModelV2, Errors) {
        },
        "nodes[6]: inputs must have the same shape: input 0 is [2], input 1 is [8]"},
       {[](json& d) {
-         d["nodes"][6] = {{"op", "transpose"}, {"name", "cls"}, {"input", "p1"}, {"perm", {0, 0, 1}}};
+         d["nodes"][6] = {
+             {"op", "transpose"}, {"name", "cls"}, {"input", "p1"}, {"perm", {0, 0, 1}}};
        },
        "nodes[6].perm[1]: axis 0 appears twice"},
       {[](json& d) {
@@ -85,13 +90,19 @@ TEST(ModelV2, Errors) {
        },
        "nodes[6].perm: expected a permutation of the 3 axes of shape [2, 2, 2]"},
       {[](json& d) {
-         d["nodes"][3] = {{"op", "avg_pool2d"}, {"name", "p1"}, {"input", "q1"}, {"pool", {3, 1}},
+         d["nodes"][3] = {{"op", "avg_pool2d"},
+                          {"name", "p1"},
+                          {"input", "q1"},
+                          {"pool", {3, 1}},
                           {"strides", 1}};
        },
        "nodes[3]: the mean of a window of 3 elements is not an exact binary fraction; average "
        "pooling needs a power-of-two window (use sum + scale)"},
       {[](json& d) {
-         d["nodes"][3] = {{"op", "avg_pool2d"}, {"name", "p1"}, {"input", "q1"}, {"pool", 2},
+         d["nodes"][3] = {{"op", "avg_pool2d"},
+                          {"name", "p1"},
+                          {"input", "q1"},
+                          {"pool", 2},
                           {"padding", "same"}};
        },
        "nodes[3].padding: average pooling is exact only with valid padding; use sum + scale"},
@@ -109,18 +120,28 @@ TEST(ModelV2, Errors) {
        "nodes[6].table[3]: 4 is not representable in the output type u2.0"},
       {[](json& d) { d["nodes"][1].erase("input"); },
        "nodes[1]: needs exactly one of 'input' (a tensor) and 'inputs' (a list)"},
-      {[](json& d) { d["nodes"][1]["inputs"] = {"c1", "c1"}; d["nodes"][1].erase("input"); },
+      {[](json& d) {
+         d["nodes"][1]["inputs"] = {"c1", "c1"};
+         d["nodes"][1].erase("input");
+       },
        "nodes[1]: takes 1 input, got 2"},
       {[](json& d) { d["nodes"][0]["padding"] = "full"; },
        "nodes[0].padding: unknown padding 'full' (valid or same)"},
-      {[](json& d) { d["nodes"][0]["strides"] = {1, 0}; },
+      {[](json& d) {
+         d["nodes"][0]["strides"] = {1, 0};
+       },
        "nodes[0].strides[1]: 0 is out of range [1, 4096]"},
-      {[](json& d) { d["nodes"][0]["padding"] = "valid"; d["nodes"][0]["dilation"] = 4; },
+      {[](json& d) {
+         d["nodes"][0]["padding"] = "valid";
+         d["nodes"][0]["dilation"] = 4;
+       },
        "nodes[0]: a window of 2 (dilation 4) does not fit axis 0 of length 4 with valid padding"},
       {[](json& d) { d["version"] = 3; },
        "version: unsupported format version 3 (this da-gen reads versions 1 and 2)"},
       {[](json& d) { d["nodes"][4]["foo"] = 1; }, "nodes[4].foo: unknown key 'foo'"},
-      {[](json& d) { d["inputs"][0]["shape"] = {4, 0, 2}; },
+      {[](json& d) {
+         d["inputs"][0]["shape"] = {4, 0, 2};
+       },
        "inputs[0].shape[1]: 0 is out of range [1, 65536]"},
       {[](json& d) {
          d["nodes"][4] = {{"op", "reshape"}, {"name", "f"}, {"input", "p1"}, {"shape", {3, -1}}};

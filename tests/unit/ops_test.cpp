@@ -13,9 +13,10 @@ using nlohmann::json;
 
 // A one-input model: `shape` of integers of `type`, then `nodes`.
 Model model_of(const Shape& shape, const json& type, const json& nodes) {
-  return parse_model(json{{"version", 2},
-                          {"inputs", json::array({{{"name", "x"}, {"shape", shape}, {"type", type}}})},
-                          {"nodes", nodes}});
+  return parse_model(
+      json{{"version", 2},
+           {"inputs", json::array({{{"name", "x"}, {"shape", shape}, {"type", type}}})},
+           {"nodes", nodes}});
 }
 
 const json kInt8 = {{"signed", true}, {"int_bits", 7}, {"frac_bits", 0}};
@@ -58,8 +59,7 @@ TEST(Ops, MaxPoolSameIgnoresPadding) {
   const Model m = model_of({3, 3, 1}, kInt8, json::parse(R"([{"op": "max_pool2d", "name": "p",
       "input": "x", "pool": 2, "padding": "same"}])"));
   EXPECT_EQ(m.nodes[0].shape, (Shape{2, 2, 1}));
-  EXPECT_EQ(run(m, {-1, -2, -3, -4, -5, -6, -7, -8, -9}),
-            (std::vector<double>{-1, -3, -7, -9}));
+  EXPECT_EQ(run(m, {-1, -2, -3, -4, -5, -6, -7, -8, -9}), (std::vector<double>{-1, -3, -7, -9}));
 }
 
 TEST(Ops, AvgPoolAndGlobalPools) {
@@ -101,23 +101,22 @@ TEST(Ops, ScaleSumTransposeReshape) {
       {"op": "reshape", "name": "r", "input": "t", "shape": [-1]},
       {"op": "concat", "name": "c", "inputs": ["u", "r"]}])"));
   // s = [[2, 2, -3], [5, 3.5, -11]]; t = [[2, 5], [2, 3.5], [-3, -11]]; u = [7, 5.5, -14].
-  EXPECT_EQ(run(m, {1, 2, 2, 4, 5, 6}),
-            (std::vector<double>{7, 5.5, -14, 2, 5, 2, 3.5, -3, -11}));
+  EXPECT_EQ(run(m, {1, 2, 2, 4, 5, 6}), (std::vector<double>{7, 5.5, -14, 2, 5, 2, 3.5, -3, -11}));
 }
 
 TEST(Ops, MergesOfSeveralInputs) {
   const json t = kInt8;
-  const Model m = parse_model(json{
-      {"version", 2},
-      {"inputs", json::array({{{"name", "a"}, {"shape", {3}}, {"type", t}},
-                              {{"name", "b"}, {"shape", {3}}, {"type", t}},
-                              {{"name", "c"}, {"shape", {3}}, {"type", t}}})},
-      {"nodes", json::parse(R"([
+  const Model m =
+      parse_model(json{{"version", 2},
+                       {"inputs", json::array({{{"name", "a"}, {"shape", {3}}, {"type", t}},
+                                               {{"name", "b"}, {"shape", {3}}, {"type", t}},
+                                               {{"name", "c"}, {"shape", {3}}, {"type", t}}})},
+                       {"nodes", json::parse(R"([
           {"op": "add", "name": "s", "inputs": ["a", "b", "c"]},
           {"op": "sub", "name": "d", "inputs": ["a", "b"]},
           {"op": "max", "name": "mx", "inputs": ["a", "b", "c"]},
           {"op": "min", "name": "mn", "inputs": ["a", "b", "c"]}])")},
-      {"outputs", {"s", "d", "mx", "mn"}}});
+                       {"outputs", {"s", "d", "mx", "mn"}}});
   EXPECT_EQ(run(m, {1, -5, 3, 2, 0, -7, 0, 9, 3}),
             (std::vector<double>{3, 4, -1, -1, -5, 10, 2, 9, 3, 0, -5, -7}));
 }
