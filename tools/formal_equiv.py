@@ -103,8 +103,98 @@ def const_val(w, value_frac, code):
     return Val(lit(code, width), width, value_frac, code, code)
 
 
+def input_val(w, t, offset, prefix):
+    """(Val of an input element of fixed-point type t read from x at offset, its width in x)."""
+    tt = type_tuple(t)
+    width, lo, hi = type_range(tt)
+    if width == 0:
+        return Val("1'sd0", 1, tt[2], 0, 0), 0
+    bits = "x[%d +: %d]" % (offset, width)
+    expr = "$signed(%s)" % bits if tt[0] else "$signed({1'b0, %s})" % bits
+    cw = width if tt[0] else width + 1
+    return Val(w.wire(cw, expr, prefix), cw, tt[2], lo, hi), width
+
+
+def linear_val(w, terms, bias, prefix):
+    """bias + sum of c * v over terms [(Val, Fraction c)], exactly: one wire of `v * c`
+    products on the finest grid of the terms (the constant 0 when nothing is left)."""
+    terms = [(v, wt) for v, wt in terms if wt != 0 and not (v.lo == 0 and v.hi == 0)]
+    f = frac_of(bias) if bias != 0 else None
+    for v, wt in terms:
+        g = v.frac + frac_of(wt)
+        f = g if f is None else max(f, g)
+    if f is None:  # the constant 0
+        return Val("1'sd0", 1, 0, 0, 0)
+    # Exact interval of the code on grid 2^-f.
+    b = int(bias * (Fraction(2) ** f))
+    lo = hi = b
+    parts = []
+    for v, wt in terms:
+        c = int(wt * (Fraction(2) ** (f - v.frac)))  # integer: w * 2^(f - frac_x)
+        lo += min(c * v.lo, c * v.hi)
+        hi += max(c * v.lo, c * v.hi)
+        parts.append((v, c))
+    width = bits_signed(min(lo, b), max(hi, b)) + 1
+    for v, c in parts:
+        width = max(width, v.width + bits_signed(c, c) + 1)
+    expr = " + ".join(["%s * %s" % (v.name, lit(c, bits_signed(c, c) + 1)) for v, c in parts] +
+                      [lit(b, bits_signed(b, b))])
+    return Val(w.wire(width, expr, prefix), width, f, lo, hi)
+
+
+def relu_val(w, v, prefix):
+    if v.lo >= 0:
+        return v
+    name = w.wire(v.width, "%s < 0 ? %s : %s" % (v.name, lit(0, v.width), v.name), prefix)
+    return Val(name, v.width, v.frac, max(v.lo, 0), max(v.hi, 0))
+
+
+def quantize_val(w, v, t, rounding, overflow, p, tight=False):
+    """v quantized to type t: explicit rounding (TRN/RND) and overflow (WRAP/SAT/SAT_SYM).
+    tight: the version-2 interval rule (rounded and saturated ends; under WRAP the
+    rounded ends when they lie in the type's range) instead of the type's range."""
+    tt = type_tuple(t)
+    qw, qlo, qhi = type_range(tt)
+    if qw == 0:
+        return Val("1'sd0", 1, tt[2], 0, 0)
+    d = v.frac - tt[2]
+    # Rounded code on the target grid (exact, before overflow).
+    if d > 0:
+        cw = max(v.width, d + 1, qw + 1) + 2
+        src = w.wire(cw, v.name, p + "ext")
+        if rounding == "RND":
+            src = w.wire(cw, "%s + %s" % (src, lit(1 << (d - 1), cw)), p + "half")
+        r = w.wire(cw, "%s >>> %d" % (src, d), p + "rnd")
+        rlo = (v.lo + ((1 << (d - 1)) if rounding == "RND" else 0)) >> d
+        rhi = (v.hi + ((1 << (d - 1)) if rounding == "RND" else 0)) >> d
+    else:
+        cw = max(v.width - d, qw) + 2
+        r = w.wire(cw, "%s <<< %d" % (w.wire(cw, v.name, p + "ext"), -d), p + "up")
+        rlo, rhi = v.lo << -d, v.hi << -d
+    ow = qw + 1  # signed container of the quantized code
+    if overflow == "WRAP":
+        bits = "%s[%d:0]" % (r, qw - 1)
+        expr = "$signed(%s)" % bits if tt[0] else "$signed({1'b0, %s})" % bits
+        name = w.wire(ow, expr, p + "wrap")
+        if tight and qlo <= rlo and rhi <= qhi:
+            qlo, qhi = rlo, rhi
+    else:
+        low = -qhi if (overflow == "SAT_SYM" and tt[0]) else qlo
+        cmpw = max(cw, ow) + 1
+        rr = w.wire(cmpw, r, p + "cmp")
+        expr = "%s > %s ? %s : %s < %s ? %s : %s" % (
+            rr, lit(qhi, cmpw), lit(qhi, cmpw), rr, lit(low, cmpw), lit(low, cmpw), rr)
+        sat = w.wire(cmpw, expr, p + "sat")
+        name = w.wire(ow, "%s[%d:0]" % (sat, ow - 1), p + "q")
+        if tight:
+            qlo, qhi = min(max(rlo, low), qhi), min(max(rhi, low), qhi)
+        else:
+            qlo, qhi = low, qhi
+    return Val(name, ow, tt[2], qlo, qhi)
+
+
 def reference_verilog(model):
-    """(verilog text of module dagen_ref(x, r0, r1, ...), list of output Vals, x width)."""
+    """Version 1: (verilog lines of the reference datapath, list of output Vals, x width)."""
     inp = model["input"]
     n = int(inp["size"])
     types = inp["type"] if isinstance(inp["type"], list) else [inp["type"]] * n
@@ -112,15 +202,8 @@ def reference_verilog(model):
     values = []
     offset = 0
     for i, t in enumerate(types):
-        tt = type_tuple(t)
-        width, lo, hi = type_range(tt)
-        if width == 0:
-            values.append(Val("1'sd0", 1, tt[2], 0, 0))
-            continue
-        bits = "x[%d +: %d]" % (offset, width)
-        expr = "$signed(%s)" % bits if tt[0] else "$signed({1'b0, %s})" % bits
-        cw = width if tt[0] else width + 1
-        values.append(Val(w.wire(cw, expr, "x%d_" % i), cw, tt[2], lo, hi))
+        v, width = input_val(w, t, offset, "x%d_" % i)
+        values.append(v)
         offset += width
     x_width = max(offset, 1)
 
@@ -130,84 +213,16 @@ def reference_verilog(model):
             weights = [[exact(v) for v in row] for row in layer["weights"]]
             n_out = len(weights[0])
             bias = [exact(v) for v in layer.get("bias", [0] * n_out)]
-            out = []
-            for j in range(n_out):
-                terms = [(values[i], weights[i][j]) for i in range(len(values))
-                         if weights[i][j] != 0 and not (values[i].lo == 0 and values[i].hi == 0)]
-                f = frac_of(bias[j]) if bias[j] != 0 else None
-                for v, wt in terms:
-                    g = v.frac + frac_of(wt)
-                    f = g if f is None else max(f, g)
-                if f is None:  # the constant 0
-                    out.append(Val("1'sd0", 1, 0, 0, 0))
-                    continue
-                # Exact interval of the code on grid 2^-f.
-                b = int(bias[j] * (Fraction(2) ** f))
-                lo = hi = b
-                parts = []
-                for v, wt in terms:
-                    c = int(wt * (Fraction(2) ** (f - v.frac)))  # integer: w * 2^(f - frac_x)
-                    lo += min(c * v.lo, c * v.hi)
-                    hi += max(c * v.lo, c * v.hi)
-                    parts.append((v, c))
-                width = bits_signed(min(lo, b), max(hi, b)) + 1
-                for v, c in parts:
-                    width = max(width, v.width + bits_signed(c, c) + 1)
-                expr = " + ".join(["%s * %s" % (v.name, lit(c, bits_signed(c, c) + 1)) for v, c in parts] +
-                                  [lit(b, bits_signed(b, b))])
-                out.append(Val(w.wire(width, expr, "d%d_%d_" % (k, j)), width, f, lo, hi))
-            values = out
+            values = [linear_val(w, [(values[i], weights[i][j]) for i in range(len(values))], bias[j],
+                                 "d%d_%d_" % (k, j)) for j in range(n_out)]
         elif kind == "relu":
-            out = []
-            for j, v in enumerate(values):
-                if v.lo >= 0:
-                    out.append(v)
-                    continue
-                name = w.wire(v.width, "%s < 0 ? %s : %s" % (v.name, lit(0, v.width), v.name), "r%d_%d_" % (k, j))
-                out.append(Val(name, v.width, v.frac, max(v.lo, 0), max(v.hi, 0)))
-            values = out
+            values = [relu_val(w, v, "r%d_%d_" % (k, j)) for j, v in enumerate(values)]
         elif kind == "quantize":
             to = layer["to"] if isinstance(layer["to"], list) else [layer["to"]] * len(values)
             rounding = layer.get("rounding", "TRN")
             overflow = layer.get("overflow", "WRAP")
-            out = []
-            for j, (v, t) in enumerate(zip(values, to)):
-                tt = type_tuple(t)
-                qw, qlo, qhi = type_range(tt)
-                p = "q%d_%d_" % (k, j)
-                if qw == 0:
-                    out.append(Val("1'sd0", 1, tt[2], 0, 0))
-                    continue
-                d = v.frac - tt[2]
-                # Rounded code on the target grid (exact, before overflow).
-                if d > 0:
-                    cw = max(v.width, d + 1, qw + 1) + 2
-                    src = w.wire(cw, v.name, p + "ext")
-                    if rounding == "RND":
-                        src = w.wire(cw, "%s + %s" % (src, lit(1 << (d - 1), cw)), p + "half")
-                    r = w.wire(cw, "%s >>> %d" % (src, d), p + "rnd")
-                    rlo = (v.lo + ((1 << (d - 1)) if rounding == "RND" else 0)) >> d
-                    rhi = (v.hi + ((1 << (d - 1)) if rounding == "RND" else 0)) >> d
-                else:
-                    cw = max(v.width - d, qw) + 2
-                    r = w.wire(cw, "%s <<< %d" % (w.wire(cw, v.name, p + "ext"), -d), p + "up")
-                    rlo, rhi = v.lo << -d, v.hi << -d
-                ow = qw + 1  # signed container of the quantized code
-                if overflow == "WRAP":
-                    bits = "%s[%d:0]" % (r, qw - 1)
-                    expr = "$signed(%s)" % bits if tt[0] else "$signed({1'b0, %s})" % bits
-                    name = w.wire(ow, expr, p + "wrap")
-                else:
-                    low = -qhi if (overflow == "SAT_SYM" and tt[0]) else qlo
-                    cmpw = max(cw, ow) + 1
-                    rr = w.wire(cmpw, r, p + "cmp")
-                    expr = "%s > %s ? %s : %s < %s ? %s : %s" % (
-                        rr, lit(qhi, cmpw), lit(qhi, cmpw), rr, lit(low, cmpw), lit(low, cmpw), rr)
-                    sat = w.wire(cmpw, expr, p + "sat")
-                    name = w.wire(ow, "%s[%d:0]" % (sat, ow - 1), p + "q")
-                    qlo, qhi = low, qhi
-                out.append(Val(name, ow, tt[2], qlo, qhi))
-            values = out
+            values = [quantize_val(w, v, t, rounding, overflow, "q%d_%d_" % (k, j))
+                      for j, (v, t) in enumerate(zip(values, to))]
         else:
             raise ValueError("layers[%d]: unknown layer type %r" % (k, kind))
     return w.lines, values, x_width
