@@ -90,7 +90,7 @@ std::vector<Operand> LookupOp::lower(GraphBuilder& b, const OperandInputs& in,
                                  "] on the grid 2^" + std::to_string(-lo.frac) +
                                  ", not all of them values of the domain " + to_string(domain));
     if (b.is_constant(x)) {
-      y.push_back(b.constant(*first));
+      y.push_back(b.quantize(b.constant(*first), to[e], Rounding::TRN, Overflow::WRAP));
       continue;
     }
     LookupTable t;
@@ -102,7 +102,8 @@ std::vector<Operand> LookupOp::lower(GraphBuilder& b, const OperandInputs& in,
     for (i128 k = 0; k < count; ++k)
       t.values.push_back(
           code_on_grid(table[static_cast<std::size_t>(base + shift_left(k, step))], t.out_frac));
-    y.push_back(b.lookup(x, std::move(t)));
+    // The output has the `to` type (a port reads it so): an exact quantizer, only wiring.
+    y.push_back(b.quantize(b.lookup(x, std::move(t)), to[e], Rounding::TRN, Overflow::WRAP));
   }
   return y;
 }
