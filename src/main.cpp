@@ -47,6 +47,7 @@ cxxopts::Options make_options() {
       ("stage-slack", "with --pipeline: let stages be up to (1 + X) times the least "
        "worst-stage delay, for fewer register bits", cxxopts::value<Text>()->default_value("0"))
       ("valid", "add x_valid / y_valid, delayed with the data")
+      ("hdl", "verilog or vhdl (VHDL-2008; --verify runs GHDL)", cxxopts::value<Text>()->default_value("verilog"))
       ("ternary", "fuse adder pairs into ternary adders: one LUT6_2 + CARRY8 chain (xcup only)")
       ("no-share", "no common subexpressions: one CSD adder tree per output (a baseline)")
       ("seed", "optimizer and test-vector seed",
@@ -68,8 +69,9 @@ cxxopts::Options make_options() {
 
 // Options that shape or write a design: they do nothing with --eval.
 const char* const kBuildOptions[] = {
-    "output", "pipeline", "clock-period", "top",  "target", "dc",      "objective", "stage-slack",
-    "valid",  "ternary",  "no-share",     "seed", "verify", "vectors", "force",     "dump-graph"};
+    "output",    "pipeline",    "clock-period", "top",        "target",   "dc",
+    "objective", "stage-slack", "valid",        "ternary",    "no-share", "seed",
+    "verify",    "vectors",     "force",        "dump-graph", "hdl"};
 
 std::string text_of(const cxxopts::ParseResult& r, const std::string& name) {
   return r[name].as<std::string>();
@@ -177,6 +179,7 @@ FlowOptions flow_options(const cxxopts::ParseResult& r) {
   f.cmvm.seed = number_of<std::uint64_t>(r, "seed", "a non-negative integer");
   f.cmvm.share = r.count("no-share") == 0;
   f.ternary = r.count("ternary") > 0;
+  f.hdl = text_of(r, "hdl");
   f.dump_graph = r.count("dump-graph") > 0;
   f.valid = r.count("valid") > 0;
   f.stage_slack = double_of(r, "stage-slack");
@@ -237,7 +240,7 @@ int run(int argc, char** argv) {
   const std::string out = r["output"].as<std::string>();
   if (out.empty()) throw UsageError("-o/--output must not be empty");
   const OutputDir dir = resolve_output_dir(out, r["model"].as<std::string>());
-  if (r.count("verify")) require_simulation_tools();  // before the long work, like -o
+  if (r.count("verify")) require_simulation_tools(flow.hdl);  // before the long work, like -o
   Design design = build_design(model, flow);
   std::optional<VerifyResult> verdict;
   OutputCheck verify_step;
@@ -245,7 +248,7 @@ int run(int argc, char** argv) {
     // A mismatch keeps the new design, marked "verified": false; a failure to
     // verify at all (ToolError, Interrupted) writes nothing.
     verify_step = [&](const std::filesystem::path& staged) {
-      verdict = verify_with_verilator(model, design, staged, vectors, flow.cmvm.seed, std::cerr);
+      verdict = verify_design(model, design, staged, vectors, flow.cmvm.seed, std::cerr);
       design.report["verified"] = verdict->passed;
       return design_files(design, flow);
     };
@@ -253,8 +256,9 @@ int run(int argc, char** argv) {
   write_output_dir(dir, design_files(design, flow), r.count("force") > 0, verify_step);
 
   const auto& stats = design.report["stats"];
-  std::cout << "da-gen: wrote " << out << "/" << design.top << ".v: " << stats["adders"]
-            << " adders (" << stats["adder_bits"] << " bits, " << stats["adder_luts"] << " LUTs"
+  std::cout << "da-gen: wrote " << out << "/" << design.top
+            << (flow.hdl == "vhdl" ? ".vhd: " : ".v: ") << stats["adders"] << " adders ("
+            << stats["adder_bits"] << " bits, " << stats["adder_luts"] << " LUTs"
             << ternary_note(stats) << "), adder depth " << stats["adder_depth"] << ", latency "
             << design.schedule.latency << ", estimated period "
             << design.report["pipeline"]["estimated_period_ns"] << " ns, " << stats["register_bits"]

@@ -15,6 +15,7 @@
 #include "dagen/model.hpp"
 #include "dagen/schedule.hpp"
 #include "dagen/verilog.hpp"
+#include "dagen/vhdl.hpp"
 
 namespace dagen {
 
@@ -33,9 +34,10 @@ struct FlowOptions {
   std::string target = "xcup";
   cmvm::Options cmvm;
   bool dump_graph = false;
-  bool valid = false;        // x_valid / y_valid handshake
-  double stage_slack = 0.0;  // see schedule_pipeline()
-  bool ternary = false;      // fuse adder pairs into dagen_add3 ternary adders (xcup only)
+  bool valid = false;           // x_valid / y_valid handshake
+  double stage_slack = 0.0;     // see schedule_pipeline()
+  bool ternary = false;         // fuse adder pairs into dagen_add3 ternary adders (xcup only)
+  std::string hdl = "verilog";  // or "vhdl": <top>.v or <top>.vhd, verified by Verilator or GHDL
   std::size_t exact_placement_work = kExactPlacementWork;  // see schedule_pipeline()
 
   // Throws OptionError (naming the option as the command line spells it) for a
@@ -45,6 +47,7 @@ struct FlowOptions {
 };
 
 struct Design {
+  std::string hdl = "verilog";  // FlowOptions::hdl
   AdderGraph graph;
   Schedule schedule;
   EmittedDesign emitted;
@@ -83,9 +86,10 @@ using OutputCheck = std::function<std::map<std::string, std::string>(const std::
 void write_output_dir(const OutputDir& dir, const std::map<std::string, std::string>& files,
                       bool force, const OutputCheck& check);
 
-// Throws ToolError (one line) unless the tools --verify runs are installed
-// (Verilator, CMake); verify_with_verilator() checks it too, the CLI before the long work.
-void require_simulation_tools();
+// Throws ToolError (one line) unless the tools --verify runs for `hdl` are installed
+// (Verilator and a C++ compiler; GHDL for "vhdl"); verify_design() checks it too, the CLI
+// before the long work.
+void require_simulation_tools(const std::string& hdl = "verilog");
 
 struct VerifyResult {
   bool passed = false;
@@ -97,5 +101,16 @@ struct VerifyResult {
 VerifyResult verify_with_verilator(const Model& model, const Design& design,
                                    const std::filesystem::path& dir, int random_vectors,
                                    std::uint64_t seed, std::ostream& log);
+
+// The same check of a VHDL design (Design::hdl "vhdl") with GHDL: the testbench
+// sim/dagen_tb.vhd streams the same vector file through it.
+VerifyResult verify_with_ghdl(const Model& model, const Design& design,
+                              const std::filesystem::path& dir, int random_vectors,
+                              std::uint64_t seed, std::ostream& log);
+
+// verify_with_verilator() or verify_with_ghdl(), by the design's HDL.
+VerifyResult verify_design(const Model& model, const Design& design,
+                           const std::filesystem::path& dir, int random_vectors, std::uint64_t seed,
+                           std::ostream& log);
 
 }  // namespace dagen

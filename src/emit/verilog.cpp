@@ -7,26 +7,19 @@
 #include "dagen/verilog.hpp"
 
 #include <algorithm>
-#include <map>
 #include <sstream>
-#include <stdexcept>
 
-#include "dagen/demanded_bits.hpp"
 #include "dagen/diag.hpp"
 #include "dagen/ternary.hpp"
+#include "emit_plan.hpp"
+#include "identifier.hpp"
 
 namespace dagen {
 
 namespace {
 
-// A named signal (or a slice of a delay line) holding a node's code.
-struct Ref {
-  std::string name;
-  int base = 0;
-  int width = 0;
-  bool is_signed = false;
-  int frac = 0;  // grid of the value the code stands for
-};
+using emit::EmitPlan;
+using emit::Ref;
 
 std::string zeros(int w) { return std::to_string(w) + "'d0"; }
 
@@ -37,17 +30,6 @@ std::string pow2_literal(int bit, int w) {
   std::string hex(static_cast<std::size_t>((w + 3) / 4), '0');
   hex[hex.size() - 1 - static_cast<std::size_t>(bit / 4)] = "1248"[bit % 4];
   return std::to_string(w) + "'h" + hex;
-}
-
-// Whether code * 2^up lies above hi (>= 0) or below low (<= 0), without forming a
-// product wider than an i128: such a product is beyond every limit of a 120-bit type.
-bool shifted_above(i128 code, int up, i128 hi) {
-  if (code <= 0) return false;
-  return bit_length(code) + up > 126 || shift_left(code, up) > hi;
-}
-bool shifted_below(i128 code, int up, i128 low) {
-  if (code >= 0) return false;
-  return bit_length(code) + up > 126 || shift_left(code, up) < low;
 }
 
 std::string slice(const Ref& r, int hi, int lo) {
@@ -74,73 +56,23 @@ std::string aligned(const Ref& r, int frac, int w) {
 
 class Emitter {
  public:
-  Emitter(const AdderGraph& g, const Schedule& s)
-      : g_(g),
-        stage_(s.stage),
-        last_use_(g.nodes.size()),
-        fused_inner_(g.nodes.size()),
-        demanded_(demanded_bits(g)) {
-    for (const Node& n : g.nodes)
-      if (n.ternary_inner >= 0) fused_inner_[static_cast<std::size_t>(n.ternary_inner)] = true;
-    for (std::size_t id = 0; id < g.nodes.size(); ++id) last_use_[id] = stage_[id];
-    auto use = [&](const Operand& o, int stage) {
-      auto& u = last_use_[static_cast<std::size_t>(o.node)];
-      u = std::max(u, stage);
-    };
-    for (const Node& n : g.nodes)
-      for_each_operand(n, [&](const Operand& o) { use(o, stage_of(n)); });
-    for (const Operand& o : g.outputs) use(o, s.latency);
-    // Offsets summed once: per input they made the emitter quadratic in input.size.
-    for (const FixedType& t : g.input_types)
-      input_offset_.push_back(input_offset_.back() + t.width());
-  }
-
-  bool uses_add3() const {
-    return std::any_of(g_.nodes.begin(), g_.nodes.end(),
-                       [](const Node& n) { return n.ternary_inner >= 0; });
-  }
-
-  bool uses_delay() const {
-    for (std::size_t id = 0; id < g_.nodes.size(); ++id)
-      if (needs_registers(static_cast<int>(id))) return true;
-    return false;
-  }
+  explicit Emitter(const EmitPlan& plan) : p_(plan), g_(plan.graph()) {}
 
   std::string body() {
     for (std::size_t id = 0; id < g_.nodes.size(); ++id) emit_node(static_cast<int>(id));
     return out_.str();
   }
 
-  // The operand's code as seen by a consumer in `stage`.
-  Ref ref(const Operand& o, int stage) const {
-    const Node& n = g_.at(o.node);
-    Ref r{"n" + std::to_string(o.node), 0, n.type.width(), n.type.is_signed,
-          n.type.frac_bits - o.shift};
-    if (!is_const(n) && stage > stage_of(n)) {
-      r.name += "_t";
-      r.base = (stage - stage_of(n) - 1) * r.width;
-    }
-    return r;
-  }
-
  private:
+  int stage_of(const Node& n) const { return p_.stage_of(n); }
+  Ref ref(const Operand& o, int stage) const { return p_.ref(o, stage); }
   static bool is_const(const Node& n) { return is_constant_value(n); }
-
-  // The stage of a node of the graph (a reference into g_.nodes).
-  int stage_of(const Node& n) const {
-    return stage_[static_cast<std::size_t>(&n - g_.nodes.data())];
-  }
-
-  bool needs_registers(int id) const {
-    const Node& n = g_.at(id);
-    return !is_const(n) && last_use_[static_cast<std::size_t>(id)] > stage_of(n);
-  }
 
   void emit_node(int id) {
     const Node& n = g_.at(id);
     const int w = n.type.width();
-    if (w == 0) return;                                      // constant zero: consumers read zeros
-    if (fused_inner_[static_cast<std::size_t>(id)]) return;  // part of its reader's dagen_add3
+    if (w == 0) return;              // constant zero: consumers read zeros
+    if (p_.fused_inner(id)) return;  // part of its reader's dagen_add3
     const std::string name = "n" + std::to_string(id);
     out_ << "  wire [" << w - 1 << ":0] " << name << ";\n";
     if (n.kind != NodeKind::Const && is_const(n)) {  // a value its interval decides
@@ -149,7 +81,7 @@ class Emitter {
     }
     switch (n.kind) {
       case NodeKind::Input: {
-        const int offset = input_offset_[static_cast<std::size_t>(n.input_index)];
+        const int offset = p_.input_offset(n.input_index);
         out_ << "  assign " << name << " = x[" << offset + w - 1 << ":" << offset << "];\n";
         break;
       }
@@ -160,7 +92,7 @@ class Emitter {
         if (n.ternary_inner >= 0)
           emit_ternary(id, n, name, w);
         else
-          emit_add(id, n, name, w);
+          emit_add(n, name, w);
         break;
       case NodeKind::Neg:
         out_ << "  assign " << name << " = " << zeros(w) << " - "
@@ -189,16 +121,14 @@ class Emitter {
         emit_lookup(n, name, w);
         break;
     }
-    if (needs_registers(id)) {
-      const int depth = last_use_[static_cast<std::size_t>(id)] - stage_of(n);
+    if (const int depth = p_.delay_depth(id); depth > 0) {
       out_ << "  wire [" << w * depth - 1 << ":0] " << name << "_t;\n"
            << "  dagen_delay #(.WIDTH(" << w << "), .DEPTH(" << depth << ")) " << name
            << "_delay (.clk(clk), .d(" << name << "), .taps(" << name << "_t));\n";
     }
   }
 
-  void emit_add(int id, const Node& n, const std::string& name, int w) {
-    (void)id;
+  void emit_add(const Node& n, const std::string& name, int w) {
     const int frac = n.type.frac_bits;
     const Ref a = ref(n.a(), stage_of(n)), b = ref(n.b(), stage_of(n));
     const char* op = n.sub ? " - " : " + ";
@@ -230,8 +160,7 @@ class Emitter {
   // synthesis would leave a two-input adder's unread bits unbuilt).
   void emit_ternary(int id, const Node& n, const std::string& name, int w) {
     const auto terms = ternary_terms(g_, id, n.ternary_inner);
-    const TernaryChain chain =
-        ternary_chain(g_, id, n.ternary_inner, demanded_[static_cast<std::size_t>(id)].top);
+    const TernaryChain chain = ternary_chain(g_, id, n.ternary_inner, p_.demanded(id).top);
     const int frac = n.type.frac_bits;
     for (std::size_t k = 0; k < terms.size(); ++k)
       out_ << "  wire [" << w - 1 << ":0] " << name << "_t" << k << " = "
@@ -297,26 +226,16 @@ class Emitter {
   // and is not listed.  A function, not an always block: a continuous assignment
   // holds the value from time 0 in every simulator, even before the input changes.
   void emit_lookup(const Node& n, const std::string& name, int w) {
-    const LookupTable& t = g_.tables[static_cast<std::size_t>(n.table)];
-    const Node& x = g_.at(n.a().node);
     const Ref a = ref(n.a(), stage_of(n));
-    const auto first = static_cast<std::size_t>(x.lo - t.in_lo);
-    const auto last = static_cast<std::size_t>(x.hi - t.in_lo);
-    std::map<i128, std::size_t> count;
-    i128 fallback = t.values[first];
-    for (std::size_t k = first; k <= last; ++k) {
-      const std::size_t c = ++count[t.values[k]];
-      if (c > count[fallback]) fallback = t.values[k];
-    }
+    const emit::LookupCases c = emit::lookup_cases(g_, n);
     const std::string f = name + "_f";
     out_ << "  function [" << w - 1 << ":0] " << f << ";\n"
          << "    input [" << a.width - 1 << ":0] code;\n"
          << "    case (code)\n";
-    for (std::size_t k = first; k <= last; ++k)
-      if (t.values[k] != fallback)
-        out_ << "      " << literal(t.in_lo + static_cast<i128>(k), a.width) << ": " << f << " = "
-             << literal(t.values[k], w) << ";\n";
-    out_ << "      default: " << f << " = " << literal(fallback, w) << ";\n"
+    for (const auto& [code, value] : c.cases)
+      out_ << "      " << literal(code, a.width) << ": " << f << " = " << literal(value, w)
+           << ";\n";
+    out_ << "      default: " << f << " = " << literal(c.fallback, w) << ";\n"
          << "    endcase\n"
          << "  endfunction\n"
          << "  assign " << name << " = " << f << "(" << slice(a, a.width - 1, 0) << ");\n";
@@ -324,79 +243,44 @@ class Emitter {
 
   void emit_quantize(const Node& n, const std::string& name, int w) {
     const Ref a = ref(n.a(), stage_of(n));
-    const Node& src = g_.at(n.a().node);
-    const FixedType& t = n.quant_to;
-    const int ft = t.frac_bits;
-    // Rounded to the target grid.  An up-shifted code may pass 127 bits (a source
-    // on grid 2^47 quantized to 2^-168): then the type comes from the source's type
-    // and the saturation tests from shifted_above/below.
-    const int up = std::max(ft - a.frac, 0);
-    i128 rlo = 0, rhi = 0;
-    FixedType rt;
-    bool wide = false;
-    try {
-      rlo = round_to_frac({src.lo, a.frac}, ft, n.rounding);
-      rhi = round_to_frac({src.hi, a.frac}, ft, n.rounding);
-      rt = type_for_codes(rlo, rhi, ft);
-    } catch (const std::overflow_error&) {  // only when up > 0: rounding down cannot overflow
-      wide = true;
-      rt = {a.is_signed, a.width - (a.is_signed ? 1 : 0) - a.frac, ft};  // width + up bits
-    }
-    const int wr = rt.width();
-    // r: the rounded value on the target grid, wide enough for every rounded value.
-    Ref r{name + "_r", 0, wr, rt.is_signed, ft};
+    emit::QuantizePlan q = emit::quantize_plan(g_, n, a);
+    Ref& r = q.r;  // the rounded value on the target grid
+    r.name = name + "_r";
+    const int wr = r.width;
     if (wr > 0) {
       out_ << "  wire [" << wr - 1 << ":0] " << r.name << ";\n";
-      if (ft >= a.frac) {
-        out_ << "  assign " << r.name << " = " << aligned(a, ft, wr) << ";\n";
+      if (q.drop == 0) {
+        out_ << "  assign " << r.name << " = " << aligned(a, r.frac, wr) << ";\n";
       } else {
-        const int k = a.frac - ft;
-        const int wx = wr + k;
-        out_ << "  wire [" << wx - 1 << ":0] " << name << "_x = " << aligned(a, a.frac, wx);
-        if (n.rounding == Rounding::RND) out_ << " + " << pow2_literal(k - 1, wx);
-        out_ << ";\n  assign " << r.name << " = " << name << "_x[" << wx - 1 << ":" << k << "];\n";
+        out_ << "  wire [" << q.wx - 1 << ":0] " << name << "_x = " << aligned(a, a.frac, q.wx);
+        if (q.round) out_ << " + " << pow2_literal(q.drop - 1, q.wx);
+        out_ << ";\n  assign " << r.name << " = " << name << "_x[" << q.wx - 1 << ":" << q.drop
+             << "];\n";
       }
     }
-    const i128 hi = t.max_code();
-    const i128 low = (n.overflow == Overflow::SAT_SYM && t.is_signed) ? -hi : t.min_code();
-    const bool sat = n.overflow != Overflow::WRAP;
-    const bool need_hi = sat && (wide ? shifted_above(src.hi, up, hi) : rhi > hi);
-    const bool need_lo = sat && (wide ? shifted_below(src.lo, up, low) : rlo < low);
-    if (!need_hi && !need_lo) {
+    if (!q.need_hi && !q.need_lo) {
       out_ << "  assign " << name << " = " << extend(r, w) << ";\n";
       return;
     }
-    const int wc = std::max(wr, w) + 1;
+    const int wc = q.wc;
     out_ << "  wire [" << wc - 1 << ":0] " << name << "_c = " << extend(r, wc) << ";\n";
     const std::string cmp = "$signed(" + name + "_c)";
-    const std::string over = need_hi ? "(" + cmp + " > $signed(" + literal(hi, wc) + "))" : "1'b0";
+    const std::string over =
+        q.need_hi ? "(" + cmp + " > $signed(" + literal(q.hi, wc) + "))" : "1'b0";
     const std::string under =
-        need_lo ? "(" + cmp + " < $signed(" + literal(low, wc) + "))" : "1'b0";
-    out_ << "  assign " << name << " = " << over << " ? " << literal(hi, w) << " : " << under
-         << " ? " << literal(low, w) << " : " << name << "_c[" << w - 1 << ":0];\n";
+        q.need_lo ? "(" + cmp + " < $signed(" + literal(q.low, wc) + "))" : "1'b0";
+    out_ << "  assign " << name << " = " << over << " ? " << literal(q.hi, w) << " : " << under
+         << " ? " << literal(q.low, w) << " : " << name << "_c[" << w - 1 << ":0];\n";
   }
 
+  const EmitPlan& p_;
   const AdderGraph& g_;
-  const std::vector<int>& stage_;  // the schedule's, per node
-  std::vector<int> last_use_;
-  std::vector<bool> fused_inner_;     // emitted inside its reader's dagen_add3
-  std::vector<int> input_offset_{0};  // bit offset of input i in x
-  std::vector<BitSpan> demanded_;     // where ternary chains may stop
   std::ostringstream out_;
 };
 
 }  // namespace
 
-namespace {
-constexpr std::size_t kMaxTopLength = 128;
-}  // namespace
-
 std::string verilog_identifier(const std::string& name) {
-  std::string id;
-  for (char c : name) id.push_back(std::isalnum(static_cast<unsigned char>(c)) ? c : '_');
-  if (id.empty() || std::isdigit(static_cast<unsigned char>(id[0]))) id = "m_" + id;
-  // <top>.graph.json must fit a file name (255 bytes on common file systems).
-  if (id.size() > kMaxTopLength) id.resize(kMaxTopLength);
   // Every IEEE 1800-2017 (SystemVerilog) keyword, a superset of Verilog-2005's
   // (Icarus reads -g2012), and our own cells.
   static const std::string kReserved =
@@ -425,8 +309,7 @@ std::string verilog_identifier(const std::string& name) {
       "unique unique0 unsigned until until_with untyped use uwire var vectored virtual void "
       "wait wait_order wand weak weak0 weak1 while wildcard wire with within wor xnor xor "
       "dagen_delay dagen_add3 _top ";
-  if (kReserved.find(" " + id + " ") != std::string::npos) id += "_top";
-  return id;
+  return emit::hdl_identifier(name, kReserved, emit::IdentifierRules::Verilog);
 }
 
 std::string verilog_comment_text(const std::string& text) {
@@ -435,26 +318,11 @@ std::string verilog_comment_text(const std::string& text) {
 
 EmittedDesign emit_verilog(const AdderGraph& g, const Schedule& s, const Target& target,
                            const std::string& top, const std::string& header, bool with_valid) {
-  if (s.stage.size() != g.nodes.size())
-    throw InternalError("emitter: a schedule of " + std::to_string(s.stage.size()) +
-                        " stages for " + std::to_string(g.nodes.size()) + " nodes");
-  for (std::size_t id = 0; id < g.nodes.size(); ++id) {
-    const int inner = g.nodes[id].ternary_inner;
-    if (inner >= 0 && s.stage[static_cast<std::size_t>(inner)] != s.stage[id])
-      throw InternalError("emitter: a fused adder pair straddles a register");
-  }
-  EmittedDesign design;
-  int x_width = 0, y_width = 0;
-  for (const FixedType& t : g.input_types) {
-    design.inputs.push_back({x_width, t.width(), t.is_signed, t.frac_bits});
-    x_width += t.width();
-  }
-  for (const Operand& o : g.outputs) {
-    const FixedType t = operand_type(g, o);
-    design.outputs.push_back({y_width, t.width(), t.is_signed, t.frac_bits});
-    y_width += t.width();
-  }
-  Emitter emitter(g, s);
+  const EmitPlan plan(g, s);
+  const emit::PortLayout ports = emit::port_layout(g);
+  EmittedDesign design{{}, ports.inputs, ports.outputs};
+  const int x_width = ports.x_width, y_width = ports.y_width;
+  Emitter emitter(plan);
   std::ostringstream v;
   v << header;
   v << "// Ports: x packs the inputs and y the outputs, element 0 at the least\n"
@@ -472,7 +340,7 @@ EmittedDesign emit_verilog(const AdderGraph& g, const Schedule& s, const Target&
   for (std::size_t k = g.outputs.size(); k-- > 0;) {
     const Operand& o = g.outputs[k];
     if (design.outputs[k].width == 0) continue;
-    const Ref r = emitter.ref(o, s.latency);
+    const Ref r = plan.ref(o, s.latency);
     parts.push_back(slice(r, r.width - 1, 0));
   }
   v << "  assign y = ";
@@ -496,10 +364,9 @@ EmittedDesign emit_verilog(const AdderGraph& g, const Schedule& s, const Target&
     v << "  assign y_valid = x_valid;\n";
   v << "endmodule\n/* verilator lint_on UNUSEDSIGNAL */\n";
   design.files[top + ".v"] = v.str();
-  if (emitter.uses_delay() || valid_delay)
+  if (plan.uses_delay() || valid_delay)
     design.files["dagen_delay.v"] = std::string(target.rtl_cell("dagen_delay"));
-  if (emitter.uses_add3())
-    design.files["dagen_add3.v"] = std::string(target.rtl_cell("dagen_add3"));
+  if (plan.uses_add3()) design.files["dagen_add3.v"] = std::string(target.rtl_cell("dagen_add3"));
   return design;
 }
 

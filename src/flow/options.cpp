@@ -6,6 +6,7 @@
 #include "dagen/flow.hpp"
 #include "dagen/target.hpp"
 #include "dagen/verilog.hpp"
+#include "dagen/vhdl.hpp"
 
 namespace dagen {
 
@@ -22,9 +23,16 @@ void FlowOptions::validate() const {
   if (stage_slack != 0 && pipeline == 0)
     throw OptionError(
         "--stage-slack needs --pipeline N (N > 0): it balances the delays of pipeline stages");
+  if (hdl != "verilog" && hdl != "vhdl")
+    throw OptionError("--hdl must be verilog or vhdl, not '" + hdl + "'");
   // The top module names the files <top>.v and <top>.json: a name the user
   // chose is used as given or refused, never silently changed.
-  if (!top.empty() && verilog_identifier(top) != top)
+  if (!top.empty() && hdl == "vhdl" && vhdl_identifier(top) != top)
+    throw OptionError("--top '" + top +
+                      "' is not a usable VHDL entity name (a letter first, then letters, digits "
+                      "and single _, not ending in _, not a VHDL reserved word); '" +
+                      vhdl_identifier(top) + "' would be");
+  if (!top.empty() && hdl == "verilog" && verilog_identifier(top) != top)
     throw OptionError("--top '" + top +
                       "' is not a usable module name (letters, digits and _, not starting with a "
                       "digit, not a Verilog keyword); '" +
