@@ -1,8 +1,11 @@
 // Emits the scheduled AdderGraph as VHDL-2008 from the plan verilog.cpp prints
-// (emit_plan.hpp), so the two compute the same bits: every signal is an
+// (emit_plan.hpp), so the two compute the same bits: every value is an
 // `unsigned` code (numeric_std arithmetic is modulo 2^width like Verilog's),
 // sign extension by resize(signed(...)), comparisons as signed, lookups as
-// case functions, and delay lines as one shift process per node.
+// case functions, and delay lines as one shift process per node.  The datapath
+// is one combinational process of variables in topological order: a simulator
+// evaluates each node once per input change, where concurrent assignments
+// re-evaluated a deep graph (qkeras_mlp: depth 67) wave after wave, about 20x slower.
 #include "dagen/vhdl.hpp"
 
 #include <sstream>
@@ -73,21 +76,36 @@ class Emitter {
   void run() {
     for (std::size_t id = 0; id < g_.nodes.size(); ++id) emit_node(static_cast<int>(id));
   }
-  std::ostringstream decl, body;  // the architecture's declarations and statements
+  // The architecture's declarations and statements; the datapath's variables and
+  // statements, one combinational process.
+  std::ostringstream decl, body, vars, comb;
 
-  void signal(const std::string& name, int w) {
-    decl << "  signal " << name << " : " << type(w) << ";\n";
+  void variable(const std::string& name, int w) {
+    vars << "    variable " << name << " : " << type(w) << ";\n";
   }
   void assign(const std::string& name, const std::string& value) {
-    body << "  " << name << " <= " << value << ";\n";
+    comb << "    " << name << " := " << value << ";\n";
   }
-  // Taps of `name` (w bits) delayed by 1 .. depth cycles, tap k at bits k*w.
+  // name := the value of the first condition that holds, else `otherwise`; an if
+  // statement, not a conditional variable assignment (GHDL 2.0 fails to elaborate
+  // one in a process (all)).
+  using Choices = std::vector<std::pair<std::string, std::string>>;  // condition, value
+  void assign_if(const std::string& name, const Choices& choices, const std::string& otherwise) {
+    for (std::size_t k = 0; k < choices.size(); ++k)
+      comb << (k ? "    elsif " : "    if ") << choices[k].first << " then\n      " << name
+           << " := " << choices[k].second << ";\n";
+    comb << "    else\n      " << name << " := " << otherwise << ";\n    end if;\n";
+  }
+  // Taps of node `name` (w bits) delayed by 1 .. depth cycles, tap k at bits k*w,
+  // fed by the signal name_d the datapath process drives.
   void delay_line(const std::string& name, int w, int depth) {
-    const std::string taps = name + "_t";
-    const std::string shifted =
-        depth == 1 ? name : taps + range(w * (depth - 1) - 1, 0) + " & " + name;
+    const std::string taps = name + "_t", d = name + "_d";
+    decl << "  signal " << d << " : " << type(w) << ";\n"
+         << "  signal " << taps << " : " << type(w * depth) << ";\n";
+    const std::string shifted = depth == 1 ? d : taps + range(w * (depth - 1) - 1, 0) + " & " + d;
     body << "  " << name << "_delay : process (clk)\n  begin\n    if rising_edge(clk) then\n"
          << "      " << taps << " <= " << shifted << ";\n    end if;\n  end process;\n";
+    comb << "    " << d << " <= " << name << ";\n";
   }
 
  private:
@@ -100,11 +118,12 @@ class Emitter {
     if (w == 0) return;              // constant zero: consumers read zeros
     if (p_.fused_inner(id)) return;  // part of its reader's three-term sum
     const std::string name = "n" + num(id);
-    signal(name, w);
-    if (const int depth = p_.delay_depth(id); depth > 0) {
-      signal(name + "_t", w * depth);
-      delay_line(name, w, depth);
-    }
+    variable(name, w);
+    emit_value(id, n, name, w);
+    if (const int depth = p_.delay_depth(id); depth > 0) delay_line(name, w, depth);
+  }
+
+  void emit_value(int id, const Node& n, const std::string& name, int w) {
     if (n.kind != NodeKind::Const && is_constant_value(n)) {  // a value its interval decides
       assign(name, literal(n.lo, w));
       return;
@@ -131,8 +150,8 @@ class Emitter {
       case NodeKind::Relu: {
         const Ref a = ref(n.a(), st);
         if (a.is_signed)
-          assign(name, zeros(w) + " when " + bit(a, a.width - 1) + " = '1' else " +
-                           extend({a.name, a.base, a.width - 1, false, a.frac}, w));
+          assign_if(name, {{bit(a, a.width - 1) + " = '1'", zeros(w)}},
+                    extend({a.name, a.base, a.width - 1, false, a.frac}, w));
         else
           assign(name, extend(a, w));
         break;
@@ -166,7 +185,7 @@ class Emitter {
         assign(name, aligned(p, frac, w));
         return;
       }
-      signal(name + "_p", w);
+      variable(name + "_p", w);
       assign(name + "_p", aligned(p, frac, w));
       assign(name, "(" + name + "_p" + range(w - 1, k) + (a_low ? op : " + ") +
                        aligned(q, frac - k, w - k) + ") & " + name + "_p" + range(k - 1, 0));
@@ -183,7 +202,7 @@ class Emitter {
     const int frac = n.type.frac_bits;
     for (std::size_t k = 0; k < terms.size(); ++k) {
       const std::string t = name + "_t" + std::to_string(k);
-      signal(t, w);
+      variable(t, w);
       assign(t, aligned(ref(terms[k].operand, stage_of(n)), frac, w));
     }
     std::vector<std::string> parts;  // most significant first
@@ -195,7 +214,7 @@ class Emitter {
                            : terms[k].negated ? " - "
                                               : " + ") +
                name + "_t" + std::to_string(k) + range(chain.top - 1, chain.low);
-      signal(name + "_s", cw);
+      variable(name + "_s", cw);
       assign(name + "_s", sum);
       parts.push_back(name + "_s");
     }
@@ -213,11 +232,11 @@ class Emitter {
       kept = {a.name, 0, 0, false, c.frac};
     else if (a.frac > c.frac)
       kept = {a.name, a.base - c.a_offset, c.a_bits, a.is_signed, c.frac};
-    signal(name + "_a", c.width);
-    signal(name + "_b", c.width);
+    variable(name + "_a", c.width);
+    variable(name + "_b", c.width);
     assign(name + "_a", aligned(kept, c.frac, c.width));
     assign(name + "_b", aligned(b, c.frac, c.width));
-    assign(name, "\"1\" when signed(" + name + "_a) >= signed(" + name + "_b) else \"0\"");
+    assign_if(name, {{"signed(" + name + "_a) >= signed(" + name + "_b)", "\"1\""}}, "\"0\"");
   }
 
   void emit_mux(const Node& n, const std::string& name, int w) {
@@ -229,7 +248,7 @@ class Emitter {
       return;
     }
     const Ref s = ref(n.operand(0), stage_of(n));
-    assign(name, aligned(a, frac, w) + " when " + bit(s, 0) + " = '1' else " + aligned(b, frac, w));
+    assign_if(name, {{bit(s, 0) + " = '1'", aligned(a, frac, w)}}, aligned(b, frac, w));
   }
 
   // A pure function of the operand's code: a case statement synthesis maps to LUTs.
@@ -252,11 +271,11 @@ class Emitter {
     Ref& r = q.r;
     r.name = name + "_r";
     if (r.width > 0) {
-      signal(r.name, r.width);
+      variable(r.name, r.width);
       if (q.drop == 0) {
         assign(r.name, aligned(a, r.frac, r.width));
       } else {
-        signal(name + "_x", q.wx);
+        variable(name + "_x", q.wx);
         assign(name + "_x",
                aligned(a, a.frac, q.wx) + (q.round ? " + " + pow2_literal(q.drop - 1, q.wx) : ""));
         assign(r.name, name + "_x" + range(q.wx - 1, q.drop));
@@ -266,15 +285,15 @@ class Emitter {
       assign(name, extend(r, w));
       return;
     }
-    signal(name + "_c", q.wc);
+    variable(name + "_c", q.wc);
     assign(name + "_c", extend(r, q.wc));
     const std::string cmp = "signed(" + name + "_c)";
-    std::string value;
+    Choices limits;
     if (q.need_hi)
-      value += literal(q.hi, w) + " when " + cmp + " > signed(" + literal(q.hi, q.wc) + ") else ";
+      limits.emplace_back(cmp + " > signed(" + literal(q.hi, q.wc) + ")", literal(q.hi, w));
     if (q.need_lo)
-      value += literal(q.low, w) + " when " + cmp + " < signed(" + literal(q.low, q.wc) + ") else ";
-    assign(name, value + name + "_c" + range(w - 1, 0));
+      limits.emplace_back(cmp + " < signed(" + literal(q.low, q.wc) + ")", literal(q.low, w));
+    assign_if(name, limits, name + "_c" + range(w - 1, 0));
   }
 
   const EmitPlan& p_;
@@ -326,7 +345,9 @@ EmittedDesign emit_vhdl(const AdderGraph& g, const Schedule& s, const std::strin
     const Ref r = plan.ref(g.outputs[k], s.latency);
     parts.push_back(slice(r, r.width - 1, 0));
   }
-  e.assign("y", parts.empty() ? "\"0\"" : "std_logic_vector(unsigned'(" + joined(parts) + "))");
+  e.comb << "    y <= "
+         << (parts.empty() ? "\"0\"" : "std_logic_vector(unsigned'(" + joined(parts) + "))")
+         << ";\n";
   // The valid flag travels with the data, its registers starting at 0 so that
   // y_valid is low until the first input arrives.
   if (with_valid && s.latency > 0) {
@@ -338,7 +359,7 @@ EmittedDesign emit_vhdl(const AdderGraph& g, const Schedule& s, const std::strin
            << "x_valid;\n    end if;\n  end process;\n"
            << "  y_valid <= x_valid_t(" << s.latency - 1 << ");\n";
   } else if (with_valid) {
-    e.assign("y_valid", "x_valid");
+    e.body << "  y_valid <= x_valid;\n";
   }
   std::ostringstream v;
   v << vhdl_comments(header)
@@ -353,7 +374,9 @@ EmittedDesign emit_vhdl(const AdderGraph& g, const Schedule& s, const std::strin
   v << "    y : out std_logic_vector" << range(std::max(ports.y_width, 1) - 1, 0) << "\n  );\n"
     << "end entity " << top << ";\n\narchitecture rtl of " << top << " is\n"
     << e.decl.str() << "begin\n"
-    << e.body.str() << "end architecture rtl;\n";
+    << e.body.str() << "  datapath : process (all)\n"
+    << e.vars.str() << "  begin\n"
+    << e.comb.str() << "  end process;\nend architecture rtl;\n";
   design.files[top + ".vhd"] = v.str();
   return design;
 }

@@ -91,8 +91,8 @@ VerifyResult verify_with_ghdl(const Model& model, const Design& design, const fs
   simulate.insert(simulate.end(), std08.begin(), std08.end());
   simulate.insert(
       simulate.end(),
-      {"dagen_tb", "-gXW=" + std::to_string(xw), "-gYW=" + std::to_string(yw),
-       "-gLATENCY=" + std::to_string(design.schedule.latency),
+      {"dagen_tb", "--ieee-asserts=disable-at-0", "-gXW=" + std::to_string(xw),
+       "-gYW=" + std::to_string(yw), "-gLATENCY=" + std::to_string(design.schedule.latency),
        "-gCOUNT=" + std::to_string(inputs.size()),
        std::string("-gVALID=") + (design.report.value("valid", false) ? "true" : "false"),
        "-gVECTORS=" + (work / "vectors.txt").string()});
