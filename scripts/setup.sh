@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(build-essential cmake ninja-build python3 nlohmann-json3-dev libeigen3-dev libcxxopts-dev
+packages=(build-essential cmake ninja-build ghdl python3 nlohmann-json3-dev libeigen3-dev libcxxopts-dev
           libgtest-dev libgmock-dev liblemon-dev python3-numpy python3-pytest verilator iverilog yosys
           nextpnr-ice40 fpga-icestorm graphviz ccache)
 missing=()
