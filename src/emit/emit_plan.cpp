@@ -65,6 +65,67 @@ Ref EmitPlan::ref(const Operand& o, int stage) const {
   return r;
 }
 
+void print_nodes(const EmitPlan& plan, NodePrinter& p) {
+  const AdderGraph& g = plan.graph();
+  for (std::size_t k = 0; k < g.nodes.size(); ++k) {
+    const int id = static_cast<int>(k);
+    const Node& n = g.at(id);
+    const int w = n.type.width();
+    if (w == 0) continue;                // constant zero: consumers read zeros
+    if (plan.fused_inner(id)) continue;  // part of its reader's three-input adder
+    const std::string name = "n" + std::to_string(id);
+    p.declare(name, w);
+    if (n.kind != NodeKind::Const && is_constant_value(n)) {  // a value its interval decides
+      p.constant(name, n.lo, w);
+      continue;
+    }
+    switch (n.kind) {
+      case NodeKind::Input:
+        p.input(name, plan.input_offset(n.input_index), w);
+        break;
+      case NodeKind::Const:
+        p.constant(name, n.const_code, w);
+        break;
+      case NodeKind::Add:
+        if (n.ternary_inner >= 0)
+          p.ternary(id, n, name, w);
+        else
+          p.add(n, name, w);
+        break;
+      case NodeKind::Neg:
+        p.neg(n, name, w);
+        break;
+      case NodeKind::Relu:
+        p.relu(n, name, w);
+        break;
+      case NodeKind::Quantize:
+        p.quantize(n, name, w);
+        break;
+      case NodeKind::Ge:
+        p.compare(n, name);
+        break;
+      case NodeKind::Mux:
+        p.mux(n, name, w);
+        break;
+      case NodeKind::Lookup:
+        p.lookup(n, name, w);
+        break;
+    }
+    if (const int depth = plan.delay_depth(id); depth > 0) p.delay_line(name, w, depth);
+  }
+}
+
+ComparePlan compare_plan(const EmitPlan& plan, const Node& n) {
+  const Comparison c = comparison(plan.graph(), n);
+  const Ref a = plan.ref(n.a(), plan.stage_of(n)), b = plan.ref(n.b(), plan.stage_of(n));
+  Ref kept = a;
+  if (c.a_bits == 0)
+    kept = {a.name, 0, 0, false, c.frac};
+  else if (a.frac > c.frac)  // floored: its bits from -a_offset on
+    kept = {a.name, a.base - c.a_offset, c.a_bits, a.is_signed, c.frac};
+  return {c, kept, b};
+}
+
 PortLayout port_layout(const AdderGraph& g) {
   PortLayout p;
   for (const FixedType& t : g.input_types) {

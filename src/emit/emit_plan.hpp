@@ -57,6 +57,36 @@ class EmitPlan {
   std::vector<BitSpan> demanded_;  // where ternary chains may stop
 };
 
+// How an emitter spells the nodes; print_nodes() walks them and decides what
+// each gets: nothing (zero width, or inside its reader's fused adder), a
+// signal, its value (a literal where the interval decides it), a delay line.
+class NodePrinter {
+ public:
+  virtual ~NodePrinter() = default;
+  virtual void declare(const std::string& name, int w) = 0;
+  virtual void constant(const std::string& name, i128 code, int w) = 0;
+  virtual void input(const std::string& name, int offset, int w) = 0;
+  virtual void add(const Node& n, const std::string& name, int w) = 0;
+  virtual void ternary(int id, const Node& n, const std::string& name, int w) = 0;
+  virtual void neg(const Node& n, const std::string& name, int w) = 0;
+  virtual void relu(const Node& n, const std::string& name, int w) = 0;
+  virtual void quantize(const Node& n, const std::string& name, int w) = 0;
+  virtual void compare(const Node& n, const std::string& name) = 0;
+  virtual void mux(const Node& n, const std::string& name, int w) = 0;
+  virtual void lookup(const Node& n, const std::string& name, int w) = 0;
+  virtual void delay_line(const std::string& name, int w, int depth) = 0;
+};
+void print_nodes(const EmitPlan& plan, NodePrinter& printer);
+
+// The operands of a Ge node as its comparison (comparison()) reads them: a's
+// bits that take part (a zero-width reference when none) and b, both to be
+// aligned to c.frac in c.width bits.
+struct ComparePlan {
+  Comparison c;
+  Ref a, b;
+};
+ComparePlan compare_plan(const EmitPlan& plan, const Node& ge);
+
 // The port elements of x and y (element 0 at bit 0) and the total widths.
 struct PortLayout {
   std::vector<PortElement> inputs, outputs;

@@ -54,81 +54,47 @@ std::string aligned(const Ref& r, int frac, int w) {
   return k == 0 ? body : "{" + body + ", " + zeros(k) + "}";
 }
 
-class Emitter {
+class Emitter : public emit::NodePrinter {
  public:
   explicit Emitter(const EmitPlan& plan) : p_(plan), g_(plan.graph()) {}
 
   std::string body() {
-    for (std::size_t id = 0; id < g_.nodes.size(); ++id) emit_node(static_cast<int>(id));
+    emit::print_nodes(p_, *this);
     return out_.str();
   }
 
  private:
   int stage_of(const Node& n) const { return p_.stage_of(n); }
   Ref ref(const Operand& o, int stage) const { return p_.ref(o, stage); }
-  static bool is_const(const Node& n) { return is_constant_value(n); }
 
-  void emit_node(int id) {
-    const Node& n = g_.at(id);
-    const int w = n.type.width();
-    if (w == 0) return;              // constant zero: consumers read zeros
-    if (p_.fused_inner(id)) return;  // part of its reader's dagen_add3
-    const std::string name = "n" + std::to_string(id);
+  void declare(const std::string& name, int w) override {
     out_ << "  wire [" << w - 1 << ":0] " << name << ";\n";
-    if (n.kind != NodeKind::Const && is_const(n)) {  // a value its interval decides
-      out_ << "  assign " << name << " = " << literal(n.lo, w) << ";\n";
-      return;
-    }
-    switch (n.kind) {
-      case NodeKind::Input: {
-        const int offset = p_.input_offset(n.input_index);
-        out_ << "  assign " << name << " = x[" << offset + w - 1 << ":" << offset << "];\n";
-        break;
-      }
-      case NodeKind::Const:
-        out_ << "  assign " << name << " = " << literal(n.const_code, w) << ";\n";
-        break;
-      case NodeKind::Add:
-        if (n.ternary_inner >= 0)
-          emit_ternary(id, n, name, w);
-        else
-          emit_add(n, name, w);
-        break;
-      case NodeKind::Neg:
-        out_ << "  assign " << name << " = " << zeros(w) << " - "
-             << aligned(ref(n.a(), stage_of(n)), n.type.frac_bits, w) << ";\n";
-        break;
-      case NodeKind::Relu: {
-        const Ref a = ref(n.a(), stage_of(n));
-        if (a.is_signed)
-          out_ << "  assign " << name << " = " << slice(a, a.width - 1, a.width - 1) << " ? "
-               << zeros(w) << " : " << extend({a.name, a.base, a.width - 1, false, a.frac}, w)
-               << ";\n";
-        else
-          out_ << "  assign " << name << " = " << extend(a, w) << ";\n";
-        break;
-      }
-      case NodeKind::Quantize:
-        emit_quantize(n, name, w);
-        break;
-      case NodeKind::Ge:
-        emit_compare(n, name);
-        break;
-      case NodeKind::Mux:
-        emit_mux(n, name, w);
-        break;
-      case NodeKind::Lookup:
-        emit_lookup(n, name, w);
-        break;
-    }
-    if (const int depth = p_.delay_depth(id); depth > 0) {
-      out_ << "  wire [" << w * depth - 1 << ":0] " << name << "_t;\n"
-           << "  dagen_delay #(.WIDTH(" << w << "), .DEPTH(" << depth << ")) " << name
-           << "_delay (.clk(clk), .d(" << name << "), .taps(" << name << "_t));\n";
-    }
+  }
+  void constant(const std::string& name, i128 code, int w) override {
+    out_ << "  assign " << name << " = " << literal(code, w) << ";\n";
+  }
+  void input(const std::string& name, int offset, int w) override {
+    out_ << "  assign " << name << " = x[" << offset + w - 1 << ":" << offset << "];\n";
+  }
+  void neg(const Node& n, const std::string& name, int w) override {
+    out_ << "  assign " << name << " = " << zeros(w) << " - "
+         << aligned(ref(n.a(), stage_of(n)), n.type.frac_bits, w) << ";\n";
+  }
+  void relu(const Node& n, const std::string& name, int w) override {
+    const Ref a = ref(n.a(), stage_of(n));
+    if (a.is_signed)
+      out_ << "  assign " << name << " = " << slice(a, a.width - 1, a.width - 1) << " ? "
+           << zeros(w) << " : " << extend({a.name, a.base, a.width - 1, false, a.frac}, w) << ";\n";
+    else
+      out_ << "  assign " << name << " = " << extend(a, w) << ";\n";
+  }
+  void delay_line(const std::string& name, int w, int depth) override {
+    out_ << "  wire [" << w * depth - 1 << ":0] " << name << "_t;\n"
+         << "  dagen_delay #(.WIDTH(" << w << "), .DEPTH(" << depth << ")) " << name
+         << "_delay (.clk(clk), .d(" << name << "), .taps(" << name << "_t));\n";
   }
 
-  void emit_add(const Node& n, const std::string& name, int w) {
+  void add(const Node& n, const std::string& name, int w) override {
     const int frac = n.type.frac_bits;
     const Ref a = ref(n.a(), stage_of(n)), b = ref(n.b(), stage_of(n));
     const char* op = n.sub ? " - " : " + ";
@@ -158,7 +124,7 @@ class Emitter {
   // dagen_add3 chain above the bits the lowest term alone supplies and below the
   // demanded top (no output reads the bits above it: they are left zero, as
   // synthesis would leave a two-input adder's unread bits unbuilt).
-  void emit_ternary(int id, const Node& n, const std::string& name, int w) {
+  void ternary(int id, const Node& n, const std::string& name, int w) override {
     const auto terms = ternary_terms(g_, id, n.ternary_inner);
     const TernaryChain chain = ternary_chain(g_, id, n.ternary_inner, p_.demanded(id).top);
     const int frac = n.type.frac_bits;
@@ -190,14 +156,8 @@ class Emitter {
   // a >= b as the sign of a - b on b's grid (comparison() in the IR): a aligned up to
   // it or floored onto it (its low bits dropped), both extended one bit above the
   // wider, then compared as signed.
-  void emit_compare(const Node& n, const std::string& name) {
-    const Comparison c = comparison(g_, n);
-    const Ref a = ref(n.a(), stage_of(n)), b = ref(n.b(), stage_of(n));
-    Ref kept = a;  // a's bits that take part, a zero-width reference when none
-    if (c.a_bits == 0)
-      kept = {a.name, 0, 0, false, c.frac};
-    else if (a.frac > c.frac)  // floored: its bits from -a_offset on
-      kept = {a.name, a.base - c.a_offset, c.a_bits, a.is_signed, c.frac};
+  void compare(const Node& n, const std::string& name) override {
+    const auto [c, kept, b] = emit::compare_plan(p_, n);
     out_ << "  wire [" << c.width - 1 << ":0] " << name << "_a = " << aligned(kept, c.frac, c.width)
          << ";\n"
          << "  wire [" << c.width - 1 << ":0] " << name << "_b = " << aligned(b, c.frac, c.width)
@@ -207,7 +167,7 @@ class Emitter {
 
   // sel ? a : b, both aligned to the node's grid like an adder's operands; a known
   // select is a wire from the operand it picks.
-  void emit_mux(const Node& n, const std::string& name, int w) {
+  void mux(const Node& n, const std::string& name, int w) override {
     const Node& sel = g_.at(n.operand(0).node);
     const int frac = n.type.frac_bits;
     const Ref a = ref(n.operand(1), stage_of(n)), b = ref(n.operand(2), stage_of(n));
@@ -225,7 +185,7 @@ class Emitter {
   // reach that count) is the default, also for the codes the operand never takes,
   // and is not listed.  A function, not an always block: a continuous assignment
   // holds the value from time 0 in every simulator, even before the input changes.
-  void emit_lookup(const Node& n, const std::string& name, int w) {
+  void lookup(const Node& n, const std::string& name, int w) override {
     const Ref a = ref(n.a(), stage_of(n));
     const emit::LookupCases c = emit::lookup_cases(g_, n);
     const std::string f = name + "_f";
@@ -241,7 +201,7 @@ class Emitter {
          << "  assign " << name << " = " << f << "(" << slice(a, a.width - 1, 0) << ");\n";
   }
 
-  void emit_quantize(const Node& n, const std::string& name, int w) {
+  void quantize(const Node& n, const std::string& name, int w) override {
     const Ref a = ref(n.a(), stage_of(n));
     emit::QuantizePlan q = emit::quantize_plan(g_, n, a);
     Ref& r = q.r;  // the rounded value on the target grid

@@ -69,17 +69,16 @@ std::string joined(const std::vector<std::string>& parts) {
   return s;
 }
 
-class Emitter {
+class Emitter : public emit::NodePrinter {
  public:
   explicit Emitter(const EmitPlan& plan) : p_(plan), g_(plan.graph()) {}
 
-  void run() {
-    for (std::size_t id = 0; id < g_.nodes.size(); ++id) emit_node(static_cast<int>(id));
-  }
+  void run() { emit::print_nodes(p_, *this); }
   // The architecture's declarations and statements; the datapath's variables and
   // statements, one combinational process.
   std::ostringstream decl, body, vars, comb;
 
+  void declare(const std::string& name, int w) override { variable(name, w); }
   void variable(const std::string& name, int w) {
     vars << "    variable " << name << " : " << type(w) << ";\n";
   }
@@ -98,7 +97,7 @@ class Emitter {
   }
   // Taps of node `name` (w bits) delayed by 1 .. depth cycles, tap k at bits k*w,
   // fed by the signal name_d the datapath process drives.
-  void delay_line(const std::string& name, int w, int depth) {
+  void delay_line(const std::string& name, int w, int depth) override {
     const std::string taps = name + "_t", d = name + "_d";
     decl << "  signal " << d << " : " << type(w) << ";\n"
          << "  signal " << taps << " : " << type(w * depth) << ";\n";
@@ -112,66 +111,25 @@ class Emitter {
   int stage_of(const Node& n) const { return p_.stage_of(n); }
   Ref ref(const Operand& o, int stage) const { return p_.ref(o, stage); }
 
-  void emit_node(int id) {
-    const Node& n = g_.at(id);
-    const int w = n.type.width();
-    if (w == 0) return;              // constant zero: consumers read zeros
-    if (p_.fused_inner(id)) return;  // part of its reader's three-term sum
-    const std::string name = "n" + num(id);
-    variable(name, w);
-    emit_value(id, n, name, w);
-    if (const int depth = p_.delay_depth(id); depth > 0) delay_line(name, w, depth);
+  void constant(const std::string& name, i128 code, int w) override {
+    assign(name, literal(code, w));
+  }
+  void input(const std::string& name, int offset, int w) override {
+    assign(name, "unsigned(x" + range(offset + w - 1, offset) + ")");
+  }
+  void neg(const Node& n, const std::string& name, int w) override {
+    assign(name, zeros(w) + " - " + aligned(ref(n.a(), stage_of(n)), n.type.frac_bits, w));
+  }
+  void relu(const Node& n, const std::string& name, int w) override {
+    const Ref a = ref(n.a(), stage_of(n));
+    if (a.is_signed)
+      assign_if(name, {{bit(a, a.width - 1) + " = '1'", zeros(w)}},
+                extend({a.name, a.base, a.width - 1, false, a.frac}, w));
+    else
+      assign(name, extend(a, w));
   }
 
-  void emit_value(int id, const Node& n, const std::string& name, int w) {
-    if (n.kind != NodeKind::Const && is_constant_value(n)) {  // a value its interval decides
-      assign(name, literal(n.lo, w));
-      return;
-    }
-    const int st = stage_of(n);
-    switch (n.kind) {
-      case NodeKind::Input: {
-        const int offset = p_.input_offset(n.input_index);
-        assign(name, "unsigned(x" + range(offset + w - 1, offset) + ")");
-        break;
-      }
-      case NodeKind::Const:
-        assign(name, literal(n.const_code, w));
-        break;
-      case NodeKind::Add:
-        if (n.ternary_inner >= 0)
-          emit_ternary(id, n, name, w);
-        else
-          emit_add(n, name, w);
-        break;
-      case NodeKind::Neg:
-        assign(name, zeros(w) + " - " + aligned(ref(n.a(), st), n.type.frac_bits, w));
-        break;
-      case NodeKind::Relu: {
-        const Ref a = ref(n.a(), st);
-        if (a.is_signed)
-          assign_if(name, {{bit(a, a.width - 1) + " = '1'", zeros(w)}},
-                    extend({a.name, a.base, a.width - 1, false, a.frac}, w));
-        else
-          assign(name, extend(a, w));
-        break;
-      }
-      case NodeKind::Quantize:
-        emit_quantize(n, name, w);
-        break;
-      case NodeKind::Ge:
-        emit_compare(n, name);
-        break;
-      case NodeKind::Mux:
-        emit_mux(n, name, w);
-        break;
-      case NodeKind::Lookup:
-        emit_lookup(n, name, w);
-        break;
-    }
-  }
-
-  void emit_add(const Node& n, const std::string& name, int w) {
+  void add(const Node& n, const std::string& name, int w) override {
     const int frac = n.type.frac_bits;
     const Ref a = ref(n.a(), stage_of(n)), b = ref(n.b(), stage_of(n));
     const std::string op = n.sub ? " - " : " + ";
@@ -196,7 +154,7 @@ class Emitter {
 
   // A fused pair as the plain sum of its three terms over the same bits the
   // Verilog's dagen_add3 chain covers; the bits above the demanded top are zero.
-  void emit_ternary(int id, const Node& n, const std::string& name, int w) {
+  void ternary(int id, const Node& n, const std::string& name, int w) override {
     const auto terms = ternary_terms(g_, id, n.ternary_inner);
     const TernaryChain chain = ternary_chain(g_, id, n.ternary_inner, p_.demanded(id).top);
     const int frac = n.type.frac_bits;
@@ -224,14 +182,8 @@ class Emitter {
   }
 
   // a >= b as in verilog.cpp: both on b's grid, one bit above the wider, signed.
-  void emit_compare(const Node& n, const std::string& name) {
-    const Comparison c = comparison(g_, n);
-    const Ref a = ref(n.a(), stage_of(n)), b = ref(n.b(), stage_of(n));
-    Ref kept = a;
-    if (c.a_bits == 0)
-      kept = {a.name, 0, 0, false, c.frac};
-    else if (a.frac > c.frac)
-      kept = {a.name, a.base - c.a_offset, c.a_bits, a.is_signed, c.frac};
+  void compare(const Node& n, const std::string& name) override {
+    const auto [c, kept, b] = emit::compare_plan(p_, n);
     variable(name + "_a", c.width);
     variable(name + "_b", c.width);
     assign(name + "_a", aligned(kept, c.frac, c.width));
@@ -239,7 +191,7 @@ class Emitter {
     assign_if(name, {{"signed(" + name + "_a) >= signed(" + name + "_b)", "\"1\""}}, "\"0\"");
   }
 
-  void emit_mux(const Node& n, const std::string& name, int w) {
+  void mux(const Node& n, const std::string& name, int w) override {
     const Node& sel = g_.at(n.operand(0).node);
     const int frac = n.type.frac_bits;
     const Ref a = ref(n.operand(1), stage_of(n)), b = ref(n.operand(2), stage_of(n));
@@ -252,7 +204,7 @@ class Emitter {
   }
 
   // A pure function of the operand's code: a case statement synthesis maps to LUTs.
-  void emit_lookup(const Node& n, const std::string& name, int w) {
+  void lookup(const Node& n, const std::string& name, int w) override {
     const Ref a = ref(n.a(), stage_of(n));
     const emit::LookupCases c = emit::lookup_cases(g_, n);
     const std::string f = name + "_f";
@@ -265,7 +217,7 @@ class Emitter {
     assign(name, f + "(" + slice(a, a.width - 1, 0) + ")");
   }
 
-  void emit_quantize(const Node& n, const std::string& name, int w) {
+  void quantize(const Node& n, const std::string& name, int w) override {
     const Ref a = ref(n.a(), stage_of(n));
     emit::QuantizePlan q = emit::quantize_plan(g_, n, a);
     Ref& r = q.r;
