@@ -462,6 +462,30 @@ const std::vector<Case>& cases() {
        2,
        "da-gen: usage: --top 'module' is not a usable module name (letters, digits and _, not "
        "starting with a digit, not a Verilog keyword); 'module_top' would be"},
+      {"hdl",
+       kDense,
+       {"m.json", "--hdl", "verilog2001"},
+       2,
+       "da-gen: usage: --hdl must be verilog or vhdl, not 'verilog2001'"},
+      {"top-not-vhdl-identifier",
+       kDense,
+       {"m.json", "--hdl", "vhdl", "--top", "my__top_"},
+       2,
+       "da-gen: usage: --top 'my__top_' is not a usable VHDL entity name (a letter first, then "
+       "letters, digits and single _, not ending in _, not a VHDL reserved word); 'my_top' would "
+       "be"},
+      {"top-vhdl-keyword",
+       kDense,
+       {"m.json", "--hdl", "vhdl", "--top", "Signal"},
+       2,
+       "da-gen: usage: --top 'Signal' is not a usable VHDL entity name (a letter first, then "
+       "letters, digits and single _, not ending in _, not a VHDL reserved word); 'Signal_top' "
+       "would be"},
+      {"hdl-with-eval",
+       kDense,
+       {"m.json", "--hdl", "vhdl", "--eval", "in.json"},
+       2,
+       "da-gen: usage: --hdl does nothing with --eval: it evaluates the model and writes nothing"},
       {"period-and-slack",
        kDense,
        {"m.json", "--clock-period", "3", "--stage-slack", "0.5"},
