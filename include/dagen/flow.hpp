@@ -108,6 +108,23 @@ VerifyResult verify_with_ghdl(const Model& model, const Design& design,
                               const std::filesystem::path& dir, int random_vectors,
                               std::uint64_t seed, std::ostream& log);
 
+// A design for the GHDL testbench sim/dagen_tb.vhd: its top entity and ports, and
+// the number of vectors in its vector file (write_vector_file's format).
+struct GhdlBench {
+  std::string top;
+  int latency = 0;
+  bool valid = false;
+  int x_width = 1, y_width = 1;  // of the ports (at least 1)
+  std::size_t vectors = 0;
+};
+
+// What verify_with_ghdl() runs: `sources` (the design's .vhd files), a wrapper and
+// the testbench analysed into the directory `work`, elaborated and run on the vector
+// file `vectors`.  Throws ToolError if GHDL fails before the comparison.
+VerifyResult run_ghdl_testbench(const std::vector<std::filesystem::path>& sources,
+                                const GhdlBench& bench, const std::filesystem::path& work,
+                                const std::filesystem::path& vectors);
+
 // verify_with_verilator() or verify_with_ghdl(), by the design's HDL.
 VerifyResult verify_design(const Model& model, const Design& design,
                            const std::filesystem::path& dir, int random_vectors, std::uint64_t seed,

@@ -5,7 +5,8 @@
 // case functions, and delay lines as one shift process per node.  The datapath
 // is one combinational process of variables in topological order: a simulator
 // evaluates each node once per input change, where concurrent assignments
-// re-evaluated a deep graph (qkeras_mlp: depth 67) wave after wave, about 20x slower.
+// re-evaluate a deep graph wave after wave (models/qkeras_mlp.json, adder depth 67,
+// --verify at pipeline 0: over 7 minutes with them, 23 s with the process, GHDL 2.0 mcode).
 #include "dagen/vhdl.hpp"
 
 #include <sstream>
