@@ -194,13 +194,18 @@ def flip_first_constant(verilog: Path):
 
 @needs_tools
 def test_a_mutated_constant_is_found(cache, tmp_path):
+    """The mutant and the original (same top name) loaded side by side: each its own code."""
     model = REPO / "tests/models/wrap.json"
     report = write_design(model, 0, [], tmp_path / "d")
-    flip_first_constant(tmp_path / "d" / f"{report['top']}.v")
-    sim = dsim.compile(tmp_path / "d", build_dir=cache)
+    shutil.copytree(tmp_path / "d", tmp_path / "m")
+    flip_first_constant(tmp_path / "m" / f"{report['top']}.v")
+    mutant = dsim.compile(tmp_path / "m", build_dir=cache)
+    original = dsim.compile(tmp_path / "d", build_dir=cache)
+    assert mutant.library != original.library
     x = input_codes(report["inputs"], 100, seed=1)
     expected = reference_codes(model, x, report["inputs"], report["outputs"], tmp_path)
-    assert sim.predict_codes(as_batch(x, report["inputs"])).tolist() != expected
+    assert mutant.predict_codes(as_batch(x, report["inputs"])).tolist() != expected
+    assert original.predict_codes(as_batch(x, report["inputs"])).tolist() == expected
 
 
 @needs_tools
