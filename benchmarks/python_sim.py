@@ -7,6 +7,7 @@
 Writes the design with the CLI and builds it three times in a scratch cache: cold (the Verilator
 runtime and the design), the design alone (the runtime cached) and a cache hit; then times
 sim.predict (values) and sim.predict_codes on n random in-range inputs.  Prints one line each.
+--no-pch: also times the design's build without the precompiled header (then with it again).
 --make: also times Verilator's own build of the design (`verilator --cc --build`, its Makefile,
 the same -O0 and -fPIC), to compare with dagen.sim's.
 """
@@ -48,6 +49,8 @@ def main():
     p.add_argument("-n", type=int, default=100_000)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--make", action="store_true", help="also time Verilator's Makefile build")
+    p.add_argument("--no-pch", action="store_true",
+                   help="also time the design's build without the precompiled header")
     args = p.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="dagen-sim-bench-") as work:
@@ -71,6 +74,21 @@ def main():
               f"(runtime + design), {design_only:.2f} s with the runtime cached, "
               f"{hit:.3f} s cached")
 
+        if args.no_pch:
+            shutil.rmtree(sim.library.parent)
+            init = dsim._sim_build.Tools.__init__
+
+            def without_pch(tools):
+                init(tools)
+                tools.gcc_pch = False
+
+            dsim._sim_build.Tools.__init__ = without_pch
+            no_pch = timed_compile()[1]
+            dsim._sim_build.Tools.__init__ = init
+            shutil.rmtree(sim.library.parent)
+            with_pch = timed_compile()[1]
+            print(f"with the runtime cached: {no_pch:.2f} s without the precompiled header, "
+                  f"{with_pch:.2f} s with it")
         if args.make:
             make_build(design, work / "make", sim.top)
         rng = np.random.default_rng(args.seed)

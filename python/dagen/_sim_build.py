@@ -205,12 +205,14 @@ class _Build:
         return SimBuildError(f"dagen.sim: {what} failed{': ' + first if first else ''}; log: {log}")
 
     def commit(self) -> Path:
-        """Renames the build into place (another process may have done so first)."""
+        """Renames the build into place.  Another process may have done so first; what is
+        there without its "ok" (a damaged cache) is replaced."""
         try:
             os.rename(self.dir, self.final)
         except OSError:
-            if not self.final.is_dir():
-                raise
+            if not (self.final / "ok").is_file():
+                shutil.rmtree(self.final, ignore_errors=True)
+                os.rename(self.dir, self.final)
         self.discard()
         return self.final
 
@@ -302,6 +304,7 @@ def build_library(tools: Tools, root: Path, rtl: list[Path], top: str, key: str,
     library = final / f"lib{top}.so"
     if (final / "ok").is_file() and library.is_file():
         return library
+    shutil.rmtree(final, ignore_errors=True)  # a damaged entry (its library deleted)
     root.mkdir(parents=True, exist_ok=True)
     shim = shim_dir()
     build = _Build(root, final)

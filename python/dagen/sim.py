@@ -107,7 +107,10 @@ class Sim:
         self._out_types = element_types(self._outputs)
         self._latency = int(report["latency_cycles"])
         self.library = Path(library)
-        lib = ctypes.CDLL(str(self.library))
+        try:
+            lib = ctypes.CDLL(str(self.library))
+        except OSError as e:
+            raise SimBuildError(f"dagen.sim: cannot load {self.library}: {e}") from None
         lib.dagen_sim_create.restype = ctypes.c_void_p
         lib.dagen_sim_destroy.argtypes = [ctypes.c_void_p]
         lib.dagen_sim_run.argtypes = [
