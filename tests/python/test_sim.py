@@ -118,7 +118,8 @@ def input_codes(inputs, n_random, seed):
     extremes), then random vectors that hit a corner in a third of their elements."""
     types = [ElementType(t["width"], t["signed"], t["frac_bits"]) for t in inputs]
     lo, hi = [t.low for t in types], [t.high for t in types]
-    vectors = [lo, hi, [0] * len(types), [max(t.low, -1) for t in types], [min(t.high, 1) for t in types]]
+    vectors = [lo, hi, [0] * len(types)]
+    vectors += [[max(t.low, -1) for t in types], [min(t.high, 1) for t in types]]
     vectors += [[(lo, hi)[(k + p) % 2][k] for k in range(len(types))] for p in (0, 1)]
     rng = random.Random(seed)
     for _ in range(n_random):
@@ -242,7 +243,8 @@ def test_tool_and_design_errors(cache, tmp_path, monkeypatch):
     # The report must describe the Verilog (the library of this Verilog is cached by now).
     path = tmp_path / "d" / f"{report['top']}.json"
     path.write_text(json.dumps(dict(report, valid=False)))
-    with pytest.raises(dsim.SimBuildError, match="does not match its report: the report says valid"):
+    mismatch = "does not match its report: the report says valid"
+    with pytest.raises(dsim.SimBuildError, match=mismatch):
         dsim.compile(tmp_path / "d", build_dir=cache)
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
     monkeypatch.delenv("VERILATOR_ROOT", raising=False)
