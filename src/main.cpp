@@ -57,6 +57,10 @@ cxxopts::Options make_options() {
       ("force", "also write into a non-empty directory da-gen did not write (no file "
        "there is replaced)")
       ("dump-graph", "also write the adder graph (<top>.graph.json, <top>.dot)")
+      ("vivado", "also write build_vivado.tcl and constraints.xdc for this Xilinx part",
+       cxxopts::value<Text>())
+      ("quartus", "also write a Quartus project (<top>.qsf, .sdc, build_quartus.tcl) for "
+       "this Intel device", cxxopts::value<Text>())
       ("eval", "evaluate the reference model on {\"inputs\": [[...]]}, print the exact "
        "outputs, write nothing", cxxopts::value<Text>())
       ("version", "print the version")
@@ -69,7 +73,8 @@ cxxopts::Options make_options() {
 // Options that shape or write a design: they do nothing with --eval.
 const char* const kBuildOptions[] = {
     "output", "pipeline", "clock-period", "top",  "target", "dc",      "objective", "stage-slack",
-    "valid",  "ternary",  "no-share",     "seed", "verify", "vectors", "force",     "dump-graph"};
+    "valid",  "ternary",  "no-share",     "seed", "verify", "vectors", "force",     "dump-graph",
+    "vivado", "quartus"};
 
 std::string text_of(const cxxopts::ParseResult& r, const std::string& name) {
   return r[name].as<std::string>();
@@ -180,6 +185,8 @@ FlowOptions flow_options(const cxxopts::ParseResult& r) {
   f.dump_graph = r.count("dump-graph") > 0;
   f.valid = r.count("valid") > 0;
   f.stage_slack = double_of(r, "stage-slack");
+  if (r.count("vivado")) f.vivado_part = text_of(r, "vivado");
+  if (r.count("quartus")) f.quartus_device = text_of(r, "quartus");
   f.validate();
   return f;
 }
