@@ -72,9 +72,9 @@ cxxopts::Options make_options() {
 
 // Options that shape or write a design: they do nothing with --eval.
 const char* const kBuildOptions[] = {
-    "output", "pipeline", "clock-period", "top",  "target", "dc",      "objective", "stage-slack",
-    "valid",  "ternary",  "no-share",     "seed", "verify", "vectors", "force",     "dump-graph",
-    "vivado", "quartus"};
+    "output",    "pipeline",    "clock-period", "top",        "target",   "dc",
+    "objective", "stage-slack", "valid",        "ternary",    "no-share", "seed",
+    "verify",    "vectors",     "force",        "dump-graph", "vivado",   "quartus"};
 
 std::string text_of(const cxxopts::ParseResult& r, const std::string& name) {
   return r[name].as<std::string>();
