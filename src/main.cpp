@@ -12,6 +12,8 @@
 #include "dagen/interrupt.hpp"
 #include "dagen/model_json.hpp"
 #include "dagen/reference.hpp"
+#include "dagen/vendor.hpp"
+#include "dagen/vendor_report.hpp"
 
 namespace {
 
@@ -185,8 +187,9 @@ FlowOptions flow_options(const cxxopts::ParseResult& r) {
   f.dump_graph = r.count("dump-graph") > 0;
   f.valid = r.count("valid") > 0;
   f.stage_slack = double_of(r, "stage-slack");
-  if (r.count("vivado")) f.vivado_part = text_of(r, "vivado");
-  if (r.count("quartus")) f.quartus_device = text_of(r, "quartus");
+  if (r.count("vivado")) vendor::check_part_name("--vivado", f.vivado_part = text_of(r, "vivado"));
+  if (r.count("quartus"))
+    vendor::check_part_name("--quartus", f.quartus_device = text_of(r, "quartus"));
   f.validate();
   return f;
 }
@@ -211,6 +214,8 @@ int run_eval(const Model& model, const std::string& path) {
 }
 
 int run(int argc, char** argv) {
+  if (argc >= 2 && std::string(argv[1]) == "report")  // the subcommand: da-gen report DIR
+    return vendor::report_command({argv + 2, argv + argc}, std::cout, std::cerr);
   auto options = make_options();
   cxxopts::ParseResult r;
   refuse_flag_values(argc, argv);
