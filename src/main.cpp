@@ -11,6 +11,7 @@
 #include "dagen/flow.hpp"
 #include "dagen/interrupt.hpp"
 #include "dagen/model_json.hpp"
+#include "dagen/progress.hpp"
 #include "dagen/reference.hpp"
 #include "dagen/vendor.hpp"
 #include "dagen/vendor_report.hpp"
@@ -281,6 +282,8 @@ int run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Progress of long steps, only on a terminal; gone before any message below.
+  auto progress = dagen::progress::Terminal::if_stderr_is_a_terminal();
   try {
     return run(argc, argv);
   } catch (const InternalError& e) {
