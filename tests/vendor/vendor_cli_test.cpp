@@ -158,5 +158,120 @@ TEST(VendorCli, ReportErrors) {
   EXPECT_EQ(dagen({"report", "empty", "--top", "x"}, s.path).exit_code, 2);
 }
 
+// Every message of docs/errors.md's "Vendor project files" table, exactly.
+TEST(VendorCli, ErrorsAreDocumented) {
+  cli::Scratch s("vendor-doc");
+  fs::create_directories(s.path / "empty");
+  fs::create_directories(s.path / "half" / "vivado");
+  fs::copy_file(kSamples + "/vivado_ok/utilization.rpt",
+                s.path / "half" / "vivado" / "utilization.rpt");
+  fs::copy_file(kSamples + "/malformed/vivado_bad_lut/utilization.rpt", s.path / "u.rpt");
+  const std::string doc = cli::slurp(fs::path(DAGEN_SOURCE_DIR) / "docs" / "errors.md");
+  const std::string dir = fs::canonical(s.path).string();
+  struct Case {
+    const char* name;
+    std::vector<std::string> args;
+    int exit;
+    std::string message;  // stderr, exactly
+    std::string in_doc;   // what the table shows, if not the message
+  };
+  const std::string long_part(65, 'a');
+  const std::vector<Case> cases = {
+      {"part-character",
+       {kTiny, "--vivado", "xc7[a]"},
+       2,
+       "da-gen: usage: --vivado: 'xc7[a]' has the character '['; a part name has only letters, "
+       "digits, '-', '_' and '.'",
+       ""},
+      {"part-space",
+       {kTiny, "--vivado", "xc7 a"},
+       2,
+       "da-gen: usage: --vivado: 'xc7 a' has the character ' '; a part name has only letters, "
+       "digits, '-', '_' and '.'",
+       ""},
+      {"part-option",
+       {kTiny, "--vivado", "-x"},
+       2,
+       "da-gen: usage: --vivado: '-x' starts with '-' (it would read as an option)",
+       ""},
+      {"part-empty", {kTiny, "--vivado", ""}, 2, "da-gen: usage: --vivado needs a part name", ""},
+      {"part-long",
+       {kTiny, "--vivado", long_part},
+       2,
+       "da-gen: usage: --vivado: '" + long_part + "' is longer than 64 characters",
+       "is longer than 64 characters"},
+      {"quartus-family",
+       {kTiny, "--quartus", "XC7A35T"},
+       2,
+       "da-gen: usage: --quartus: cannot tell the family of device 'XC7A35T' (known: Cyclone "
+       "IV/V/10, MAX 10, Arria V/10, Stratix V/10, Agilex 3/5/7; docs/vendor.md)",
+       ""},
+      {"quartus-ternary",
+       {kTiny, "--quartus", "5CSEMA5F31C6", "--ternary"},
+       2,
+       "da-gen: usage: --quartus cannot build --ternary designs: dagen_add3 instantiates Xilinx "
+       "primitives (LUT6_2, CARRY8)",
+       ""},
+      {"vendor-with-eval",
+       {kTiny, "--eval", "v.json", "--vivado", "xc7a35t"},
+       2,
+       "da-gen: usage: --vivado does nothing with --eval: it evaluates the model and writes "
+       "nothing",
+       ""},
+      {"report-none",
+       {"report", "empty"},
+       4,
+       "da-gen: error: empty: no Vivado reports (utilization.rpt, timing_summary.rpt) or Quartus "
+       "reports (<top>.fit.summary) here or in its vivado/ or quartus/",
+       ""},
+      {"report-missing",
+       {"report", "half"},
+       4,
+       "da-gen: error: " + dir +
+           "/half/vivado/timing_summary.rpt: missing (build_vivado.tcl "
+           "writes it after route_design)",
+       "da-gen: error: DIR/half/vivado/timing_summary.rpt: missing (build_vivado.tcl writes it "
+       "after route_design)"},
+      {"report-not-dir", {"report", "nothing"}, 4, "da-gen: error: nothing: not a directory", ""},
+      {"report-malformed", {"report", "half/vivado"}, 4, "", ""},  // see ReportErrors
+      {"report-format",
+       {"report", "empty", "--format", "csv"},
+       2,
+       "da-gen: usage: --format must be json or markdown, not 'csv'",
+       ""},
+      {"report-no-dir",
+       {"report"},
+       2,
+       "da-gen: usage: no directory given (da-gen report DIR [--format json\\|markdown])",
+       ""},
+      {"report-extra",
+       {"report", "a", "b"},
+       2,
+       "da-gen: usage: unexpected argument 'b' (da-gen report DIR [--format json\\|markdown])",
+       ""},
+      {"report-option",
+       {"report", "empty", "--top", "x"},
+       2,
+       "da-gen: usage: unknown option '--top' for report (da-gen report DIR [--format "
+       "json\\|markdown])",
+       ""},
+  };
+  for (const Case& c : cases) {
+    EXPECT_NE(doc.find("| `" + std::string(c.name) + "` |"), std::string::npos) << c.name;
+    if (c.message.empty()) continue;
+    const Result r = dagen(c.args, s.path);
+    EXPECT_EQ(r.exit_code, c.exit) << c.name;
+    std::string shown = c.message;  // as the Markdown table escapes it
+    std::string err = r.err;
+    for (std::size_t p = 0; (p = err.find('|', p)) != std::string::npos; p += 2)
+      err.replace(p, 1, "\\|");
+    EXPECT_EQ(err, shown + "\n") << c.name;
+    EXPECT_NE(doc.find(c.in_doc.empty() ? shown : c.in_doc), std::string::npos) << c.name;
+    EXPECT_FALSE(fs::exists(s.path / "out")) << c.name;
+  }
+  EXPECT_NE(doc.find("`da-gen: error: FILE:37: 'CLB LUTs' has Used '68x2', not a count`"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace dagen
