@@ -53,7 +53,8 @@ std::string Line::clear() {
 
 namespace {
 
-std::mutex g_mutex;  // guards the installed terminal, its tasks and its line
+std::mutex g_mutex;           // guards the installed terminal, its tasks and its line
+std::uint64_t g_next_id = 1;  // task ids, unique across terminals
 
 // Writes to the stream: the line erased first.
 class ErasingBuffer : public std::streambuf {
@@ -92,7 +93,6 @@ struct Terminal::Impl {
   Line line;
   ErasingBuffer buffer;
   std::map<std::uint64_t, TaskState> tasks;
-  std::uint64_t next_id = 1;
   std::condition_variable_any wake;
   std::jthread ticker;
 
@@ -151,7 +151,7 @@ std::unique_ptr<Terminal> Terminal::if_stderr_is_a_terminal() {
 Task::Task(std::string label, std::size_t total) {
   std::lock_guard lock(g_mutex);
   if (!g_terminal) return;
-  id_ = g_terminal->next_id++;
+  id_ = g_next_id++;
   g_terminal->tasks[id_] = {std::move(label), 0, total, Clock::now()};
 }
 
