@@ -228,7 +228,9 @@ int run(int argc, char** argv) {
   if (r.count("help")) {
     std::cout << options.help()
               << "\nExit codes: 0 ok, 1 invalid model, 2 usage, 3 verification "
-                 "mismatch, 4 tool error.\n";
+                 "mismatch, 4 tool error.\n"
+              << "da-gen report DIR [--format json|markdown]: the Vivado or Quartus reports of "
+                 "--vivado / --quartus projects as one resource row.\n";
     return kExitOk;
   }
   if (r.count("version")) {
