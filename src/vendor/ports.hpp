@@ -4,9 +4,22 @@
 #include <cstdio>
 #include <string>
 
+#include "dagen/diag.hpp"
 #include "dagen/vendor.hpp"
 
 namespace dagen::vendor::detail {
+
+// The top name goes into file names and comments as it is: it must be what
+// verilog_identifier() makes (letters, digits, _), which build_design() ensures.
+inline void check_top(const std::string& top) {
+  bool ok = !top.empty() && !(top[0] >= '0' && top[0] <= '9');
+  for (const char c : top)
+    ok = ok &&
+         ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_');
+  if (!ok)
+    throw InternalError("a project file for the top name '" + escaped(top, "", true, "\\x") +
+                        "', which is not an identifier");
+}
 
 inline std::string ns_text(double ns) {
   char text[32];

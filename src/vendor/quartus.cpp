@@ -45,6 +45,7 @@ std::string quartus_family(const std::string& device) {
 std::map<std::string, std::string> quartus_files(const ProjectInput& in,
                                                  const std::string& device) {
   check_part_name("--quartus", device);
+  detail::check_top(in.top);
   const std::string family = quartus_family(device);
   const std::string version = kVersion;
   const std::string qpf = "# " + in.top + ".qpf: written by da-gen " + version +

@@ -9,6 +9,7 @@ namespace dagen::vendor {
 
 std::map<std::string, std::string> vivado_files(const ProjectInput& in, const std::string& part) {
   check_part_name("--vivado", part);
+  detail::check_top(in.top);
   std::string tcl =
       "# build_vivado.tcl: written by da-gen " + std::string(kVersion) + " for " + in.top + " on " +
       part +

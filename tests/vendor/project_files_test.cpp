@@ -136,6 +136,15 @@ TEST(VendorProject, TclQuotingSubstitutesNothing) {
   EXPECT_EQ(tcl_quote("a\nb\x01"), "\"a\\nb\\x01\"");
 }
 
+TEST(VendorProject, TopNamesThatAreNotIdentifiersAreRefused) {
+  for (const char* top : {"", "a b", "../x", "9lives", "x\n#"}) {
+    ProjectInput in = design(true);
+    in.top = top;
+    EXPECT_THROW(vivado_files(in, "xc7a35t"), InternalError) << top;
+    EXPECT_THROW(quartus_files(in, "5CSEMA5F31C6"), InternalError) << top;
+  }
+}
+
 TEST(VendorProject, ClockPeriodDefaultsToTheEstimate) {
   EXPECT_DOUBLE_EQ(project_period(std::nullopt, 6.9749), 6.975);
   EXPECT_DOUBLE_EQ(project_period(std::nullopt, 0.2), kMinPeriodNs);
