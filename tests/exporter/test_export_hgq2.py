@@ -78,6 +78,39 @@ def test_qdense_relu(tmp_path):
     assert m["input"]["size"] == 6
 
 
+def small_model(seed=1):
+    rng = np.random.default_rng(seed)
+    model = keras.Sequential([keras.Input((6,)), QDense(8, activation="relu", iq_conf=iq_conf()),
+                              QDense(3, iq_conf=iq_conf())], name="small")
+    for l in model.layers:
+        randomize_weights(l, rng)
+        randomize_bits(l.iq, rng)
+    return model
+
+
+def test_to_model_json_api_equals_cli(tmp_path):
+    """dagen.keras.to_model_json on the model object == the file dagen-export writes from the saved
+    model; check() passes on it and fails on a perturbed copy (object and path forms)."""
+    import dagen.keras
+
+    model = small_model()
+    from_cli = export_and_check(model, tmp_path, name="small", n=500)
+    doc = dagen.keras.to_model_json(model, check=500, da_gen="/nonexistent", quiet=True)
+    assert doc == from_cli and doc["name"] == "small"
+    out = tmp_path / "api.json"
+    assert dagen.keras.to_model_json(tmp_path / "small.keras", output=out, name="small", check=0) == doc
+    assert out.read_text() == (tmp_path / "small.json").read_text()
+    dagen.keras.check(doc, model, 500, da_gen="/nonexistent", quiet=True)
+    dagen.keras.check(str(tmp_path / "small.json"), str(tmp_path / "small.keras"), 200, quiet=True,
+                      da_gen="/nonexistent")
+    w = doc["layers"][-1]["weights"]  # the output layer: its outputs are the exact accumulator values
+    w[0][0] += 0.5
+    with pytest.raises(ExportError, match="MISMATCH"):
+        dagen.keras.check(doc, model, 500, da_gen="/nonexistent", quiet=True)
+    with pytest.raises(ExportError, match="no such file"):
+        dagen.keras.to_model_json(tmp_path / "absent.keras")
+
+
 def test_qeinsumdense(tmp_path):
     rng = np.random.default_rng(2)
     model = keras.Sequential([
@@ -155,6 +188,7 @@ def test_unsupported_layer(tmp_path, capsys):
     assert rc != 0
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "'ln'" in err[0] and "LayerNormalization" in err[0]
+    assert not (tmp_path / "bad.json").exists()
 
 
 def test_unsupported_activation(tmp_path, capsys):
