@@ -12,17 +12,18 @@ from . import _deps
 from .fxp import ExportError, dumps_model
 from .graph import dumps_model_v2
 
-# the source tree's build (python/dagen/keras/ -> <repo>/build/da-gen)
-_SOURCE_DAGEN = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
-    os.path.abspath(__file__))))), "build", "da-gen")
+# the source tree's build when the package runs from it (python/dagen/keras/ -> <repo>/build/da-gen)
+_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+_SOURCE_DAGEN = os.path.join(_ROOT, "build", "da-gen")
 
 
 def default_dagen():
-    """The da-gen binary of the --eval leg: the source tree's build/da-gen when it exists,
-    else `da-gen` on PATH, else the source tree's path (the check then says it is absent)."""
-    if os.path.isfile(_SOURCE_DAGEN):
+    """The da-gen binary of the --eval leg: the source tree's build/da-gen when the package runs
+    from the source tree and it exists, else `da-gen` on PATH, else ./build/da-gen (the check
+    says so and skips that leg when it does not exist)."""
+    if os.path.isfile(_SOURCE_DAGEN) and os.path.isfile(os.path.join(_ROOT, "pyproject.toml")):
         return _SOURCE_DAGEN
-    return shutil.which("da-gen") or _SOURCE_DAGEN
+    return shutil.which("da-gen") or os.path.join("build", "da-gen")
 
 
 def parse_type(s):
@@ -145,7 +146,7 @@ def to_model_json(keras_model, *, output=None, name=None, framework="auto", inpu
                  when the binary exists, `da-gen --eval` must agree exactly (0 disables)
     seed         seed of those inputs
     da_gen       the da-gen binary of the --eval leg (default: build/da-gen of the source tree,
-                 else da-gen on PATH; skipped with a notice when absent)
+                 else da-gen on PATH, else ./build/da-gen; skipped with a notice when absent)
     quiet        no progress lines on stderr
 
     Raises ExportError (one line: an unsupported layer with its name and type, or the first

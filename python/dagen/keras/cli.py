@@ -83,7 +83,7 @@ def main(argv=None):
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--da-gen", default=None,
                     help="da-gen binary for the --eval comparison (default: build/da-gen of the source tree, "
-                         "else da-gen on PATH); skipped with a notice when absent")
+                         "else da-gen on PATH, else ./build/da-gen); skipped with a notice when absent")
     ap.add_argument("-q", "--quiet", action="store_true")
     args = ap.parse_args(argv)
     log = (lambda *a: None) if args.quiet else (lambda *a: print(*a, file=sys.stderr))
