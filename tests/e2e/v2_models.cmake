@@ -37,4 +37,4 @@ add_test(NAME v2.random_graphs_vs_refsim
                  ${DAGEN_NUMPY_PYTHON} ${CMAKE_CURRENT_SOURCE_DIR}/eval_vs_refsim.py $<TARGET_FILE:da-gen>)
 set_tests_properties(v2.eval_vs_refsim v2.random_graphs_vs_refsim PROPERTIES
                      LABELS "v2" TIMEOUT 300 SKIP_RETURN_CODE 77 PASS_REGULAR_EXPRESSION "PASS: "
-                     ENVIRONMENT "PYTHONPATH=${PROJECT_SOURCE_DIR}/python")
+                     ENVIRONMENT "${DAGEN_PYTHONPATH}")

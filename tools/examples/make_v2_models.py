@@ -24,7 +24,6 @@ The models (see docs/exporter.md, "Version 2"):
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 

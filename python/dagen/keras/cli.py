@@ -13,7 +13,6 @@ difference: one line on stderr, exit 1. See docs/exporter.md.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 
 from ._export import default_dagen, export, parse_type as _parse_type
