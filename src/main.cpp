@@ -11,7 +11,10 @@
 #include "dagen/flow.hpp"
 #include "dagen/interrupt.hpp"
 #include "dagen/model_json.hpp"
+#include "dagen/progress.hpp"
 #include "dagen/reference.hpp"
+#include "dagen/vendor.hpp"
+#include "dagen/vendor_report.hpp"
 
 namespace {
 
@@ -58,6 +61,10 @@ cxxopts::Options make_options() {
       ("force", "also write into a non-empty directory da-gen did not write (no file "
        "there is replaced)")
       ("dump-graph", "also write the adder graph (<top>.graph.json, <top>.dot)")
+      ("vivado", "also write build_vivado.tcl and constraints.xdc for this Xilinx part",
+       cxxopts::value<Text>())
+      ("quartus", "also write a Quartus project (<top>.qsf, .sdc, build_quartus.tcl) for "
+       "this Intel device", cxxopts::value<Text>())
       ("eval", "evaluate the reference model on {\"inputs\": [[...]]}, print the exact "
        "outputs, write nothing", cxxopts::value<Text>())
       ("version", "print the version")
@@ -69,9 +76,9 @@ cxxopts::Options make_options() {
 
 // Options that shape or write a design: they do nothing with --eval.
 const char* const kBuildOptions[] = {
-    "output",    "pipeline",    "clock-period", "top",        "target",   "dc",
-    "objective", "stage-slack", "valid",        "ternary",    "no-share", "seed",
-    "verify",    "vectors",     "force",        "dump-graph", "hdl"};
+    "output",      "pipeline",   "clock-period", "top",      "target", "dc",     "objective",
+    "stage-slack", "valid",      "ternary",      "no-share", "seed",   "verify", "vectors",
+    "force",       "dump-graph", "vivado",       "quartus",  "hdl"};
 
 std::string text_of(const cxxopts::ParseResult& r, const std::string& name) {
   return r[name].as<std::string>();
@@ -183,6 +190,9 @@ FlowOptions flow_options(const cxxopts::ParseResult& r) {
   f.dump_graph = r.count("dump-graph") > 0;
   f.valid = r.count("valid") > 0;
   f.stage_slack = double_of(r, "stage-slack");
+  if (r.count("vivado")) vendor::check_part_name("--vivado", f.vivado_part = text_of(r, "vivado"));
+  if (r.count("quartus"))
+    vendor::check_part_name("--quartus", f.quartus_device = text_of(r, "quartus"));
   f.validate();
   return f;
 }
@@ -207,6 +217,8 @@ int run_eval(const Model& model, const std::string& path) {
 }
 
 int run(int argc, char** argv) {
+  if (argc >= 2 && std::string(argv[1]) == "report")  // the subcommand: da-gen report DIR
+    return vendor::report_command({argv + 2, argv + argc}, std::cout, std::cerr);
   auto options = make_options();
   cxxopts::ParseResult r;
   refuse_flag_values(argc, argv);
@@ -218,7 +230,9 @@ int run(int argc, char** argv) {
   if (r.count("help")) {
     std::cout << options.help()
               << "\nExit codes: 0 ok, 1 invalid model, 2 usage, 3 verification "
-                 "mismatch, 4 tool error.\n";
+                 "mismatch, 4 tool error.\n"
+              << "da-gen report DIR [--format json|markdown]: the Vivado or Quartus reports of "
+                 "--vivado / --quartus projects as one resource row.\n";
     return kExitOk;
   }
   if (r.count("version")) {
@@ -273,6 +287,8 @@ int run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Progress of long steps, only on a terminal; gone before any message below.
+  auto progress = dagen::progress::Terminal::if_stderr_is_a_terminal();
   try {
     return run(argc, argv);
   } catch (const InternalError& e) {

@@ -8,6 +8,7 @@
 #include "dagen/diag.hpp"
 #include "dagen/flow.hpp"
 #include "dagen/interrupt.hpp"
+#include "dagen/progress.hpp"
 #include "dagen/vectors.hpp"
 #include "sim_tools.hpp"
 
@@ -114,6 +115,7 @@ VerifyResult verify_with_ghdl(const Model& model, const Design& design, const fs
                         port_width(design.emitted.inputs),
                         port_width(design.emitted.outputs),
                         inputs.size()};
+  const progress::Task step("verify: simulating " + design.top + " with GHDL");
   const VerifyResult result = run_ghdl_testbench(sources, bench, scratch.path, vectors);
   if (std::getenv("DAGEN_KEEP_SIM"))
     log << "verify: kept the simulation in " << scratch.path.string() << "\n";
