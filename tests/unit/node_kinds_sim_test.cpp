@@ -236,12 +236,8 @@ TEST(NodeKindsSimulation, RandomGraphsMatchTheInterpreter) {
     cases.push_back(make_case(g, comb, top, 0, inputs));
     keep_cells(comb, library);
 
-    const int latency = 1 + random.pick(3);
-    const bool xcup = random.chance(60);
-    const bool ternary = xcup && random.chance(40);
-    const std::size_t work = random.chance(25) ? 0 : kExactPlacementWork;
-    const Target& target = find_target(xcup ? "xcup" : "ice40");
-    const Schedule s = schedule_pipeline(g, latency, target, 0.0, std::nullopt, ternary, work);
+    const auto [latency, target_ptr, s] = random.pipeline(g);
+    const Target& target = *target_ptr;
     ASSERT_EQ(s.stage.size(), g.nodes.size());
     for (std::size_t id = 0; id < g.nodes.size(); ++id)
       for_each_operand(g.nodes[id], [&](const Operand& o) {

@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "dagen/diag.hpp"
+#include "dagen/schedule.hpp"
+#include "dagen/target.hpp"
 #include "kinds_graph.hpp"
 
 namespace dagen::test {
@@ -18,6 +20,23 @@ namespace dagen::test {
 class RandomKinds {
  public:
   explicit RandomKinds(std::uint64_t seed) : rng_(seed) {}
+
+  // A random pipeline of g: 1 to 3 cycles, either delay model, ternary adders on
+  // xcup, the exact or the heuristic register placement.
+  struct Pipeline {
+    int latency = 0;
+    const Target* target = nullptr;
+    Schedule schedule;
+  };
+  Pipeline pipeline(const AdderGraph& g) {
+    const int latency = 1 + pick(3);
+    const bool xcup = chance(60);
+    const bool ternary = xcup && chance(40);
+    const std::size_t work = chance(25) ? 0 : kExactPlacementWork;
+    const Target& target = find_target(xcup ? "xcup" : "ice40");
+    return {latency, &target,
+            schedule_pipeline(g, latency, target, 0.0, std::nullopt, ternary, work)};
+  }
 
   AdderGraph graph() {
     GraphMaker m;

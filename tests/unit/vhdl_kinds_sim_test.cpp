@@ -73,12 +73,8 @@ TEST(VhdlKindsSimulation, RandomGraphsMatchTheInterpreter) {
     const VerifyResult r0 = simulate(g, comb, top, 0, dir, comb.files.at(top + ".vhd"));
     EXPECT_TRUE(r0.passed) << top << ":\n" << r0.summary;
 
-    const int latency = 1 + random.pick(3);
-    const bool xcup = random.chance(60);
-    const bool ternary = xcup && random.chance(40);
-    const std::size_t work = random.chance(25) ? 0 : kExactPlacementWork;
-    const Target& target = find_target(xcup ? "xcup" : "ice40");
-    const Schedule s = schedule_pipeline(g, latency, target, 0.0, std::nullopt, ternary, work);
+    const auto [latency, target_ptr, s] = random.pipeline(g);
+    const Target& target = *target_ptr;
     AdderGraph fused = g;
     apply_ternary_fusion(fused, s, target);
     for (const Node& n : fused.nodes) fused_any |= n.ternary_inner >= 0;
