@@ -12,6 +12,7 @@
 #include <tuple>
 #include <vector>
 
+#include "dagen/batch_reference.hpp"
 #include "dagen/flow.hpp"
 #include "dagen/model.hpp"
 
@@ -25,10 +26,13 @@ struct PyModel {
   // The exact types of the outputs by the model's interval rules (docs/model-format.md),
   // from a lowering without sharing; computed on first use.
   const std::vector<FixedType>& output_types() const;
+  // The reference prepared for batches; made on first use.
+  const BatchReference& batch_reference() const;
 
  private:
-  mutable std::once_flag once_;
+  mutable std::once_flag once_, batch_once_;
   mutable std::vector<FixedType> output_types_;
+  mutable std::unique_ptr<BatchReference> batch_;
 };
 
 struct PyDesign {

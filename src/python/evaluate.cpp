@@ -6,7 +6,6 @@
 #include "bindings.hpp"
 #include "dagen/diag.hpp"
 #include "dagen/exact.hpp"
-#include "dagen/reference.hpp"
 #include "parallel.hpp"
 
 namespace py = pybind11;
@@ -42,11 +41,12 @@ std::vector<i128> evaluate_batch(const PyModel& m, std::size_t n, const std::vec
                                  const PortTypes& types) {
   const std::size_t elements = m.model->input_types.size(), outs = types.size();
   std::vector<i128> out(n * outs);
+  const BatchReference& reference = m.batch_reference();
   run_parallel((n + kChunk - 1) / kChunk, [&](std::size_t chunk) {
     std::vector<i128> x(elements);
     for (std::size_t v = chunk * kChunk; v < std::min(n, (chunk + 1) * kChunk); ++v) {
       std::copy_n(inputs.begin() + static_cast<std::ptrdiff_t>(v * elements), elements, x.begin());
-      const std::vector<Fixed> y = evaluate_reference(*m.model, x);
+      const std::vector<Fixed> y = reference.evaluate(x);
       if (y.size() != outs)
         throw std::invalid_argument("output_types: " + std::to_string(outs) + " types for " +
                                     std::to_string(y.size()) + " outputs");

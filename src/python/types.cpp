@@ -16,6 +16,11 @@ const std::vector<FixedType>& PyModel::output_types() const {
   return output_types_;
 }
 
+const BatchReference& PyModel::batch_reference() const {
+  std::call_once(batch_once_, [&] { batch_ = std::make_unique<BatchReference>(*model); });
+  return *batch_;
+}
+
 pybind11::list PyDesign::output_types() const {
   pybind11::list l;
   for (const PortElement& e : design.emitted.outputs) {
