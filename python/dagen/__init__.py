@@ -10,13 +10,13 @@ bit-exact reference model on numpy batches.  docs/python.md.
 
 from __future__ import annotations
 
+import json
 import os
 
 from . import _core
 from ._api import Design, InexactOutputWarning, Model
 from ._codes import CodeError
 from ._core import Error, ModelError, OptionError, ToolError
-from ._model_text import model_text
 from ._options import build_options
 
 __version__ = _core.version
@@ -33,8 +33,16 @@ def load(path) -> Model:
 
 def loads(model) -> Model:
     """A model from its JSON text or from a dict of the same structure."""
-    text = model if isinstance(model, str) else model_text(model)
+    text = model if isinstance(model, str) else json.dumps(model, default=_plain)
     return Model(_core.read_model_text(text, "<model text>"))
+
+
+def _plain(value):
+    """numpy scalars and arrays in a model dict (json.dumps writes every float so that it reads
+    back as the same double, which the model reader takes exactly)."""
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    raise TypeError(f"a model holds JSON values, not {type(value).__name__}")
 
 
 def convert(keras_model, **options) -> Model:

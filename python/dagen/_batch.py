@@ -1,7 +1,8 @@
 """The shapes predict() takes and gives (docs/python.md, "Shapes").
 
-Inputs: one array for a model with one input tensor, else a list (in the model's input order) or
-a dict (tensor name -> array) with one array per input tensor.  Each array is a batch, shape
+Inputs: one array for a model with one input tensor; for several, a list (in the model's input
+order) or a dict (tensor name -> array) with one array per input tensor, or one numpy array of
+every input flat (n, total inputs).  Each array is a batch, shape
 (n, size) or (n, *shape), or one vector, shape (size,) or shape.  Several inputs must agree on n
 and on being a batch.  The batch is flattened into the x port's order: inputs in order, each in C
 order.  The result is (n, total outputs) in the y port's order, or (total outputs,) for one
@@ -38,6 +39,9 @@ def input_batch(x, tensors: list[Mapping]):
     """(the flat batch (n, total inputs), whether x was one vector)."""
     if len(tensors) == 1 and not isinstance(x, Mapping):
         return _one(x, tensors[0], "x")
+    if isinstance(x, np.ndarray):  # every input, flat, in port order
+        total = sum(t["size"] for t in tensors)
+        return _one(x, {"shape": (total,), "size": total}, "x")
     if isinstance(x, Mapping):
         names = [t["name"] for t in tensors]
         unknown = sorted(set(x) - set(names))
