@@ -381,3 +381,38 @@ def test_a_design_keeps_its_model_copy_independent():
     files = design.files
     files.clear()
     assert design.files
+
+
+def dense_chain(layers, width, seed=0):
+    """A model whose build takes a while: `layers` dense layers, each quantized."""
+    rng = np.random.default_rng(seed)
+    nodes, previous = [], "x"
+    for k in range(layers):
+        nodes.append({"name": f"d{k}", "op": "dense", "input": previous,
+                      "weights": (rng.integers(-128, 128, size=(width, width)) / 64).tolist()})
+        nodes.append({"name": f"q{k}", "op": "quantize", "input": f"d{k}", "overflow": "SAT",
+                      "to": {"signed": True, "int_bits": 3, "frac_bits": 4}})
+        previous = f"q{k}"
+    return {"version": 2, "name": "chain", "nodes": nodes, "outputs": [previous],
+            "inputs": [{"name": "x", "shape": [width],
+                        "type": {"signed": True, "int_bits": 3, "frac_bits": 4}}]}
+
+
+def test_ctrl_c_stops_a_build_with_keyboard_interrupt():
+    import signal
+    import threading
+    import time
+
+    model = dagen.loads(dense_chain(16, 16))
+    start = time.perf_counter()
+    model.build()
+    whole = time.perf_counter() - start
+    timer = threading.Timer(whole / 10, os.kill, (os.getpid(), signal.SIGINT))
+    start = time.perf_counter()
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        model.build()
+    stopped = time.perf_counter() - start
+    timer.join()
+    assert stopped < whole / 2, (stopped, whole)  # stopped inside the build, not after it
+    assert model.build().files  # the interrupt is forgotten once raised
