@@ -68,7 +68,9 @@ TEST(CliOptions, TheTableHasEveryOptionOnceAndFlagsHaveNoDefault) {
   std::set<std::string> names;
   for (const BuildOption& b : build_options()) {
     EXPECT_TRUE(names.insert(b.name).second) << b.name;
-    if (b.flag) EXPECT_EQ(b.default_value, nullptr) << b.name;
+    if (b.flag) {
+      EXPECT_EQ(b.default_value, nullptr) << b.name;
+    }
   }
   EXPECT_TRUE(names.contains("pipeline") && names.contains("output"));
 }
