@@ -11,7 +11,8 @@ ctest --test-dir build -j "$(nproc)" --output-on-failure --timeout 1200
 [ "${DAGEN_SANITIZE_CI:-1}" = 0 ] && exit 0
 # Only the subset's targets are built (the errors tests run the sanitized da-gen),
 # at -O1 -g1: half the compile time of -O2 -g, still symbolised reports.
-asan_targets=(da-gen unit_tests random_property_tests errors_tests fuzz_replay)
+asan_targets=(da-gen unit_tests random_property_tests errors_tests fuzz_replay vendor_tests
+              fuzz_reports_replay)
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDAGEN_SANITIZE=ON \
   -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" >/dev/null
 cmake --build build-asan -j "$(nproc)" --target "${asan_targets[@]}"

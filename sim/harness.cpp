@@ -2,20 +2,21 @@
 // ("dagen-vectors 1", see src/io/vectors.cpp): drives one input vector per
 // clock cycle, and compares y with the expected output `latency` cycles later.
 // The top is chosen at compile time (DAGEN_TOP_CLASS / DAGEN_TOP_HEADER);
-// ports of any width (CData .. VlWide) are handled by overloads.
+// ports of any width (CData .. VlWide) are driven by dagen_ports.h.
 #include <cstdint>
 #include <fstream>
 #include <iostream>
 #include <memory>
 #include <string>
-#include <type_traits>
 #include <vector>
 
+#include "dagen_ports.h"
 #include "verilated.h"
 #include DAGEN_TOP_HEADER
 
 namespace {
 
+using namespace dagen_sim;
 using Words = std::vector<std::uint32_t>;
 
 Words words_from_hex(const std::string& hex) {
@@ -39,59 +40,9 @@ std::string hex_from_words(const Words& w, int bits) {
   return hex;
 }
 
-template <typename T>
-void set_port(T& port, const Words& w) {
-  if constexpr (std::is_integral_v<T>) {
-    std::uint64_t v = w[0] | (w.size() > 1 ? static_cast<std::uint64_t>(w[1]) << 32 : 0);
-    port = static_cast<T>(v);
-  } else {
-    for (std::size_t i = 0; i < sizeof(port) / sizeof(std::uint32_t); ++i)
-      port[i] = i < w.size() ? w[i] : 0;
-  }
-}
-
-template <typename T>
-Words get_port(const T& port) {
-  if constexpr (std::is_integral_v<T>) {
-    const auto v = static_cast<std::uint64_t>(port);
-    return {static_cast<std::uint32_t>(v), static_cast<std::uint32_t>(v >> 32)};
-  } else {
-    Words w;
-    for (std::size_t i = 0; i < sizeof(port) / sizeof(std::uint32_t); ++i) w.push_back(port[i]);
-    return w;
-  }
-}
-
-// Combinational designs have no clk port; the check must be in a template to be SFINAE-friendly.
-template <typename Top>
-void clock_cycle(Top& top) {
-  if constexpr (requires { top.clk; }) {
-    top.clk = 1;
-    top.eval();
-    top.clk = 0;
-    top.eval();
-  }
-}
-
-template <typename Top>
-void clock_low(Top& top) {
-  if constexpr (requires { top.clk; }) top.clk = 0;
-}
-
 // With a valid handshake the harness marks every third cycle invalid and
 // checks y_valid against x_valid delayed by the latency (0 before that).
 int valid_pattern(long t) { return (t % 3 != 2) ? 1 : 0; }
-
-template <typename Top>
-void drive_valid(Top& top, long t) {
-  if constexpr (requires { top.x_valid; }) top.x_valid = valid_pattern(t);
-}
-
-template <typename Top>
-bool y_valid_is(Top& top, int expected) {
-  if constexpr (requires { top.y_valid; }) return top.y_valid == expected;
-  return true;
-}
 
 }  // namespace
 
@@ -118,8 +69,9 @@ int main(int argc, char** argv) {
   clock_low(*top);
   long mismatches = 0;
   for (long t = 0; t < count + latency; ++t) {
-    set_port(top->x, words_from_hex(xs[static_cast<std::size_t>(t < count ? t : count - 1)]));
-    drive_valid(*top, t);
+    const Words x = words_from_hex(xs[static_cast<std::size_t>(t < count ? t : count - 1)]);
+    set_port(top->x, x.data(), x.size());
+    drive_valid(*top, valid_pattern(t));
     top->eval();
     if (t < latency && !y_valid_is(*top, 0)) {
       if (++mismatches <= 10)
@@ -127,7 +79,9 @@ int main(int argc, char** argv) {
     }
     if (t >= latency) {
       const std::string& expected = ys[static_cast<std::size_t>(t - latency)];
-      const std::string got = hex_from_words(get_port(top->y), y_bits);
+      Words y(port_words<std::remove_reference_t<decltype(top->y)>>());
+      get_port(top->y, y.data());
+      const std::string got = hex_from_words(y, y_bits);
       if (!y_valid_is(*top, valid_pattern(t - latency))) {
         if (++mismatches <= 10) std::cout << "MISMATCH y_valid at vector " << t - latency << "\n";
       } else if (got != expected) {

@@ -11,7 +11,9 @@
 #include "dagen/flow.hpp"
 #include "dagen/interrupt.hpp"
 #include "dagen/model_json.hpp"
+#include "dagen/progress.hpp"
 #include "dagen/reference.hpp"
+#include "dagen/vendor_report.hpp"
 
 namespace {
 
@@ -122,6 +124,8 @@ int run_eval(const Model& model, const std::string& path) {
 }
 
 int run(int argc, char** argv) {
+  if (argc >= 2 && std::string(argv[1]) == "report")  // the subcommand: da-gen report DIR
+    return vendor::report_command({argv + 2, argv + argc}, std::cout, std::cerr);
   auto options = make_options();
   cxxopts::ParseResult r;
   refuse_flag_values(argc, argv);
@@ -133,7 +137,9 @@ int run(int argc, char** argv) {
   if (r.count("help")) {
     std::cout << options.help()
               << "\nExit codes: 0 ok, 1 invalid model, 2 usage, 3 verification "
-                 "mismatch, 4 tool error.\n";
+                 "mismatch, 4 tool error.\n"
+              << "da-gen report DIR [--format json|markdown]: the Vivado or Quartus reports of "
+                 "--vivado / --quartus projects as one resource row.\n";
     return kExitOk;
   }
   if (r.count("version")) {
@@ -187,6 +193,8 @@ int run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Progress of long steps, only on a terminal; gone before any message below.
+  auto progress = dagen::progress::Terminal::if_stderr_is_a_terminal();
   try {
     return run(argc, argv);
   } catch (const InternalError& e) {

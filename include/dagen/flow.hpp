@@ -37,6 +37,9 @@ struct FlowOptions {
   double stage_slack = 0.0;  // see schedule_pipeline()
   bool ternary = false;      // fuse adder pairs into dagen_add3 ternary adders (xcup only)
   std::size_t exact_placement_work = kExactPlacementWork;  // see schedule_pipeline()
+  // Vendor project files beside the design (include/dagen/vendor.hpp); empty: none.
+  std::string vivado_part;     // --vivado: build_vivado.tcl, constraints.xdc
+  std::string quartus_device;  // --quartus: <top>.qpf/.qsf/.sdc, build_quartus.tcl
 
   // Throws OptionError (naming the option as the command line spells it) for a
   // value out of range or a combination that cannot work or would do nothing.

@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "dagen/diag.hpp"
+#include "dagen/vendor.hpp"
 
 namespace dagen {
 
@@ -36,6 +37,10 @@ constexpr BuildOption kOptions[] = {
      "there is replaced)", true, nullptr, false},
     {"dump-graph", "", "also write the adder graph (<top>.graph.json, <top>.dot)", true, nullptr,
      true},
+    {"vivado", "", "also write build_vivado.tcl and constraints.xdc for this Xilinx part", false,
+     nullptr, true},
+    {"quartus", "", "also write a Quartus project (<top>.qsf, .sdc, build_quartus.tcl) for "
+     "this Intel device", false, nullptr, true},
 };
 // clang-format on
 
@@ -123,6 +128,9 @@ FlowOptions flow_options_from(const GivenOptions& given) {
   f.dump_graph = has("dump-graph");
   f.valid = has("valid");
   f.stage_slack = double_option(given, "stage-slack");
+  if (has("vivado")) vendor::check_part_name("--vivado", f.vivado_part = text_of(given, "vivado"));
+  if (has("quartus"))
+    vendor::check_part_name("--quartus", f.quartus_device = text_of(given, "quartus"));
   f.validate();
   return f;
 }

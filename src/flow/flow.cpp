@@ -17,6 +17,7 @@
 #include "dagen/reference.hpp"
 #include "dagen/report.hpp"
 #include "dagen/vectors.hpp"
+#include "dagen/vendor.hpp"
 #include "parallel.hpp"
 
 namespace dagen {
@@ -100,6 +101,30 @@ void annotate_ports(const Model& model, nlohmann::json& report) {
   for (std::size_t i = 0; i < model.inputs.size(); ++i) inputs.push_back(static_cast<int>(i));
   annotate(report["inputs"], inputs);
   annotate(report["outputs"], model.outputs);
+}
+
+// --vivado / --quartus: the project files for the design's own HDL files.
+void add_vendor_files(const Design& d, const FlowOptions& options,
+                      std::map<std::string, std::string>& files) {
+  if (options.vivado_part.empty() && options.quartus_device.empty()) return;
+  vendor::ProjectInput in;
+  in.top = d.top;
+  for (const auto& [name, text] : files) in.files.push_back(name);
+  in.clocked = d.report.at("clocked").get<bool>();
+  in.valid = options.valid;
+  const double estimate = d.report.at("pipeline").at("estimated_period_ns").get<double>();
+  in.period_ns = vendor::project_period(options.clock_period_ns, estimate);
+  in.period_source = options.clock_period_ns
+                         ? "--clock-period"
+                         : "da-gen's estimated period for --target " + options.target +
+                               ", at least 1 ns; --clock-period sets it";
+  auto add = [&](std::map<std::string, std::string> more) {
+    for (auto& [name, text] : more)
+      if (!files.emplace(name, std::move(text)).second)
+        throw InternalError("the project file " + name + " has the name of a design file");
+  };
+  if (!options.vivado_part.empty()) add(vendor::vivado_files(in, options.vivado_part));
+  if (!options.quartus_device.empty()) add(vendor::quartus_files(in, options.quartus_device));
 }
 
 }  // namespace
@@ -204,6 +229,7 @@ std::map<std::string, std::string> design_files(const Design& d, const FlowOptio
     files[d.top + ".graph.json"] = graph_to_json(d.graph, d.schedule).dump(1) + "\n";
     files[d.top + ".dot"] = graph_to_dot(d.graph);
   }
+  add_vendor_files(d, options, files);
   return files;
 }
 

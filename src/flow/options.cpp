@@ -5,6 +5,7 @@
 #include "dagen/diag.hpp"
 #include "dagen/flow.hpp"
 #include "dagen/target.hpp"
+#include "dagen/vendor.hpp"
 #include "dagen/verilog.hpp"
 
 namespace dagen {
@@ -37,6 +38,15 @@ void FlowOptions::validate() const {
   }
   if (cmvm.depth_slack && *cmvm.depth_slack < 0) throw OptionError("--dc must be >= 0");
   device->validate(*this);  // the device's own rules (--ternary)
+  if (!vivado_part.empty()) vendor::check_part_name("--vivado", vivado_part);
+  if (!quartus_device.empty()) {
+    vendor::check_part_name("--quartus", quartus_device);
+    vendor::quartus_family(quartus_device);
+    if (ternary)
+      throw OptionError(
+          "--quartus cannot build --ternary designs: dagen_add3 instantiates Xilinx primitives "
+          "(LUT6_2, CARRY8)");
+  }
 }
 
 }  // namespace dagen

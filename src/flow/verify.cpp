@@ -28,6 +28,7 @@
 #include "dagen/diag.hpp"
 #include "dagen/flow.hpp"
 #include "dagen/interrupt.hpp"
+#include "dagen/progress.hpp"
 #include "dagen/vectors.hpp"
 
 extern char** environ;
@@ -556,6 +557,8 @@ VerifyResult verify_with_verilator(const Model& model, const Design& design, con
   log << "verify: verilating " << design.top << " (" << inputs.size() << " vectors)\n";
   const fs::path sim_dir = fs::absolute(sim_source_dir());
   fs::path exe;
+  std::optional<progress::Task> step(std::in_place,
+                                     "verify: building the simulation of " + design.top);
   if (fs::exists(sim_dir / "harness.cpp"))
     exe = build_simulation(sim_dir, dir, design.top, scratch.path, log);
   else if (fs::exists(sim_dir / "CMakeLists.txt"))
@@ -563,6 +566,7 @@ VerifyResult verify_with_verilator(const Model& model, const Design& design, con
   else
     throw ToolError("verify: the harness directory " + sim_dir.string() +
                     " holds neither harness.cpp nor a CMakeLists.txt (DAGEN_SIM_DIR)");
+  step.emplace("verify: simulating " + std::to_string(inputs.size()) + " vectors");
   const fs::path sim_log = scratch.path / "sim.log";
   const int status = run({exe.string(), (scratch.path / "vectors.txt").string()}, sim_log);
   VerifyResult result;

@@ -22,6 +22,7 @@
 #include "dagen/exact.hpp"
 #include "dagen/graph_builder.hpp"
 #include "dagen/interrupt.hpp"
+#include "dagen/progress.hpp"
 
 namespace dagen {
 
@@ -442,6 +443,7 @@ std::vector<Operand> Lowering::lower_forms(const std::vector<SourceForm>& forms,
       s.frac_bits = std::max(s.frac_bits, r.specs[i].frac_bits);
     }
   }
+  progress::Task task("solving the CMVM problems of " + at, order.size());
   for (const std::string& key : order) {
     const Row& r = *std::find_if(rows.begin(), rows.end(),
                                  [&](const Row& row) { return row_key(row) == key; });
@@ -449,6 +451,7 @@ std::vector<Operand> Lowering::lower_forms(const std::vector<SourceForm>& forms,
     cmvm::Solution sol = cmvm::solve(r.w, specs.at(key), options_.cmvm);
     auto coeffs = cmvm::operand_coefficients(sol);
     solutions_.emplace(key, std::make_pair(std::move(sol), std::move(coeffs)));
+    task.advance();
   }
   std::vector<Operand> y(forms.size());
   for (std::size_t k = 0; k < rows.size(); ++k) {
