@@ -58,6 +58,9 @@ ROUND_TRIPS = [
                                 "stage_slack": 0.25},
      ["--dc", "1", "--seed", "5", "--target", "ice40", "--pipeline", "2", "--stage-slack", "0.25"]),
     ("tests/models/special_columns.json", {"no_share": True, "valid": False, "top": None}, []),
+    ("tests/models/saturation.json", {"vivado": "xcvu9p-flga2104-2L-e", "clock_period": 3,
+                                      "quartus": "10AX115S2F45I1SG"},
+     ["--vivado", "xcvu9p-flga2104-2L-e", "--clock-period", "3", "--quartus", "10AX115S2F45I1SG"]),
 ]
 
 
@@ -366,9 +369,15 @@ def test_version_is_the_cli_version():
 
 def test_compile_writes_and_simulates(tmp_path):
     sim = pytest.importorskip("dagen.sim", reason="dagen.sim (branch pysim) is not here")
-    design = dagen.load(JSC).build(pipeline=2)
-    x = np.zeros((4, 16))
-    assert (design.compile(tmp_path / "d").predict(x) == design.predict(x)).all()
+    model = dagen.load(JSC)
+    design = model.build(pipeline=2)
+    codes = np.array(corner_and_random_codes(model.inputs, 200))
+    x = codes * np.array([2.0 ** -t["frac_bits"] for t in model.inputs])
+    compiled = design.compile(tmp_path / "d")
+    assert (compiled.predict(x) == design.predict(x)).all()
+    assert (tmp_path / "d" / (design.top + ".v")).read_bytes() == design.files[design.top + ".v"]
+    again = dagen.load(JSC).build(pipeline=2)
+    assert (again.compile().predict(x[:10]) == design.predict(x[:10])).all()  # a temporary dir
     assert sim is not None
 
 
