@@ -2,16 +2,17 @@
 """da-gen against alkaid on the six model.json version 2 models (issue 17, "Benchmarks"), through
 the one Yosys flow of tools/yosys_report.py.
 
-    benchmarks/.venv-alkaid/bin/python benchmarks/alkaid_v2.py \\
+    PYTHONPATH=python benchmarks/.venv-alkaid/bin/python benchmarks/alkaid_v2.py \\
         [--da-gen build/da-gen] [--only cnn2d ...] [--vectors 500] [--no-yosys] \\
         [--json benchmarks/results/v2_alkaid.json] [--md benchmarks/results/v2_alkaid_table.md]
 
 The venv (benchmarks/requirements-alkaid.txt) holds alkaid and the HGQ2 / Keras / JAX set the
-exporter uses; yosys, iverilog and the da-gen binary come from the machine.
+exporter uses; the exporter is this repository's package dagen.keras (PYTHONPATH=python, or
+installed); yosys, iverilog and the da-gen binary come from the machine.
 
 For each model of tools/examples/make_v2_models.py (its builders and seeds, imported):
   1. build the HGQ2 model and randomize its weights exactly as make_v2_models.py does;
-  2. export it with tools/export_keras.py (--check 0, timed; the JSON is compared with the
+  2. export it with dagen-export (dagen.keras.cli, --check 0, timed; the JSON is compared with the
      shipped tests/models/v2/NAME.json);
   3. alkaid, as its `alkaid convert` CLI does with its defaults (HWConfig(1, 1, -1),
      hard_dc 5): trace_model(model) -> trace(inp, out, optimize=True) -> RTLModel(...).write(),
@@ -68,8 +69,6 @@ os.environ.setdefault("KERAS_BACKEND", "jax")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
-sys.path.insert(0, os.path.join(REPO, "tools"))
-sys.path.insert(0, os.path.join(REPO, "tools", "examples"))
 
 MODELS = ["cnn2d", "cnn1d", "resmlp", "mixer", "tanh_argmax", "two_input"]
 ALKAID_LATENCY_CUTOFF = 5  # alkaid convert's default --latency-cutoff
@@ -390,8 +389,15 @@ def versions():
 
 def bench_model(name, args, work):
     import keras  # noqa: F401
-    import export_keras
-    import make_v2_models as mv
+    import importlib.util
+
+    from dagen.keras import cli
+
+    # the model builders and seeds of tools/examples/make_v2_models.py (a script, loaded from its file)
+    spec = importlib.util.spec_from_file_location("make_v2_models",
+                                                  os.path.join(REPO, "tools", "examples", "make_v2_models.py"))
+    mv = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mv)
 
     mdir = os.path.join(work, name)
     shutil.rmtree(mdir, ignore_errors=True)
@@ -404,10 +410,10 @@ def bench_model(name, args, work):
     model.save(kpath)
     mjson = os.path.join(mdir, f"{name}.json")
     t0 = time.perf_counter()
-    rc = export_keras.main([kpath, "-o", mjson, "--name", name, "--check", "0", "-q"])
+    rc = cli.main([kpath, "-o", mjson, "--name", name, "--check", "0", "-q"])
     res["export_s"] = round(time.perf_counter() - t0, 3)
     if rc != 0:
-        res["notes"].append("export_keras failed")
+        res["notes"].append("dagen-export failed")
         return res
     shipped = os.path.join(REPO, "tests", "models", "v2", f"{name}.json")
     with open(mjson) as a, open(shipped) as b:

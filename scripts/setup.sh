@@ -23,5 +23,25 @@ fi
 
 [ "${1:-}" = --packages-only ] && exit 0
 
+# DAGEN_CI_HGQ2=1 (scripts/test.sh's default): the HGQ2 exporter test (ctest exporter.hgq2_small)
+# runs in build/.venv-hgq2, the requirements of the package's hgq2 and test extras
+# (pyproject.toml) from PyPI: 17-134 s and 694 MB here (docs/exporter.md, "Tests").
+if [ "${DAGEN_CI_HGQ2:-0}" = 1 ]; then
+  venv=build/.venv-hgq2
+  py=/usr/bin/python3  # Debian's (the package list's python3)
+  [ -x "$py" ] || py=python3
+  if ! KERAS_BACKEND=jax "$venv/bin/python" -c "import hgq, keras, pytest" >/dev/null 2>&1; then
+    echo "setup: installing the hgq2 extra's requirements into $venv"
+    rm -rf "$venv"
+    mkdir -p build
+    "$py" -m venv "$venv"
+    reqs=$("$py" -c 'import tomllib
+p = tomllib.load(open("pyproject.toml", "rb"))["project"]
+print("\n".join(p["dependencies"] + p["optional-dependencies"]["hgq2"] + p["optional-dependencies"]["test"]))')
+    mapfile -t reqs <<<"$reqs"
+    "$venv/bin/pip" install -q "${reqs[@]}"
+  fi
+fi
+
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j "$(nproc)"

@@ -6,13 +6,14 @@
 
 Runs da-gen on MODEL.json (with the options after `--`), then simulates the design
 with Icarus Verilog (not Verilator, which --verify uses) while streaming one input
-vector per clock cycle, and compares every output with tools/dagen_export/refsim.py
+vector per clock cycle, and compares every output with dagen.keras.refsim
 (the exporter's evaluator, written from docs/model-format.md; not da-gen's C++
 reference).  With --valid designs, x_valid follows a seeded random pattern and
 y_valid must repeat it `latency_cycles` later.  Ports, element offsets and formats
 come from the design's JSON report.
 
-Needs numpy (refsim); exit 0 and one PASS line when every output matches, 1 and the
+Needs numpy and the package dagen (installed, or PYTHONPATH=python from the repository root,
+as ctest sets it); exit 0 and one PASS line when every output matches, 1 and the
 first mismatches otherwise, 2 when a tool fails.
 """
 from __future__ import annotations
@@ -29,10 +30,9 @@ import tempfile
 import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
 
-from dagen_export import refsim  # noqa: E402
-from dagen_export.fxp import as_type_list, code_range  # noqa: E402
+from dagen.keras import refsim  # noqa: E402
+from dagen.keras.fxp import as_type_list, code_range  # noqa: E402
 
 
 def input_vectors(model: dict, n: int, seed: int) -> list[list[int]]:

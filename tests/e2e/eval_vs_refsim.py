@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """da-gen's reference model (--eval) against the exporter's independent numpy
-reference (tools/dagen_export/refsim.py) on every version 2 model given, bit for
+reference (dagen.keras.refsim) on every version 2 model given, bit for
 bit, on corner and random inputs; then the exact vectors recorded beside a model
 (NAME.vectors.json, made with Keras) when there are any.
 
@@ -15,15 +15,13 @@ import sys
 import tempfile
 from fractions import Fraction
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, os.path.join(ROOT, "tools"))
 try:
     import numpy  # noqa: F401
 except ImportError:
     print("SKIP: numpy is not installed")
     sys.exit(77)
-from dagen_export import refsim  # noqa: E402
-from dagen_export.check import input_types, random_input_codes  # noqa: E402
+from dagen.keras import refsim  # noqa: E402
+from dagen.keras.checker import input_types, random_input_codes  # noqa: E402
 
 
 def exact_text(v: Fraction) -> str:

@@ -36,4 +36,5 @@ add_test(NAME v2.random_graphs_vs_refsim
                  sh ${CMAKE_CURRENT_BINARY_DIR}/random_graphs $<TARGET_FILE:random_model_dump>
                  ${DAGEN_NUMPY_PYTHON} ${CMAKE_CURRENT_SOURCE_DIR}/eval_vs_refsim.py $<TARGET_FILE:da-gen>)
 set_tests_properties(v2.eval_vs_refsim v2.random_graphs_vs_refsim PROPERTIES
-                     LABELS "v2" TIMEOUT 300 SKIP_RETURN_CODE 77 PASS_REGULAR_EXPRESSION "PASS: ")
+                     LABELS "v2" TIMEOUT 300 SKIP_RETURN_CODE 77 PASS_REGULAR_EXPRESSION "PASS: "
+                     ENVIRONMENT "${DAGEN_PYTHONPATH}")

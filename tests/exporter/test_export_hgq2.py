@@ -1,32 +1,30 @@
 """HGQ2 exporter tests on tiny generated models (one per supported layer kind).
 
-Run with the HGQ2 venv:  tools/.venv/bin/python -m pytest tests/exporter
+Run where the hgq2 extra is installed (pip install ".[hgq2,test]"):  python -m pytest tests/exporter
 (skipped when hgq2/keras 3 are not importable)."""
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
-import sys
 
 import numpy as np
 import pytest
 
 os.environ.setdefault("KERAS_BACKEND", "jax")
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, os.path.join(REPO, "tools"))
 
 keras = pytest.importorskip("keras")
 if int(keras.__version__.split(".")[0]) < 3:
-    pytest.skip("HGQ2 tests need Keras 3 (run them with tools/.venv)", allow_module_level=True)
+    pytest.skip("HGQ2 tests need Keras 3 (pip install \".[hgq2]\")", allow_module_level=True)
 hgq = pytest.importorskip("hgq")
 
 from hgq.config import QuantizerConfig  # noqa: E402
 from hgq.layers import QDense, QEinsumDense, QEinsumDenseBatchnorm  # noqa: E402
 from hgq.quantizer import Quantizer  # noqa: E402
 
-import export_keras  # noqa: E402
-from dagen_export import check, hgq2_front  # noqa: E402
-from dagen_export.fxp import ExportError  # noqa: E402
+from dagen.keras import checker, cli, hgq2_front  # noqa: E402
+from dagen.keras.fxp import ExportError  # noqa: E402
 
 N_CHECK = 3000
 
@@ -58,7 +56,7 @@ def export_and_check(model, tmp_path, name="m", n=N_CHECK):
     path = tmp_path / f"{name}.keras"
     model.save(path)
     out = tmp_path / f"{name}.json"
-    rc = export_keras.main([str(path), "-o", str(out), "--check", str(n), "--da-gen", "/nonexistent/da-gen", "-q"])
+    rc = cli.main([str(path), "-o", str(out), "--check", str(n), "--da-gen", "/nonexistent/da-gen", "-q"])
     assert rc == 0
     with open(out) as f:
         return json.load(f)
@@ -78,6 +76,39 @@ def test_qdense_relu(tmp_path):
     kinds = [l["type"] for l in m["layers"]]
     assert kinds == ["dense", "relu", "quantize", "dense"]
     assert m["input"]["size"] == 6
+
+
+def small_model(seed=1):
+    rng = np.random.default_rng(seed)
+    model = keras.Sequential([keras.Input((6,)), QDense(8, activation="relu", iq_conf=iq_conf()),
+                              QDense(3, iq_conf=iq_conf())], name="small")
+    for l in model.layers:
+        randomize_weights(l, rng)
+        randomize_bits(l.iq, rng)
+    return model
+
+
+def test_to_model_json_api_equals_cli(tmp_path):
+    """dagen.keras.to_model_json on the model object == the file dagen-export writes from the saved
+    model; check() passes on it and fails on a perturbed copy (object and path forms)."""
+    import dagen.keras
+
+    model = small_model()
+    from_cli = export_and_check(model, tmp_path, name="small", n=500)
+    doc = dagen.keras.to_model_json(model, check=500, da_gen="/nonexistent", quiet=True)
+    assert doc == from_cli and doc["name"] == "small"
+    out = tmp_path / "api.json"
+    assert dagen.keras.to_model_json(tmp_path / "small.keras", output=out, name="small", check=0) == doc
+    assert out.read_text() == (tmp_path / "small.json").read_text()
+    dagen.keras.check(doc, model, 500, da_gen="/nonexistent", quiet=True)
+    dagen.keras.check(str(tmp_path / "small.json"), str(tmp_path / "small.keras"), 200, quiet=True,
+                      da_gen="/nonexistent")
+    w = doc["layers"][-1]["weights"]  # the output layer: its outputs are the exact accumulator values
+    w[0][0] += 0.5
+    with pytest.raises(ExportError, match="MISMATCH"):
+        dagen.keras.check(doc, model, 500, da_gen="/nonexistent", quiet=True)
+    with pytest.raises(ExportError, match="no such file"):
+        dagen.keras.to_model_json(tmp_path / "absent.keras")
 
 
 def test_qeinsumdense(tmp_path):
@@ -142,7 +173,7 @@ def test_mismatch_is_detected(tmp_path):
     i, j = next((i, j) for i in range(len(w)) for j in range(len(w[0])) if w[i][j] != 0)
     w[i][j] += 2.0 ** -20
     with pytest.raises(ExportError, match="MISMATCH"):
-        check.check_model(m, "unused.json", hgq2_front.predict_fn(model), 500)
+        checker.check_model(m, "unused.json", hgq2_front.predict_fn(model), 500)
 
 
 def test_unsupported_layer(tmp_path, capsys):
@@ -153,17 +184,18 @@ def test_unsupported_layer(tmp_path, capsys):
     ])
     path = tmp_path / "bad.keras"
     model.save(path)
-    rc = export_keras.main([str(path), "-o", str(tmp_path / "bad.json"), "-q"])
+    rc = cli.main([str(path), "-o", str(tmp_path / "bad.json"), "-q"])
     assert rc != 0
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "'ln'" in err[0] and "LayerNormalization" in err[0]
+    assert not (tmp_path / "bad.json").exists()
 
 
 def test_unsupported_activation(tmp_path, capsys):
     model = keras.Sequential([keras.Input((4,)), QDense(3, activation="softmax", iq_conf=iq_conf(), name="fc")])
     path = tmp_path / "bad.keras"
     model.save(path)
-    rc = export_keras.main([str(path), "-o", str(tmp_path / "bad.json"), "-q"])
+    rc = cli.main([str(path), "-o", str(tmp_path / "bad.json"), "-q"])
     assert rc != 0
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "'fc'" in err[0] and "softmax" in err[0]
@@ -174,7 +206,7 @@ def test_unsupported_activation(tmp_path, capsys):
 def test_jsc_model_matches_shipped_json(tmp_path):
     src = "/work/shared/models/hgq2_jsc_cernbox/jsc_cernbox_acc75.16.keras"
     out = tmp_path / "jsc.json"
-    assert export_keras.main([src, "-o", str(out), "--check", "2000", "-q", "--name", "jsc_cernbox_acc75.16",
+    assert cli.main([src, "-o", str(out), "--check", "2000", "-q", "--name", "jsc_cernbox_acc75.16",
                               "--da-gen", "/nonexistent"]) == 0
     with open(os.path.join(REPO, "models", "jsc_cernbox_acc75.16.json")) as f:
         shipped = f.read()
@@ -184,9 +216,18 @@ def test_jsc_model_matches_shipped_json(tmp_path):
 # ============================================================================
 # model.json version 2 (graphs): docs/exporter.md, "Version 2".
 
-sys.path.insert(0, os.path.join(REPO, "tools", "examples"))
-import make_v2_models  # noqa: E402
-from dagen_export import refsim  # noqa: E402
+from dagen.keras import refsim  # noqa: E402
+
+
+def _script(name):
+    """A script of tools/examples/ as a module, loaded from its file (it is not a package)."""
+    spec = importlib.util.spec_from_file_location(name, os.path.join(REPO, "tools", "examples", f"{name}.py"))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+make_v2_models = _script("make_v2_models")
 from hgq.layers import QConv1D, QConv2D, QSum, QUnaryFunctionLUT  # noqa: E402
 
 
@@ -304,7 +345,7 @@ def test_v2_unsupported_layer_one_line(tmp_path, capsys):
     model = keras.Model(x, h)
     path = tmp_path / "bad.keras"
     model.save(path)
-    rc = export_keras.main([str(path), "-o", str(tmp_path / "bad.json"), "-q"])
+    rc = cli.main([str(path), "-o", str(tmp_path / "bad.json"), "-q"])
     assert rc != 0
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "'ln'" in err[0] and "LayerNormalization" in err[0]
@@ -320,7 +361,7 @@ def test_v2_mismatch_is_detected(tmp_path):
                    if k[i][j][c] != 0)
     k[i][j][c] += 0.25
     with pytest.raises(ExportError, match="MISMATCH"):
-        check.check_model(m, "unused.json", hgq2_front.predict_fn(model), 500)
+        checker.check_model(m, "unused.json", hgq2_front.predict_fn(model), 500)
 
 
 def test_v2_rnd_conv_per_element_output_quantizer(tmp_path):

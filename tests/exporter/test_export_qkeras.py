@@ -1,19 +1,16 @@
 """QKeras exporter tests on tiny generated models.
 
-Run with the QKeras venv:  tools/.venv-qkeras/bin/python -m pytest tests/exporter
+Run where the qkeras extra is installed (pip install ".[qkeras,test]"):  python -m pytest tests/exporter
 (skipped when qkeras / Keras 2 are not importable)."""
 from __future__ import annotations
 
 import json
 import os
-import sys
 
 import numpy as np
 import pytest
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, os.path.join(REPO, "tools"))
 
 try:
     from importlib.metadata import version
@@ -22,12 +19,12 @@ try:
 except Exception:
     _keras_major = None
 if _keras_major is None or _keras_major >= 3:
-    pytest.skip("QKeras tests need Keras 2 (run them with tools/.venv-qkeras)", allow_module_level=True)
+    pytest.skip("QKeras tests need Keras 2 (pip install \".[qkeras]\")", allow_module_level=True)
 tf = pytest.importorskip("tensorflow")
 qkeras = pytest.importorskip("qkeras")
 from qkeras import QActivation, QDense, quantized_bits, quantized_relu  # noqa: E402
 
-import export_keras  # noqa: E402
+from dagen.keras import cli  # noqa: E402
 
 N_CHECK = 3000
 
@@ -36,7 +33,7 @@ def save_export(model, tmp_path, name="m", extra=()):
     path = tmp_path / f"{name}.h5"
     model.save(path)
     out = tmp_path / f"{name}.json"
-    rc = export_keras.main([str(path), "-o", str(out), "--check", str(N_CHECK), "--da-gen", "/nonexistent", "-q", *extra])
+    rc = cli.main([str(path), "-o", str(out), "--check", str(N_CHECK), "--da-gen", "/nonexistent", "-q", *extra])
     return rc, out
 
 
@@ -159,8 +156,9 @@ def test_batchnorm_not_foldable(tmp_path, capsys):
              QDense(4, kernel_quantizer=quantized_bits(6, 0, alpha=1), name="fc"), bn], 3)
     randomize(m, 7)
     bn.moving_variance.assign(np.full(4, 0.3, "float32"))
-    rc, _ = save_export(m, tmp_path)
+    rc, out = save_export(m, tmp_path)
     assert rc != 0
+    assert not out.exists()  # nothing is written when the check fails
     err = capsys.readouterr().err
     assert "MISMATCH" in err and "'bn'" in err
 
@@ -168,7 +166,7 @@ def test_batchnorm_not_foldable(tmp_path, capsys):
 # ============================================================================
 # model.json version 2 (graphs)
 
-from dagen_export import refsim  # noqa: E402
+from dagen.keras import refsim  # noqa: E402
 from qkeras import QConv1D, QConv2D  # noqa: E402
 
 

@@ -3,19 +3,17 @@ round-half-to-even lowering (runs under either exporter venv, numpy only)."""
 from __future__ import annotations
 
 import os
-import sys
 from fractions import Fraction
 
 import numpy as np
 import pytest
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, os.path.join(REPO, "tools"))
 
-from dagen_export import refsim  # noqa: E402
-from dagen_export.builder import ModelBuilder  # noqa: E402
-from dagen_export.check import random_input_codes  # noqa: E402
-from dagen_export.fxp import dumps_model, make_type  # noqa: E402
+from dagen.keras import refsim  # noqa: E402
+from dagen.keras.builder import ModelBuilder  # noqa: E402
+from dagen.keras.checker import random_input_codes  # noqa: E402
+from dagen.keras.fxp import dumps_model, make_type  # noqa: E402
 
 
 def T(s, i, f):
@@ -83,7 +81,7 @@ def test_rne_lowering_exact(ovf):
         x = [Fraction(int(c), 16) for c in codes[r]]
         for j, t in enumerate(tgt):
             acc = sum(x[i] * Fraction(W[i, j]) for i in range(3)) + Fraction(bias[j])
-            from dagen_export.fxp import code_range, width
+            from dagen.keras.fxp import code_range, width
             if width(t) == 0:
                 want = Fraction(0)
             else:
@@ -104,7 +102,7 @@ def test_rne_lowering_exact(ovf):
 # ============================================================================
 # Version 2 (docs/model-format.md, "Version 2"): each op's reference by hand.
 
-from dagen_export.fxp import ExportError  # noqa: E402
+from dagen.keras.fxp import ExportError  # noqa: E402
 
 S = lambda i, f: T(True, i, f)  # noqa: E731
 U = lambda i, f: T(False, i, f)  # noqa: E731
@@ -500,7 +498,7 @@ def test_v2_shipped_vectors_reproduce(name):
 @pytest.mark.parametrize("per_element", [False, True])
 def test_v2_graph_rne_lowering_exact(per_element):
     """graph.GraphBuilder's half-to-even lowering against Python's round() on exact values."""
-    from dagen_export.graph import GraphBuilder
+    from dagen.keras.graph import GraphBuilder
 
     b = GraphBuilder("rne", input_type=make_type(True, 3, 4))
     x = b.add_input("x", [2, 3])
@@ -517,7 +515,7 @@ def test_v2_graph_rne_lowering_exact(per_element):
     assert all(n.get("rounding") != "RNE" for n in model["nodes"])
     codes = random_input_codes(model, 2000, seed=4)
     Y, F = refsim.evaluate(model, codes)
-    from dagen_export.fxp import code_range
+    from dagen.keras.fxp import code_range
     for r in range(len(codes)):
         xs = [Fraction(int(c), 16) for c in codes[r]]
         for p in range(2):

@@ -1,4 +1,4 @@
-"""Differential test: tools/dagen_export/refsim.py (written from docs/model-format.md) against
+"""Differential test: dagen.keras.refsim (written from docs/model-format.md) against
 `da-gen MODEL --eval` (the C++ reference) on seeded random version-2 graphs over every op kind,
 and on the shipped tests/models/v2 vectors.  numpy only.
 
@@ -10,17 +10,15 @@ import json
 import os
 import random
 import subprocess
-import sys
 from fractions import Fraction
 
 import numpy as np
 import pytest
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, os.path.join(REPO, "tools"))
 
-from dagen_export import refsim  # noqa: E402
-from dagen_export.check import codes_to_float, random_input_codes  # noqa: E402
+from dagen.keras import refsim  # noqa: E402
+from dagen.keras.checker import codes_to_float, random_input_codes  # noqa: E402
 
 DAGEN = os.environ.get("DAGEN_BIN") or os.path.join(REPO, "build", "da-gen")
 

@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Build the small HGQ2 (Keras 3) test models of model.json version 2, export them with
-tools/export_keras.py (checked bit for bit against Keras) into tests/models/v2/, and record
-each model's exact reference outputs (tools/dagen_export/refsim.py) on a few inputs in
-tests/models/v2/NAME.vectors.json.
+dagen-export (dagen.keras, checked bit for bit against Keras) into tests/models/v2/, and record
+each model's exact reference outputs (dagen.keras.refsim) on a few inputs in
+tests/models/v2/NAME.vectors.json. Needs the package with its hgq2 extra (pip install ".[hgq2]").
 
-    tools/.venv/bin/python tools/examples/make_v2_models.py [--only NAME ...] [--check N] [--out DIR]
+    python tools/examples/make_v2_models.py [--only NAME ...] [--check N] [--out DIR]
 
 The weights are random (fixed seeds) and quantized by HGQ2's own weight quantizers, with few
 bits so that each design stays at a few hundred adders; nothing is trained or downloaded.
@@ -24,14 +24,12 @@ The models (see docs/exporter.md, "Version 2"):
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 
 os.environ.setdefault("KERAS_BACKEND", "jax")
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
-sys.path.insert(0, os.path.join(REPO, "tools"))
 
 import numpy as np  # noqa: E402
 
@@ -152,44 +150,6 @@ MODELS = {"cnn2d": m_cnn2d, "cnn1d": m_cnn1d, "resmlp": m_resmlp, "mixer": m_mix
           "two_input": m_two_input}
 
 
-def exact_number(fr):
-    """A Fraction as the JSON number that denotes it exactly (all values here are binary fractions
-    that a double holds; checked)."""
-    v = float(fr)
-    from fractions import Fraction
-
-    assert Fraction(v) == fr, fr
-    return int(v) if v.is_integer() and abs(v) < 2 ** 53 else v
-
-
-def write_vectors(model_json_path, out_path, n=8, seed=1):
-    from dagen_export import refsim
-    from dagen_export.check import codes_to_float, random_input_codes
-
-    with open(model_json_path) as f:
-        m = json.load(f)
-    g = refsim.V2Graph(m)
-    codes = random_input_codes(m, n, seed)
-    xs = codes_to_float(m, codes)
-    ys = refsim.evaluate_fractions(m, codes)
-    from fractions import Fraction
-
-    types = g.input_types()
-    inputs = [[exact_number(Fraction(int(c)) * Fraction(2) ** -t["frac_bits"]) if t["int_bits"] + t["frac_bits"] +
-               t["signed"] > 0 else 0 for c, t in zip(row, types)] for row in codes]
-    assert all(float(a) == b for r1, r2 in zip(inputs, xs) for a, b in zip(r1, r2))
-    doc = {"model": os.path.basename(model_json_path),
-           "comment": "exact reference outputs of tools/dagen_export/refsim.py; inputs and outputs are flat, in "
-                      "x/y port order (docs/model-format.md, Version 2); inputs is an --eval file",
-           "inputs": inputs,
-           "outputs": [[exact_number(v) for v in row] for row in ys]}
-    with open(out_path, "w") as f:
-        f.write("{\n")
-        f.write(f'  "model": {json.dumps(doc["model"])},\n  "comment": {json.dumps(doc["comment"])},\n')
-        f.write('  "inputs": [\n' + ",\n".join("    " + json.dumps(r) for r in doc["inputs"]) + "\n  ],\n")
-        f.write('  "outputs": [\n' + ",\n".join("    " + json.dumps(r) for r in doc["outputs"]) + "\n  ]\n}\n")
-
-
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--only", nargs="*", choices=sorted(MODELS))
@@ -200,7 +160,8 @@ def main(argv=None):
     args = ap.parse_args(argv)
     import tempfile
 
-    import export_keras
+    from dagen.keras import cli
+    from dagen.keras.vectors import write_vectors
 
     os.makedirs(args.out, exist_ok=True)
     for name in args.only or list(MODELS):
@@ -211,7 +172,7 @@ def main(argv=None):
             model.save(path)
             out = os.path.join(args.out, f"{name}.json")
             extra = ["--da-gen", args.da_gen] if args.da_gen else ["--da-gen", "/nonexistent/da-gen"]
-            rc = export_keras.main([path, "-o", out, "--name", name, "--check", str(args.check), *extra])
+            rc = cli.main([path, "-o", out, "--name", name, "--check", str(args.check), *extra])
             if rc != 0:
                 return rc
         write_vectors(out, os.path.join(args.out, f"{name}.vectors.json"))

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Train the classic 4-layer QKeras MLP (32 -> 64 -> 32 -> 32 -> 10) on a generated dataset,
-save it, and export it to model.json with tools/export_keras.py (exact check included).
+save it, and export it to model.json with dagen-export (dagen.keras; exact check included).
+Needs the package with its qkeras extra (pip install ".[qkeras]").
 
-    tools/.venv-qkeras/bin/python tools/examples/qkeras_mlp.py            # ~1 minute on 2 cores
+    python tools/examples/qkeras_mlp.py            # ~1 minute on 2 cores
 
 Network: input quantizer quantized_bits(8,3,alpha=1) (s3.4), then three
 QDense(kernel quantized_bits(8,0,alpha=1), bias quantized_bits(8,3,alpha=1)) +
@@ -72,10 +73,9 @@ def main(argv=None):
     model.save(args.save)
     print(f"saved {args.save}")
 
-    sys.path.insert(0, os.path.join(REPO, "tools"))
-    import export_keras
+    from dagen.keras import cli
 
-    return export_keras.main([args.save, "-o", args.out, "--name", "qkeras_mlp", "--check", str(args.check)])
+    return cli.main([args.save, "-o", args.out, "--name", "qkeras_mlp", "--check", str(args.check)])
 
 
 if __name__ == "__main__":

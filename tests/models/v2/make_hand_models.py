@@ -4,8 +4,9 @@
 Each exercises ops the Keras-exported models may not: stride-2 `same` 1-D
 convolution, dilation, a residual sum folded into one CMVM, a particle mixer,
 a tanh table with an argmax output, two inputs and outputs.  Usage:
-python3 tests/models/v2/make_hand_models.py (rewrites the hand_*.json files here
-and their exact refsim vectors, hand_*.vectors.json; needs numpy).
+PYTHONPATH=python python3 tests/models/v2/make_hand_models.py (rewrites the hand_*.json
+files here and their exact refsim vectors, hand_*.vectors.json; needs numpy and the package
+dagen, installed or on PYTHONPATH).
 """
 import json
 import math
@@ -130,11 +131,7 @@ def cnn2d(rng):
 
 
 if __name__ == "__main__":
-    import sys
-
-    sys.path.insert(0, os.path.join(HERE, "..", "..", "..", "tools", "examples"))
-    sys.path.insert(0, os.path.join(HERE, "..", "..", "..", "tools"))
-    from make_v2_models import write_vectors  # exact outputs of tools/dagen_export/refsim.py
+    from dagen.keras.vectors import write_vectors  # exact outputs of python/dagen/keras/refsim.py
 
     for k, make in enumerate([conv1d_same_stride2, residual_mlp, particle_mixer, tanh_argmax,
                               two_inputs, cnn2d]):

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import _deps
 from .builder import ModelBuilder
 from .fxp import ExportError, make_type
 
@@ -77,6 +78,7 @@ def what_name(what):
 
 def export(model, name, input_type=None):
     """model.json version 1 for a plain dense chain on a flat input (as always), else version 2."""
+    _deps.require("qkeras")
     try:
         return export_v1(model, name)
     except ExportError:
@@ -175,6 +177,7 @@ def _fold_bn(dense, bn):
 
 
 def load(path):
+    _deps.require("qkeras")
     import tensorflow as tf
     from qkeras.utils import _add_supported_quantized_objects
 
@@ -185,7 +188,7 @@ def load(path):
 
 def predict_fn(model):
     """x: one array or a list of arrays (several inputs); outputs flattened and concatenated."""
-    from .check import flatten_outputs
+    from .checker import flatten_outputs
 
     def f(x):
         xs = [np.asarray(a, dtype=np.float32) for a in (x if isinstance(x, list) else [x])]

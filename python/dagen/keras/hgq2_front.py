@@ -19,6 +19,7 @@ import re
 
 import numpy as np
 
+from . import _deps
 from .builder import ModelBuilder
 from .fxp import ExportError, ZERO_TYPE, make_type
 
@@ -127,6 +128,7 @@ def layer_chain(model):
 def export(model, name, input_type=None):
     """model.json version 1 when the model is a plain dense chain on a flat input (byte-identical to
     what this exporter always wrote), else version 2 (a GraphBuilder)."""
+    _deps.require("hgq2")
     try:
         return export_v1(model, name)
     except ExportError:
@@ -188,9 +190,7 @@ def _plain_relu(layer):
 
 
 def load(path):
-    import os
-
-    os.environ.setdefault("KERAS_BACKEND", "jax")
+    _deps.require("hgq2")  # the JAX backend unless KERAS_BACKEND is set
     import hgq  # noqa: F401  (registers the hgq layers for deserialisation)
     import keras
 
@@ -200,7 +200,7 @@ def load(path):
 def predict_fn(model):
     """x: one array, or a list of arrays (a model with several inputs); returns every output
     flattened per vector and concatenated in the model's output order."""
-    from .check import flatten_outputs
+    from .checker import flatten_outputs
 
     def f(x):
         xs = [np.asarray(a, dtype=np.float32) for a in (x if isinstance(x, list) else [x])]
