@@ -33,6 +33,7 @@ class BatchReference {
     int l1_bits = 0;  // bit length of the largest l1
     std::vector<Form> forms;
   };
+
  private:
   struct Step {
     NodeContext context;
