@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake ninja-build ghdl python3 nlohmann-json3-dev libeigen3-dev libcxxopts-dev
-          libgtest-dev libgmock-dev liblemon-dev python3-numpy python3-pytest python3-venv verilator iverilog yosys
+          libgtest-dev libgmock-dev liblemon-dev python3-numpy python3-pytest python3-dev pybind11-dev
+          python3-venv verilator iverilog yosys
           nextpnr-ice40 fpga-icestorm graphviz ccache)
 missing=()
 for p in "${packages[@]}"; do

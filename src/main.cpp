@@ -1,5 +1,4 @@
 // da-gen command line: options -> flow -> exit code.
-#include <charconv>
 #include <csignal>
 #include <cxxopts.hpp>
 #include <filesystem>
@@ -7,13 +6,13 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "dagen/cli_options.hpp"
 #include "dagen/diag.hpp"
 #include "dagen/flow.hpp"
 #include "dagen/interrupt.hpp"
 #include "dagen/model_json.hpp"
 #include "dagen/progress.hpp"
 #include "dagen/reference.hpp"
-#include "dagen/vendor.hpp"
 #include "dagen/vendor_report.hpp"
 
 namespace {
@@ -24,86 +23,32 @@ struct UsageError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// Every value is read as text and converted here, so that a bad value names its
-// option (cxxopts' own conversion errors do not).
+// Every value is read as text and converted by flow_options_from(), so that a
+// bad value names its option (cxxopts' own conversion errors do not).
 cxxopts::Options make_options() {
   cxxopts::Options o("da-gen",
                      "Quantized neural network (model.json) -> pipelined shift-add Verilog");
   o.positional_help("MODEL.json").show_positional_help();
   using Text = std::string;
-  // clang-format off
-  o.add_options()
-      ("model", "model.json to compile", cxxopts::value<Text>())
-      ("o,output", "output directory", cxxopts::value<Text>()->default_value("out"))
-      ("pipeline", "latency in clock cycles (0: combinational)",
-       cxxopts::value<Text>()->default_value("0"))
-      ("clock-period", "every stage meets this period (ns); without --pipeline, the "
-       "smallest latency that does",
-       cxxopts::value<Text>())
-      ("top", "top module name (default: the model's name)", cxxopts::value<Text>())
-      ("target", "delay model: xcup (UltraScale+ -2) or ice40",
-       cxxopts::value<Text>()->default_value("xcup"))
-      ("dc", "depth control: each output's adder depth <= its minimum + K",
-       cxxopts::value<Text>())
-      ("objective", "CMVM objective: adders or bits",
-       cxxopts::value<Text>()->default_value("adders"))
-      ("stage-slack", "with --pipeline: let stages be up to (1 + X) times the least "
-       "worst-stage delay, for fewer register bits", cxxopts::value<Text>()->default_value("0"))
-      ("valid", "add x_valid / y_valid, delayed with the data")
-      ("hdl", "verilog or vhdl (VHDL-2008; --verify runs GHDL)", cxxopts::value<Text>()->default_value("verilog"))
-      ("ternary", "fuse adder pairs into ternary adders: one LUT6_2 + CARRY8 chain (xcup only)")
-      ("no-share", "no common subexpressions: one CSD adder tree per output (a baseline)")
-      ("seed", "optimizer and test-vector seed",
-       cxxopts::value<Text>()->default_value("1"))
-      ("verify", "verilate the design and compare it with the reference model")
-      ("vectors", "random vectors for --verify (corners are always added)",
-       cxxopts::value<Text>()->default_value("1000"))
-      ("force", "also write into a non-empty directory da-gen did not write (no file "
-       "there is replaced)")
-      ("dump-graph", "also write the adder graph (<top>.graph.json, <top>.dot)")
-      ("vivado", "also write build_vivado.tcl and constraints.xdc for this Xilinx part",
-       cxxopts::value<Text>())
-      ("quartus", "also write a Quartus project (<top>.qsf, .sdc, build_quartus.tcl) for "
-       "this Intel device", cxxopts::value<Text>())
-      ("eval", "evaluate the reference model on {\"inputs\": [[...]]}, print the exact "
-       "outputs, write nothing", cxxopts::value<Text>())
-      ("version", "print the version")
-      ("h,help", "print this help");
-  // clang-format on
+  auto add = o.add_options();
+  add("model", "model.json to compile", cxxopts::value<Text>());
+  for (const BuildOption& b : build_options()) {
+    const std::string spec = *b.short_name ? std::string(b.short_name) + "," + b.name : b.name;
+    if (b.flag)
+      add(spec, b.help);
+    else if (b.default_value)
+      add(spec, b.help, cxxopts::value<Text>()->default_value(b.default_value));
+    else
+      add(spec, b.help, cxxopts::value<Text>());
+  }
+  add("eval",
+      "evaluate the reference model on {\"inputs\": [[...]]}, print the exact "
+      "outputs, write nothing",
+      cxxopts::value<Text>());
+  add("version", "print the version");
+  add("h,help", "print this help");
   o.parse_positional({"model"});
   return o;
-}
-
-// Options that shape or write a design: they do nothing with --eval.
-const char* const kBuildOptions[] = {
-    "output",      "pipeline",   "clock-period", "top",      "target", "dc",     "objective",
-    "stage-slack", "valid",      "ternary",      "no-share", "seed",   "verify", "vectors",
-    "force",       "dump-graph", "vivado",       "quartus",  "hdl"};
-
-std::string text_of(const cxxopts::ParseResult& r, const std::string& name) {
-  return r[name].as<std::string>();
-}
-
-// The whole text must be the number: "12abc", "0x10" and "" are refused.
-template <typename T>
-T number_of(const cxxopts::ParseResult& r, const std::string& name, const char* what) {
-  const std::string text = text_of(r, name);
-  T value{};
-  const char* end = text.data() + text.size();
-  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
-  if (ec == std::errc::result_out_of_range)
-    throw OptionError("--" + name + ": '" + text + "' is out of range");
-  if (ec != std::errc() || ptr != end || text.empty())
-    throw OptionError("--" + name + ": '" + text + "' is not " + what);
-  return value;
-}
-
-int int_of(const cxxopts::ParseResult& r, const std::string& name) {
-  return number_of<int>(r, name, "an integer");
-}
-
-double double_of(const cxxopts::ParseResult& r, const std::string& name) {
-  return number_of<double>(r, name, "a number");
 }
 
 // cxxopts names the option as ‘name’; say it as it is typed, in ASCII.
@@ -125,8 +70,9 @@ std::string reworded(const cxxopts::exceptions::exception& e) {
 
 // cxxopts reads "--valid=false" as a given --valid (count 1): a flag takes no value.
 void refuse_flag_values(int argc, char** argv) {
-  static const std::set<std::string> flags = {"valid", "ternary",    "no-share", "verify",
-                                              "force", "dump-graph", "version",  "help"};
+  std::set<std::string> flags = {"version", "help"};
+  for (const BuildOption& b : build_options())
+    if (b.flag) flags.insert(b.name);
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     const auto eq = arg.find('=');
@@ -135,66 +81,27 @@ void refuse_flag_values(int argc, char** argv) {
   }
 }
 
-std::string spelled(const std::string& name) {
-  return name == "output" ? "-o/--output" : "--" + name;
-}
-
-// Rules of the command line itself (which options were given); the values are
-// checked by FlowOptions::validate().
-void check_combinations(const cxxopts::Options& options, const cxxopts::ParseResult& r) {
+// Rules of the command line itself (how often, --eval); flow_options_from() has the others.
+void check_command_line(const cxxopts::Options& options, const cxxopts::ParseResult& r) {
   for (const auto& option : options.group_help("").options) {
     const std::string& name = option.l.empty() ? option.s : option.l.front();
     if (r.count(name) > 1)
-      throw OptionError(spelled(name) + " is given " + std::to_string(r.count(name)) +
+      throw OptionError(spelled_option(name) + " is given " + std::to_string(r.count(name)) +
                         " times; give it once");
   }
   if (r.count("eval")) {
-    for (const char* name : kBuildOptions)
-      if (r.count(name))
-        throw OptionError(spelled(name) +
+    for (const BuildOption& b : build_options())
+      if (r.count(b.name))
+        throw OptionError(spelled_option(b.name) +
                           " does nothing with --eval: it evaluates the model and writes nothing");
   }
-  if (r.count("clock-period") && r.count("stage-slack"))
-    throw OptionError("give --stage-slack or --clock-period, not both: each sets the stage delay");
-  if (r.count("stage-slack") && !r.count("pipeline"))
-    throw OptionError(
-        "--stage-slack needs --pipeline N (N > 0): it balances the delays of pipeline stages");
-  if (r.count("vectors") && !r.count("verify"))
-    throw OptionError("--vectors needs --verify: it sets how many random vectors --verify runs");
 }
 
-FlowOptions flow_options(const cxxopts::ParseResult& r) {
-  FlowOptions f;
-  f.pipeline = int_of(r, "pipeline");
-  if (r.count("clock-period")) {
-    f.pipeline_given = r.count("pipeline") > 0;
-    f.clock_period_ns = double_of(r, "clock-period");
-  }
-  if (r.count("top")) {
-    f.top = text_of(r, "top");
-    if (f.top.empty()) throw OptionError("--top must not be empty");
-  }
-  f.target = text_of(r, "target");
-  if (r.count("dc")) f.cmvm.depth_slack = int_of(r, "dc");
-  const std::string objective = text_of(r, "objective");
-  if (objective == "adders")
-    f.cmvm.objective = cmvm::Objective::Adders;
-  else if (objective == "bits")
-    f.cmvm.objective = cmvm::Objective::AdderBits;
-  else
-    throw OptionError("--objective must be adders or bits");
-  f.cmvm.seed = number_of<std::uint64_t>(r, "seed", "a non-negative integer");
-  f.cmvm.share = r.count("no-share") == 0;
-  f.ternary = r.count("ternary") > 0;
-  f.hdl = text_of(r, "hdl");
-  f.dump_graph = r.count("dump-graph") > 0;
-  f.valid = r.count("valid") > 0;
-  f.stage_slack = double_of(r, "stage-slack");
-  if (r.count("vivado")) vendor::check_part_name("--vivado", f.vivado_part = text_of(r, "vivado"));
-  if (r.count("quartus"))
-    vendor::check_part_name("--quartus", f.quartus_device = text_of(r, "quartus"));
-  f.validate();
-  return f;
+GivenOptions given_options(const cxxopts::ParseResult& r) {
+  GivenOptions given;
+  for (const BuildOption& b : build_options())
+    if (r.count(b.name)) given[b.name] = b.flag ? "" : r[b.name].as<std::string>();
+  return given;
 }
 
 std::string ternary_note(const nlohmann::json& stats) {
@@ -242,9 +149,9 @@ int run(int argc, char** argv) {
   if (!r.count("model")) throw UsageError("no model given (da-gen MODEL.json [options]; --help)");
   if (!r.unmatched().empty())
     throw UsageError("unexpected argument '" + r.unmatched().front() + "'");
-  check_combinations(options, r);
-  const FlowOptions flow = flow_options(r);
-  const int vectors = int_of(r, "vectors");
+  check_command_line(options, r);
+  const FlowOptions flow = flow_options_from(given_options(r));
+  const int vectors = int_option("vectors", r["vectors"].as<std::string>());
   if (vectors < 0) throw OptionError("--vectors must be >= 0");
 
   const Model model = read_model_file(r["model"].as<std::string>());

@@ -29,6 +29,9 @@ class InterruptGuard {
 int interrupt_signal();
 // Throws Interrupted if a signal was caught.
 void throw_if_interrupted();
+// Forgets a caught signal: for a caller that goes on after reporting it (the
+// Python module raises KeyboardInterrupt and may build again).
+void clear_interrupt();
 // The child process group the handler forwards signals to (0: none).
 void set_interrupt_child(pid_t pid);
 

@@ -38,23 +38,17 @@ i128 shift_left(i128 v, int k) {
 
 int bit_length(i128 v) {
   // The magnitude as unsigned: -v would overflow for v = -2^127.
-  u128 m = v < 0 ? u128{0} - static_cast<u128>(v) : static_cast<u128>(v);
-  int n = 0;
-  while (m != 0) {
-    m >>= 1;
-    ++n;
-  }
-  return n;
+  const u128 m = v < 0 ? u128{0} - static_cast<u128>(v) : static_cast<u128>(v);
+  const auto high = static_cast<std::uint64_t>(m >> 64), low = static_cast<std::uint64_t>(m);
+  if (high != 0) return 128 - __builtin_clzll(high);
+  return low != 0 ? 64 - __builtin_clzll(low) : 0;
 }
 
 int trailing_zeros(i128 v) {
-  if (v == 0) return 0;
-  int n = 0;
-  while ((v & 1) == 0) {
-    v >>= 1;
-    ++n;
-  }
-  return n;
+  const auto u = static_cast<u128>(v);
+  const auto high = static_cast<std::uint64_t>(u >> 64), low = static_cast<std::uint64_t>(u);
+  if (low != 0) return __builtin_ctzll(low);
+  return high != 0 ? 64 + __builtin_ctzll(high) : 0;
 }
 
 i128 align_code(const Fixed& value, int to_frac) {

@@ -11,6 +11,7 @@
 
 #include "dagen/diag.hpp"
 #include "dagen/interpret.hpp"
+#include "dagen/interrupt.hpp"
 #include "dagen/lower.hpp"
 #include "dagen/passes.hpp"
 #include "dagen/reference.hpp"
@@ -187,6 +188,7 @@ Design build_design(const Model& model, const FlowOptions& options) {
         << slowest << " ns";
     throw ToolError(msg.str());
   }
+  throw_if_interrupted();  // between the long steps, for callers that catch signals
   std::vector<Schedule> schedules(candidates.size());
   run_parallel(candidates.size(), [&](std::size_t k) {
     if (candidates[k].latency != latency) return;
@@ -210,6 +212,7 @@ Design build_design(const Model& model, const FlowOptions& options) {
     d.schedule = std::move(schedules[k]);
     chosen = c.options;
   }
+  throw_if_interrupted();
   d.emitted =
       memory_step(options.hdl == "vhdl" ? "emitting the VHDL" : "emitting the Verilog", [&] {
         if (options.hdl == "vhdl")

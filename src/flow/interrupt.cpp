@@ -48,6 +48,8 @@ void throw_if_interrupted() {
   if (const int sig = g_signal) throw Interrupted(sig);
 }
 
+void clear_interrupt() { g_signal = 0; }
+
 void set_interrupt_child(pid_t pid) {
   g_child = pid;
   // A signal that came before the handler knew the child: forward it now.

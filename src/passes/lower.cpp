@@ -21,6 +21,7 @@
 #include "dagen/diag.hpp"
 #include "dagen/exact.hpp"
 #include "dagen/graph_builder.hpp"
+#include "dagen/interrupt.hpp"
 #include "dagen/progress.hpp"
 
 namespace dagen {
@@ -593,6 +594,7 @@ AdderGraph Lowering::run() {
   }
   for (std::size_t k = 0; k < model_.nodes.size(); ++k) {
     const ModelNode& node = model_.nodes[k];
+    throw_if_interrupted();  // a caller that catches signals (the Python module) stops here
     try {
       lower_node(static_cast<int>(model_.inputs.size() + k));
     } catch (const ToolError& e) {

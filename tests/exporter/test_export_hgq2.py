@@ -111,6 +111,18 @@ def test_to_model_json_api_equals_cli(tmp_path):
         dagen.keras.to_model_json(tmp_path / "absent.keras")
 
 
+def test_convert_is_loads_of_to_model_json():
+    """dagen.convert(keras_model) is the Model of the exported document: the same design."""
+    import dagen
+    import dagen.keras
+
+    model = small_model()
+    doc = dagen.keras.to_model_json(model, check=0, quiet=True)
+    converted = dagen.convert(model, check=200, da_gen="/nonexistent", quiet=True)
+    assert converted.name == doc["name"]
+    assert converted.build(pipeline=1).files == dagen.loads(doc).build(pipeline=1).files
+
+
 def test_qeinsumdense(tmp_path):
     rng = np.random.default_rng(2)
     model = keras.Sequential([
