@@ -173,6 +173,12 @@ class Design:
         first when given, else the directory write() wrote, else a temporary one."""
         from . import sim
 
+        if self.report.get("hdl") == "vhdl":  # Verilator reads Verilog only
+            raise sim.SimBuildError(
+                "compile() simulates the Verilog with Verilator; this design is VHDL: build it "
+                "with hdl='verilog' (the same design) or verify the VHDL with "
+                "`da-gen --hdl vhdl --verify` (GHDL)"
+            )
         if directory is not None:
             self.write(directory)
         elif self._written is None:

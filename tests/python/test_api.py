@@ -381,6 +381,16 @@ def test_compile_writes_and_simulates(tmp_path):
     assert sim is not None
 
 
+def test_compile_of_a_vhdl_design_says_what_to_do(tmp_path):
+    from dagen.sim import SimBuildError
+
+    design = dagen.load(JSC).build(pipeline=2, hdl="vhdl")
+    assert sorted(design.files) == sorted([design.top + ".vhd", design.top + ".json"])
+    with pytest.raises(SimBuildError, match="this design is VHDL: build it with hdl='verilog'"):
+        design.compile(tmp_path / "d")
+    assert not (tmp_path / "d").exists()
+
+
 def test_a_design_keeps_its_model_copy_independent():
     model = dagen.load(JSC)
     design = model.build()
