@@ -28,8 +28,9 @@ TEST(VhdlIdentifier, MadeLegal) {
   EXPECT_EQ(vhdl_identifier(""), "m");
   EXPECT_EQ(vhdl_identifier("___"), "m");
   EXPECT_EQ(vhdl_identifier("tiny_mlp"), "tiny_mlp");
-  for (const char* name :
-       {"a b-c", "__", "9", "x.y.", "-_-", "über", std::string(300, 'a').c_str()})
+  for (const std::string& name :
+       {std::string("a b-c"), std::string("__"), std::string("9"), std::string("x.y."),
+        std::string("-_-"), std::string("über"), std::string(300, 'a')})
     EXPECT_TRUE(is_basic_identifier(vhdl_identifier(name))) << name;
   EXPECT_LE(vhdl_identifier(std::string(300, 'a')).size(), 128u);
   // A cut at 128 characters must not leave a trailing underscore.
