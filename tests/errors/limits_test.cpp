@@ -86,9 +86,8 @@ TEST(Limits, VerifyVhdlWithoutGhdlIsOneLine) {
                   R"({"input":{"size":2,"type":{"signed":true,"int_bits":3,"frac_bits":0}},
                       "layers":[{"type":"dense","weights":[[1],[2]]}]})");
   const auto before = cli::listing(dir.path);
-  const cli::Result r =
-      cli::run(DAGEN_BIN, {"m.json", "-o", "out", "--hdl", "vhdl", "--verify"}, dir.path,
-               {"PATH=" + (dir.path / "no-tools").string()});
+  const cli::Result r = cli::run(DAGEN_BIN, {"m.json", "-o", "out", "--hdl", "vhdl", "--verify"},
+                                 dir.path, {"PATH=" + (dir.path / "no-tools").string()});
   EXPECT_EQ(r.exit_code, 4);
   EXPECT_EQ(r.err, "da-gen: error: --verify with --hdl vhdl needs GHDL: 'ghdl' is not on PATH\n");
   EXPECT_EQ(r.out, "");
