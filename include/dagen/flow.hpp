@@ -35,6 +35,9 @@ struct FlowOptions {
   cmvm::Options cmvm;
   bool dump_graph = false;
   bool valid = false;           // x_valid / y_valid handshake
+  // --ii K: a new input at most once every K cycles (1: every cycle).  K > 1
+  // builds a digit-serial design (include/dagen/serial.hpp) with the valid handshake.
+  int ii = 1;
   double stage_slack = 0.0;     // see schedule_pipeline()
   bool ternary = false;         // fuse adder pairs into dagen_add3 ternary adders (xcup only)
   std::string hdl = "verilog";  // or "vhdl": <top>.v or <top>.vhd, verified by Verilator or GHDL
@@ -51,6 +54,9 @@ struct FlowOptions {
 
 struct Design {
   std::string hdl = "verilog";  // FlowOptions::hdl
+  // The design takes a new input at most once every this many cycles (the
+  // report's "initiation_interval"); x is sampled only in the x_valid cycle.
+  int initiation_interval = 1;
   AdderGraph graph;
   Schedule schedule;
   EmittedDesign emitted;

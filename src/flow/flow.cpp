@@ -223,6 +223,7 @@ Design build_design(const Model& model, const FlowOptions& options) {
   d.report = interface_report(d.top, d.graph, d.schedule, d.emitted, target);
   annotate_ports(model, d.report);
   d.report["valid"] = options.valid;
+  d.report["initiation_interval"] = d.initiation_interval;
   d.report["hdl"] = options.hdl;
   d.report["depth_slack"] =
       chosen.cmvm.depth_slack ? nlohmann::json(*chosen.cmvm.depth_slack) : nlohmann::json(nullptr);
