@@ -45,10 +45,12 @@ std::string pattern_literal(i128 code, int offset, int lo, int w) {
 
 class SerialEmitter {
  public:
-  SerialEmitter(const AdderGraph& g, const SerialPlan& p, std::vector<PortElement> inputs)
+  SerialEmitter(const AdderGraph& g, const SerialPlan& p, std::vector<PortElement> inputs,
+                bool primitives)
       : g_(g),
         p_(p),
         d_(p.digit),
+        primitives_(primitives),
         inputs_(std::move(inputs)),
         words_(g, [this](const Node& n, const Operand& o) {
           return word_ref(o, node_at(n).word_time);
@@ -185,67 +187,76 @@ class SerialEmitter {
   }
 
   // One digit of operand k of serial node `id` computing in cycle c, aligned to the
-  // node's digits; the digits a shift moves in from below the frame are zero.
-  std::string operand_digit(int id, const Node& n, std::size_t k, int c) {
+  // node's digits, and which of its bits read as zero: the ones a shift moves in
+  // from below the frame.
+  struct Digit {
+    std::string bits, zero;
+  };
+  Digit operand_digit(int id, const Node& n, std::size_t k, int c) {
     const Operand& o = n.operand(k);
     const Node& u = g_.at(o.node);
     const OperandDigits od = operand_digits(g_, n, o, d_);
-    const std::string base = "s" + num(id) + "_o" + num(static_cast<int>(k));
-    if (u.type.width() == 0 || od.whole >= p_.frame) return emit::zeros(d_);
-    if (is_literal(u)) {
-      const int off = operand_offset(g_, n, o);
-      const bool negative = u.lo < 0;
-      const int digits = pattern_digits(u.lo, off, d_, p_.frame, negative);
-      const std::string fill =
-          num(d_) + "'b" + std::string(static_cast<std::size_t>(d_), negative ? '1' : '0');
-      if (digits == 0) return fill;
-      const int bits = digits * d_;
-      const std::string r = base + "_k";
-      decl_ << "  reg [" << bits - 1 << ":0] " << r << ";\n";
-      const std::string shifted =
-          digits == 1 ? fill : "{" + fill + ", " + r + "[" + num(bits - 1) + ":" + num(d_) + "]}";
-      logic_ << "  always @(posedge clk) " << r << " <= " << control(c - 1) << " ? "
-             << pattern_literal(u.lo, off, 0, bits) << " : " << shifted << ";\n";
-      return r + "[" + num(d_ - 1) + ":0]";
-    }
+    const std::string none = emit::zeros(d_);
+    if (u.type.width() == 0 || od.whole >= p_.frame) return {none, none};
+    if (is_literal(u)) return {constant_digit(id, n, k, c), none};
     const int tap = stream_tap(p_, g_, id, o);
-    auto masked = [&](const std::string& digits, int k_mask) {
-      if (k_mask == 0) return digits;
-      return "(" + digits + " & ~{" + num(d_) + "{" + window(c, k_mask) + "}})";
+    auto mask = [&](int digits, int bits) {
+      const std::string w = digits == 0 ? "1'b0" : window(c, digits);
+      return "{" + num(bits) + "{" + w + "}}";
     };
-    const std::string cur = masked(stream(o.node, tap), od.whole);
-    if (od.part == 0) return cur;
-    const std::string prev = masked(stream(o.node, tap + 1), od.whole + 1);
-    decl_ << "  wire [" << d_ - 1 << ":0] " << base << "_c = " << cur << ";\n"
-          << "  wire [" << d_ - 1 << ":0] " << base << "_p = " << prev << ";\n";
+    const std::string cur = stream(o.node, tap);
+    if (od.part == 0) return {cur, od.whole == 0 ? none : mask(od.whole, d_)};
     // The digit's high bits are the current digit's low ones, its low bits the
     // previous digit's high ones.
-    return "{" + base + "_c[" + num(d_ - 1 - od.part) + ":0], " + base + "_p[" + num(d_ - 1) + ":" +
-           num(d_ - od.part) + "]}";
+    const std::string base = "s" + num(id) + "_o" + num(static_cast<int>(k));
+    decl_ << "  wire [" << d_ - 1 << ":0] " << base << "_c = " << cur << ";\n"
+          << "  wire [" << d_ - 1 << ":0] " << base << "_p = " << stream(o.node, tap + 1) << ";\n";
+    return {"{" + base + "_c[" + num(d_ - 1 - od.part) + ":0], " + base + "_p[" + num(d_ - 1) +
+                ":" + num(d_ - od.part) + "]}",
+            "{" + mask(od.whole, d_ - od.part) + ", " + mask(od.whole + 1, od.part) + "}"};
   }
 
-  // A d-bit adder: digit 0 in cycle c with the carry reset (to 1 for a - b and -a,
-  // which add the complement), its sum digit registered.
+  // A constant operand's digits: a register loaded with its pattern before digit 0
+  // and shifted a digit per cycle, its sign filling in.
+  std::string constant_digit(int id, const Node& n, std::size_t k, int c) {
+    const Operand& o = n.operand(k);
+    const Node& u = g_.at(o.node);
+    const int off = operand_offset(g_, n, o);
+    const bool negative = u.lo < 0;
+    const int digits = pattern_digits(u.lo, off, d_, p_.frame, negative);
+    const std::string fill =
+        num(d_) + "'b" + std::string(static_cast<std::size_t>(d_), negative ? '1' : '0');
+    if (digits == 0) return fill;
+    const int bits = digits * d_;
+    const std::string r = "s" + num(id) + "_k" + num(static_cast<int>(k));
+    decl_ << "  reg [" << bits - 1 << ":0] " << r << ";\n";
+    const std::string shifted =
+        digits == 1 ? fill : "{" + fill + ", " + r + "[" + num(bits - 1) + ":" + num(d_) + "]}";
+    logic_ << "  always @(posedge clk) " << r << " <= " << control(c - 1) << " ? "
+           << pattern_literal(u.lo, off, 0, bits) << " : " << shifted << ";\n";
+    return r + "[" + num(d_ - 1) + ":0]";
+  }
+
+  // A d-bit adder (dagen_sadd): digit 0 in cycle c with the carry reset (to 1 for
+  // a - b and -a, which add the complement), its sum digit registered.
   void serial_node(int id, const Node& n, const SerialNode& s) {
     const int c = compute_time(p_, id);
     const std::string sn = "s" + num(id);
     const bool neg = n.kind == NodeKind::Neg;
-    const bool complement = neg || n.sub;
-    std::vector<std::string> terms;
-    for (std::size_t k = 0; k < n.operands.size(); ++k) {
-      const std::string digit = operand_digit(id, n, k, c);
-      const std::string wire = sn + "_o" + num(static_cast<int>(k));
-      decl_ << "  wire [" << d_ - 1 << ":0] " << wire << " = " << digit << ";\n";
-      const bool inverted = complement && k + 1 == n.operands.size();
-      terms.push_back("{1'b0, " + std::string(inverted ? "~" : "") + wire + "}");
-    }
+    const bool sub = neg || n.sub;
+    // -a is 0 - a: the operand goes in as b.
+    const Digit zero{emit::zeros(d_), emit::zeros(d_)};
+    const Digit a = neg ? zero : operand_digit(id, n, 0, c);
+    const Digit b = operand_digit(id, n, neg ? 0 : 1, c);
     decl_ << "  reg [" << d_ - 1 << ":0] " << sn << ";\n  reg " << sn << "_c;\n"
-          << "  wire [" << d_ << ":0] " << sn << "_sum = ";
-    for (const std::string& t : terms) decl_ << t << " + ";
-    decl_ << "{" << num(d_) << "'d0, " << sn << "_c};\n";
-    logic_ << "  always @(posedge clk) begin\n    " << sn << " <= " << sn << "_sum[" << d_ - 1
-           << ":0];\n    " << sn << "_c <= " << control(c - 1) << " ? 1'b" << (complement ? 1 : 0)
-           << " : " << sn << "_sum[" << d_ << "];\n  end\n";
+          << "  wire [" << d_ - 1 << ":0] " << sn << "_sum;\n  wire " << sn << "_co;\n";
+    logic_ << "  dagen_sadd #(.WIDTH(" << d_ << "), .SUB(" << (sub ? 1 : 0) << "), .XILINX("
+           << (primitives_ ? 1 : 0) << ")) " << sn << "_add (.a(" << a.bits << "), .b(" << b.bits
+           << "), .za(" << a.zero << "), .zb(" << b.zero << "), .ci(" << sn << "_c), .s(" << sn
+           << "_sum), .co(" << sn << "_co));\n"
+           << "  always @(posedge clk) begin\n    " << sn << " <= " << sn << "_sum;\n    " << sn
+           << "_c <= " << control(c - 1) << " ? 1'b" << (sub ? 1 : 0) << " : " << sn
+           << "_co;\n  end\n";
     if (!s.has_word) return;
     // Serial to parallel: the digits shift in from the top, so after word_digits of
     // them the register holds the frame's low bits.
@@ -265,6 +276,7 @@ class SerialEmitter {
   const AdderGraph& g_;
   const SerialPlan& p_;
   const int d_;
+  const bool primitives_;  // dagen_sadd as LUT6_2 + CARRY8 in synthesis
   const std::vector<PortElement> inputs_;
   emit::VerilogNodes words_;
   std::ostringstream decl_, logic_;
@@ -277,7 +289,8 @@ EmittedDesign emit_serial_verilog(const AdderGraph& g, const SerialPlan& p, cons
                                   const std::string& top, const std::string& header) {
   const emit::PortLayout ports = emit::port_layout(g);
   EmittedDesign design{{}, ports.inputs, ports.outputs};
-  SerialEmitter emitter(g, p, ports.inputs);
+  // The ternary adders' LUT6_2 + CARRY8 make the serial adders too.
+  SerialEmitter emitter(g, p, ports.inputs, target.has_ternary_adders());
   const std::string body = emitter.body();
   std::ostringstream v;
   v << header << "// Digit-serial: " << p.digit << " bit(s) per digit, " << p.frame
@@ -295,6 +308,8 @@ EmittedDesign emit_serial_verilog(const AdderGraph& g, const SerialPlan& p, cons
     << "endmodule\n/* verilator lint_on UNUSEDSIGNAL */\n";
   design.files[top + ".v"] = v.str();
   design.files["dagen_delay.v"] = std::string(target.rtl_cell("dagen_delay"));
+  if (p.serial_adders > 0)
+    design.files["dagen_sadd.v"] = std::string(target.rtl_cell("dagen_sadd"));
   return design;
 }
 
