@@ -714,8 +714,9 @@ def check_layout_v2(report, in_layout, out_layout, x_width):
     return problems
 
 
-def miter_verilog(model, report, dagen_top, mutate=None, problems=None):
-    """The miter's Verilog; `problems` (a list) receives the port format differences."""
+def miter_verilog(model, report, dagen_top, mutate=None, problems=None, ii=None):
+    """The miter's Verilog; `problems` (a list) receives the port format differences.
+    With `ii`, a sequential miter of a --ii design (see below)."""
     if model.get("version", 1) == 2:
         lines, ref, x_width, in_layout, out_layout = RefV2(model, mutate).build()
         found = check_layout_v2(report, in_layout, out_layout, x_width)
@@ -728,12 +729,9 @@ def miter_verilog(model, report, dagen_top, mutate=None, problems=None):
     if len(ref) != len(report["outputs"]):
         raise LayoutError("the report lists %d outputs, the reference has %d" % (len(report["outputs"]), len(ref)))
     y_width = report["y_width"]
-    out = ["module miter (input wire [%d:0] x, output wire trigger);" % (max(x_width, 1) - 1)]
-    out.append("  wire [%d:0] y;" % (max(y_width, 1) - 1))
-    out.append("  wire [%d:0] y_dut;" % (max(y_width, 1) - 1))
-    out.append("  %s dut (.x(x[%d:0]), .y(y_dut));" % (dagen_top, max(report["x_width"], 1) - 1))
-    # --mutate: flip y bit 0 (a deliberately wrong design the proof must reject).
-    out.append("  assign y = y_dut ^ %d'd%d;" % (max(y_width, 1), 1 if mutate == "output" else 0))
+    xw, yw = max(x_width, 1), max(y_width, 1)
+    # The reference and the comparison of y with it, for any y.
+    out = ["module differs (input wire [%d:0] x, input wire [%d:0] y, output wire trigger);" % (xw - 1, yw - 1)]
     out.extend(lines)
     diffs = []
     for k, (r, e) in enumerate(zip(ref, report["outputs"])):
@@ -757,6 +755,46 @@ def miter_verilog(model, report, dagen_top, mutate=None, problems=None):
         diffs.append("ne%d" % k)
     out.append("  assign trigger = %s;" % (" | ".join(diffs) if diffs else "1'b0"))
     out.append("endmodule")
+    # --mutate: flip y bit 0 (a deliberately wrong design the proof must reject).
+    flip = "%d'd%d" % (yw, 1 if mutate == "output" else 0)
+    dx = max(report["x_width"], 1) - 1
+    if ii is None:
+        out += ["module miter (input wire [%d:0] x, output wire trigger);" % (xw - 1),
+                "  wire [%d:0] y_dut;" % (yw - 1),
+                "  %s dut (.x(x[%d:0]), .y(y_dut));" % (dagen_top, dx),
+                "  differs check (.x(x), .y(y_dut ^ %s), .trigger(trigger));" % flip,
+                "endmodule"]
+    else:
+        # --ii: two inputs, in cycles 0 and ii (back to back), x free in every other
+        # cycle and the design's registers in any state but x_valid's delay line (which
+        # starts at 0, as on the FPGA).  y_valid must be high exactly `latency` cycles
+        # after each input and y then the reference of that input.
+        latency = report["latency_cycles"]
+        last = ii + latency
+        sw = max(last, 1).bit_length() + 1
+        out += ["module miter (input wire clk, input wire [%d:0] x, output wire trigger);" % (xw - 1),
+                "  reg [%d:0] step;" % (sw - 1),
+                "  initial step = 0;",
+                "  always @(posedge clk) if (step <= %d) step <= step + 1'b1;" % last,
+                "  wire x_valid = step == 0 || step == %d;" % ii,
+                "  reg [%d:0] xa, xb;" % (xw - 1),
+                "  always @(posedge clk) begin",
+                "    if (step == 0) xa <= x;",
+                "    if (step == %d) xb <= x;" % ii,
+                "  end",
+                "  wire y_valid;",
+                "  wire [%d:0] y_dut;" % (yw - 1),
+                "  %s dut (.clk(clk), .x_valid(x_valid), .x(x[%d:0]), .y_valid(y_valid), .y(y_dut));" % (dagen_top, dx),
+                "  wire [%d:0] y = y_dut ^ %s;" % (yw - 1, flip),
+                # The input of the output cycle: as it arrives (latency 0) or captured.
+                "  wire [%d:0] xa_now = step == 0 ? x : xa;" % (xw - 1),
+                "  wire [%d:0] xb_now = step == %d ? x : xb;" % (xw - 1, ii),
+                "  wire wrong_a, wrong_b;",
+                "  differs check_a (.x(xa_now), .y(y), .trigger(wrong_a));",
+                "  differs check_b (.x(xb_now), .y(y), .trigger(wrong_b));",
+                "  assign trigger = step == %d ? !y_valid || wrong_a : step == %d ? !y_valid || wrong_b :" % (latency, last),
+                "                   step < %d && y_valid;" % last,
+                "endmodule"]
     return "\n".join(out) + "\n"
 
 
@@ -766,11 +804,17 @@ MUTATIONS = {
     "mux": "the first mux of the design with its two data inputs swapped",
     "ties": "the reference's argmax takes the last maximum instead of the first",
     "pad": "the reference's 'same' convolutions and max pools pad more before than after (odd totals)",
+    "valid": "--ii designs: y_valid one cycle early",
 }
 
 
 def mutate_rtl(text, kind):
     """The generated design with a deliberate error, or None when it has no such site."""
+    if kind == "valid":
+        m = re.search(r"assign y_valid = ctl_t\[(\d+)\];", text)
+        if not m or m.group(1) == "0":
+            return None
+        return text[:m.start()] + "assign y_valid = ctl_t[%d];" % (int(m.group(1)) - 1) + text[m.end():]
     if kind == "ge":
         new, n = re.subn(r"(\$signed\(\w+\)) >= (\$signed\(\w+\))", r"\1 > \2", text)
         return new if n else None
@@ -791,6 +835,9 @@ def main():
     ap.add_argument("--yosys", default=shutil.which("yosys") or "/usr/bin/yosys")
     ap.add_argument("--keep", help="keep the generated files in this directory")
     ap.add_argument("--timeout", type=int, default=300, help="seconds for the SAT proof")
+    ap.add_argument("--ii", type=int, help="prove the --ii K design (digit-serial) instead: two inputs "
+                    "back to back, every cycle's y_valid and both results, for all inputs and garbage "
+                    "x in between")
     ap.add_argument("--mutate", nargs="?", const="output", choices=MUTATIONS,
                     help="self-test, the proof must then fail: %s" % "; ".join(
                         "%s: %s" % kv for kv in MUTATIONS.items()))
@@ -808,14 +855,15 @@ def main():
     os.makedirs(work, exist_ok=True)
     try:
         out = os.path.join(work, "dagen")
-        cmd = [a.da_gen, a.model, "-o", out, "--pipeline", "0", "--force", "--top", "dut_top"] + a.extra
+        shape = ["--ii", str(a.ii)] if a.ii else ["--pipeline", "0"]
+        cmd = [a.da_gen, a.model, "-o", out, "--force", "--top", "dut_top"] + shape + a.extra
         p = subprocess.run(cmd, capture_output=True, text=True)
         if p.returncode != 0:
             print("formal_equiv: da-gen failed (exit %d): %s" % (p.returncode, p.stderr.strip()), file=sys.stderr)
             return 4
         with open(os.path.join(out, "dut_top.json")) as fh:
             report = json.load(fh)
-        if a.mutate in ("ge", "mux"):
+        if a.mutate in ("ge", "mux", "valid"):
             top = os.path.join(out, "dut_top.v")
             with open(top) as fh:
                 text = fh.read()
@@ -828,7 +876,8 @@ def main():
         miter = os.path.join(work, "miter.v")
         problems = []
         try:
-            text = miter_verilog(model, report, "dut_top", a.mutate, problems)
+            ii = report["initiation_interval"] if a.ii else None
+            text = miter_verilog(model, report, "dut_top", a.mutate, problems, ii)
         except ModelError as e:
             print("formal_equiv: %s: %s" % (a.model, e), file=sys.stderr)
             return 2
@@ -845,9 +894,13 @@ def main():
         # Version 2: lookup tables stay case logic (proc_rom would make them memories,
         # which `sat` cannot read).
         proc = "proc -norom" if model.get("version", 1) == 2 else "proc"
+        # --ii: the time steps to the second result (sat -seq numbers them from 1).
+        seq = "-seq %d " % (report["initiation_interval"] + report["latency_cycles"] + 1) if a.ii else ""
+        if "dagen_sadd.v" in files:
+            cells = "read_verilog +/xilinx/cells_sim.v\n"
         script = ("%sread_verilog %s\nread_verilog %s\nhierarchy -top miter\n%s\nflatten\nopt_clean\n"
-                  "sat -verify -prove trigger 0 -show-inputs -timeout %d miter\n"
-                  % (cells, sources, miter, proc, a.timeout))
+                  "sat -verify %s-prove trigger 0 -show-inputs -timeout %d miter\n"
+                  % (cells, sources, miter, proc, seq, a.timeout))
         with open(os.path.join(work, "prove.ys"), "w") as fh:
             fh.write(script)
         p = subprocess.run([a.yosys, "-q", "-l", os.path.join(work, "yosys.log"), "-s", os.path.join(work, "prove.ys")],
