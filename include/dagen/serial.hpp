@@ -53,6 +53,7 @@ struct SerialPlan {
   double period_ns = 0;  // estimated (register overhead included)
   int flip_flops = 0;    // every register bit the design holds
   int luts = 0;          // estimated: adders, conversions, control and word-level nodes
+  int word_luts = 0;     // the word-level nodes' part of it (one LUT per output bit)
   int serial_adders = 0;
 };
 

@@ -142,13 +142,18 @@ void finish_report(const Model& model, const FlowOptions& options, const FlowOpt
 }
 
 // --ii K > 1: one graph (the fewest adders: each costs a digit-wide adder whatever
-// its width), timed digit by digit.
-Design build_serial_design(const Model& model, const FlowOptions& options, Design d,
-                           const Target& target) {
+// its width), timed digit by digit -- unless its adders and conversions are
+// estimated to take more LUTs than the graph's word-parallel adders (wide digits on
+// a network with many word-level nodes): then nothing (the caller builds II = 1).
+std::optional<Design> build_serial_design(const Model& model, const FlowOptions& options, Design d,
+                                          const Target& target) {
   d.graph = checked_graph(model, options.cmvm);
   throw_if_interrupted();
   const SerialPlan plan = memory_step("planning the serial design",
                                       [&] { return plan_serial(d.graph, options.ii, target); });
+  if (plan.luts - plan.word_luts >= target.graph_stats(d.graph).adder_luts &&
+      plan.serial_adders > 0)
+    return std::nullopt;
   if (options.clock_period_ns && plan.period_ns > *options.clock_period_ns + 1e-9) {
     std::ostringstream msg;
     msg << std::setprecision(3) << "--ii " << options.ii << " misses a " << *options.clock_period_ns
@@ -190,7 +195,21 @@ Design build_design(const Model& model, const FlowOptions& options) {
   d.hdl = options.hdl;
   d.top = options.hdl == "vhdl" ? vhdl_identifier(top_name) : verilog_identifier(top_name);
   const Target& target = find_target(options.target);
-  if (options.ii > 1) return build_serial_design(model, options, std::move(d), target);
+  if (options.ii > 1) {
+    if (auto serial = build_serial_design(model, options, d, target)) return std::move(*serial);
+    // II = 1 takes any K: the pipelined design with the valid handshake, clocked
+    // (one register rank, or as many as --clock-period needs).
+    FlowOptions parallel = options;
+    parallel.ii = 1;
+    parallel.valid = true;
+    if (!options.clock_period_ns) parallel.pipeline = 1;
+    Design built = build_design(model, parallel);
+    built.report["ii_requested"] = options.ii;
+    built.report["ii_choice"] =
+        "word-parallel: its adders are estimated to take fewer LUTs than a digit-serial "
+        "design's for this K";
+    return built;
+  }
 
   // A clock without a depth bound: the graphs of depth slack free, 2, 1 and 0 all
   // compete.  The one kept needs the fewest stages for the clock (the clock alone)

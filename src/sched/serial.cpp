@@ -222,6 +222,7 @@ void estimate(const AdderGraph& g, SerialPlan& p, const Target& target) {
     arrival[id] = in + target.node_delay(g, v);
     worst = std::max(worst, arrival[id] + (s.has_stream ? m.route_ns + m.lut_ns : 0.0));
     luts += std::max(1, w);
+    p.word_luts += std::max(1, w);
   }
   ffs += static_cast<int>(windows.size());
   luts += static_cast<int>(windows.size());

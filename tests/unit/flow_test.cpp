@@ -174,3 +174,38 @@ TEST(Flow, ClockPeriodKeepsTheCheapestGraphThatMeetsIt) {
 
 }  // namespace
 }  // namespace dagen
+
+namespace dagen {
+namespace {
+
+// --ii K: the digit-serial design when its adders and conversions are estimated
+// cheaper than the word-parallel adders, else the II = 1 design with the valid
+// handshake and a clock; the report says which and the II built.
+TEST(Flow, InitiationIntervalPicksTheCheaperDesign) {
+  const Model m = read_model_file(DAGEN_SHIPPED_MODELS "/jsc_cernbox_acc75.16.json");
+  FlowOptions o;
+  o.ii = 8;
+  const Design serial = build_design(m, o);
+  EXPECT_EQ(serial.initiation_interval, 8);
+  EXPECT_EQ(serial.report["initiation_interval"], 8);
+  EXPECT_EQ(serial.report["serial"]["digit_bits"], 3);  // 22 bits in 8 digits
+  EXPECT_TRUE(serial.report["valid"]);
+  EXPECT_TRUE(serial.report["clocked"]);
+  EXPECT_LT(serial.report["serial"]["estimated_luts"].get<int>(),
+            serial.report["stats"]["adder_luts"].get<int>());
+  const std::string v = serial.emitted.files.at(serial.top + ".v");
+  EXPECT_NE(v.find("input wire x_valid"), std::string::npos);
+  EXPECT_NE(v.find("dagen_sadd"), std::string::npos);
+
+  o.ii = 2;  // 11-bit digits and a word-level node per neuron: II = 1 is cheaper
+  const Design parallel = build_design(m, o);
+  EXPECT_EQ(parallel.initiation_interval, 1);
+  EXPECT_EQ(parallel.report["initiation_interval"], 1);
+  EXPECT_EQ(parallel.report["ii_requested"], 2);
+  EXPECT_TRUE(parallel.report["valid"]);
+  EXPECT_EQ(parallel.schedule.latency, 1);  // a clock, as the --ii interface has
+  EXPECT_FALSE(parallel.report.contains("serial"));
+}
+
+}  // namespace
+}  // namespace dagen
