@@ -73,7 +73,7 @@ TEST_P(ForcedInterval, ValidDesignPasses) {
 
 INSTANTIATE_TEST_SUITE_P(ShippedModels, ForcedInterval,
                          ::testing::Combine(::testing::Values("models/jsc_cernbox_acc75.16.json",
-                                                              "models/qkeras_mlp.json"),
+                                                              "models/jsc_cernbox_acc74.98.json"),
                                             ::testing::Values(2, 5)),
                          [](const auto& info) {
                            std::string name = fs::path(std::get<0>(info.param)).stem().string();
