@@ -20,6 +20,8 @@
 namespace dagen {
 
 inline constexpr const char* kVersion = "0.1.0";
+// The largest --ii: far beyond any useful one (a frame needs at most kMaxWidth cycles).
+inline constexpr int kMaxInitiationInterval = 1'000'000;
 
 // Exit codes of the command line.
 enum ExitCode { kExitOk = 0, kExitBadModel = 1, kExitUsage = 2, kExitMismatch = 3, kExitTool = 4 };

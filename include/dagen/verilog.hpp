@@ -33,6 +33,12 @@ EmittedDesign emit_verilog(const AdderGraph& g, const Schedule& s, const Target&
                            const std::string& top, const std::string& header,
                            bool with_valid = false);
 
+struct SerialPlan;
+// A digit-serial design (--ii K > 1, include/dagen/serial.hpp): ports clk, x_valid,
+// x, y_valid, y; the rtl_lib cells it instantiates come from `target`.
+EmittedDesign emit_serial_verilog(const AdderGraph& g, const SerialPlan& plan, const Target& target,
+                                  const std::string& top, const std::string& header);
+
 // A legal Verilog identifier made from any name (never a path, never empty,
 // never a Verilog or SystemVerilog keyword, at most 128 characters).
 std::string verilog_identifier(const std::string& name);

@@ -65,6 +65,42 @@ Ref EmitPlan::ref(const Operand& o, int stage) const {
   return r;
 }
 
+void print_node(int input_offset, int id, const Node& n, const std::string& name, int w,
+                NodePrinter& p) {
+  switch (n.kind) {
+    case NodeKind::Input:
+      p.input(name, input_offset, w);
+      break;
+    case NodeKind::Const:
+      p.constant(name, n.const_code, w);
+      break;
+    case NodeKind::Add:
+      if (n.ternary_inner >= 0)
+        p.ternary(id, n, name, w);
+      else
+        p.add(n, name, w);
+      break;
+    case NodeKind::Neg:
+      p.neg(n, name, w);
+      break;
+    case NodeKind::Relu:
+      p.relu(n, name, w);
+      break;
+    case NodeKind::Quantize:
+      p.quantize(n, name, w);
+      break;
+    case NodeKind::Ge:
+      p.compare(n, name);
+      break;
+    case NodeKind::Mux:
+      p.mux(n, name, w);
+      break;
+    case NodeKind::Lookup:
+      p.lookup(n, name, w);
+      break;
+  }
+}
+
 void print_nodes(const EmitPlan& plan, NodePrinter& p) {
   const AdderGraph& g = plan.graph();
   for (std::size_t k = 0; k < g.nodes.size(); ++k) {
@@ -79,45 +115,18 @@ void print_nodes(const EmitPlan& plan, NodePrinter& p) {
       p.constant(name, n.lo, w);
       continue;
     }
-    switch (n.kind) {
-      case NodeKind::Input:
-        p.input(name, plan.input_offset(n.input_index), w);
-        break;
-      case NodeKind::Const:
-        p.constant(name, n.const_code, w);
-        break;
-      case NodeKind::Add:
-        if (n.ternary_inner >= 0)
-          p.ternary(id, n, name, w);
-        else
-          p.add(n, name, w);
-        break;
-      case NodeKind::Neg:
-        p.neg(n, name, w);
-        break;
-      case NodeKind::Relu:
-        p.relu(n, name, w);
-        break;
-      case NodeKind::Quantize:
-        p.quantize(n, name, w);
-        break;
-      case NodeKind::Ge:
-        p.compare(n, name);
-        break;
-      case NodeKind::Mux:
-        p.mux(n, name, w);
-        break;
-      case NodeKind::Lookup:
-        p.lookup(n, name, w);
-        break;
-    }
+    print_node(n.kind == NodeKind::Input ? plan.input_offset(n.input_index) : 0, id, n, name, w, p);
     if (const int depth = plan.delay_depth(id); depth > 0) p.delay_line(name, w, depth);
   }
 }
 
 ComparePlan compare_plan(const EmitPlan& plan, const Node& n) {
-  const Comparison c = comparison(plan.graph(), n);
-  const Ref a = plan.ref(n.a(), plan.stage_of(n)), b = plan.ref(n.b(), plan.stage_of(n));
+  return compare_plan(plan.graph(), n, plan.ref(n.a(), plan.stage_of(n)),
+                      plan.ref(n.b(), plan.stage_of(n)));
+}
+
+ComparePlan compare_plan(const AdderGraph& g, const Node& n, const Ref& a, const Ref& b) {
+  const Comparison c = comparison(g, n);
   Ref kept = a;
   if (c.a_bits == 0)
     kept = {a.name, 0, 0, false, c.frac};

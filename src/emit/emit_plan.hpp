@@ -77,6 +77,11 @@ class NodePrinter {
   virtual void delay_line(const std::string& name, int w, int depth) = 0;
 };
 void print_nodes(const EmitPlan& plan, NodePrinter& printer);
+// The one dispatch on a node's kind behind print_nodes(), for emitters that walk
+// the nodes their own way (src/emit/serial_verilog.cpp): the printer's call for
+// node `id` named `name` of width w (an Input at bit `input_offset` of x).
+void print_node(int input_offset, int id, const Node& n, const std::string& name, int w,
+                NodePrinter& printer);
 
 // The operands of a Ge node as its comparison (comparison()) reads them: a's
 // bits that take part (a zero-width reference when none) and b, both to be
@@ -86,6 +91,8 @@ struct ComparePlan {
   Ref a, b;
 };
 ComparePlan compare_plan(const EmitPlan& plan, const Node& ge);
+// The same from the two operand references as the consumer reads them.
+ComparePlan compare_plan(const AdderGraph& g, const Node& ge, const Ref& a, const Ref& b);
 
 // The port elements of x and y (element 0 at bit 0) and the total widths.
 struct PortLayout {

@@ -25,6 +25,8 @@ constexpr BuildOption kOptions[] = {
     {"stage-slack", "", "with --pipeline: let stages be up to (1 + X) times the least "
      "worst-stage delay, for fewer register bits", false, "0", true},
     {"valid", "", "add x_valid / y_valid, delayed with the data", true, nullptr, true},
+    {"ii", "", "initiation interval: a new input at most once every K cycles (K > 1: a "
+     "digit-serial design with x_valid / y_valid, fewer LUTs)", false, "1", true},
     {"hdl", "", "verilog or vhdl (VHDL-2008; --verify runs GHDL)", false, "verilog", true},
     {"ternary", "", "fuse adder pairs into ternary adders: one LUT6_2 + CARRY8 chain (xcup only)",
      true, nullptr, true},
@@ -128,6 +130,7 @@ FlowOptions flow_options_from(const GivenOptions& given) {
   f.ternary = has("ternary");
   f.dump_graph = has("dump-graph");
   f.valid = has("valid");
+  f.ii = int_option("ii", text_of(given, "ii"));
   f.hdl = text_of(given, "hdl");
   f.stage_slack = double_option(given, "stage-slack");
   if (has("vivado")) vendor::check_part_name("--vivado", f.vivado_part = text_of(given, "vivado"));

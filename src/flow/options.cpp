@@ -24,6 +24,16 @@ void FlowOptions::validate() const {
   if (stage_slack != 0 && pipeline == 0)
     throw OptionError(
         "--stage-slack needs --pipeline N (N > 0): it balances the delays of pipeline stages");
+  if (ii < 1 || ii > kMaxInitiationInterval)
+    throw OptionError("--ii must be in [1, " + std::to_string(kMaxInitiationInterval) + "]");
+  if (ii > 1 && pipeline != 0)
+    throw OptionError(
+        "--pipeline cannot be combined with --ii K > 1: a digit-serial design's latency follows "
+        "from its digit size (the report's latency_cycles); --clock-period bounds its clock");
+  if (ii > 1 && ternary)
+    throw OptionError("--ternary cannot be combined with --ii K > 1: serial adders are two-input");
+  if (ii > 1 && hdl == "vhdl")
+    throw OptionError("--ii K > 1 is emitted as Verilog only (give --hdl verilog)");
   if (hdl != "verilog" && hdl != "vhdl")
     throw OptionError("--hdl must be verilog or vhdl, not '" + hdl + "'");
   // The top module names the files <top>.v and <top>.json: a name the user

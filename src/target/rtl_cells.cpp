@@ -14,9 +14,10 @@ struct RtlCell {
   std::string_view source;
 };
 
-constexpr std::array<RtlCell, 2> kCells{{
+constexpr std::array<RtlCell, 3> kCells{{
     {"dagen_delay", rtl_lib::kDagenDelay},
     {"dagen_add3", rtl_lib::kDagenAdd3},
+    {"dagen_sadd", rtl_lib::kDagenSadd},
 }};
 
 }  // namespace

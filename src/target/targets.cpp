@@ -9,8 +9,8 @@
 namespace dagen {
 namespace {
 
-constexpr std::array<std::string_view, 2> kXcupCells{"dagen_delay", "dagen_add3"};
-constexpr std::array<std::string_view, 1> kIce40Cells{"dagen_delay"};
+constexpr std::array<std::string_view, 3> kXcupCells{"dagen_delay", "dagen_add3", "dagen_sadd"};
+constexpr std::array<std::string_view, 2> kIce40Cells{"dagen_delay", "dagen_sadd"};
 
 const std::array<Target, 2> kTargets{
     // UltraScale+ -2: LUT6 ~0.1 ns, CARRY8 ~0.02 ns/bit, a typical local route ~0.35 ns.

@@ -9,7 +9,6 @@
 // fail the same comparison.  Skipped when Icarus is not installed; with Verilator,
 // the designs must also lint clean under -Wall.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -30,6 +29,7 @@
 #include "dagen/verilog.hpp"
 #include "kinds_graph.hpp"
 #include "random_kinds.hpp"
+#include "sim_support.hpp"
 
 namespace dagen {
 namespace {
@@ -37,7 +37,11 @@ namespace {
 namespace fs = std::filesystem;
 using test::control_graph;
 using test::GraphMaker;
+using test::have;
+using test::mutate;
 using test::RandomKinds;
+using test::scratch_dir;
+using test::slurp;
 
 // One design to simulate: its top module, latency and vectors (hex, packed as the ports).
 struct SimCase {
@@ -64,13 +68,6 @@ SimCase make_case(const AdderGraph& g, const EmittedDesign& e, const std::string
     c.y.push_back(pack_hex(codes, e.outputs));
   }
   return c;
-}
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 // The testbench: every case gets its vectors one per clock; a combinational design
@@ -173,44 +170,13 @@ void keep_cells(const EmittedDesign& e, std::map<std::string, std::string>& libr
     if (name.rfind("dagen_", 0) == 0) library.emplace(name, text);
 }
 
-fs::path scratch_dir(const std::string& name) {
-  return fs::temp_directory_path() /
-         ("dagen-" + name + "-" + std::to_string(static_cast<long long>(::getpid())));
-}
-
-bool have(const char* tool) { return std::string(tool).size() > 0 && fs::exists(tool); }
-
-// Lints every design in one Verilator run (many top modules: MULTITOP waived).
+// Lints every design in one Verilator run.
 std::string lint(const std::vector<SimCase>& cases,
                  const std::map<std::string, std::string>& library, const fs::path& dir) {
-  std::vector<std::string> cells;
-  for (const auto& entry : library) cells.push_back(entry.first);
-  std::string command =
-      "cd '" + dir.string() + "' && '" DAGEN_VERILATOR "' --lint-only -Wall -Wno-MULTITOP";
-  for (const auto& cell : cells) command += " " + cell;
-  for (const SimCase& c : cases) command += " " + c.top + ".v";
-  command += " > lint.log 2>&1";
-  const int status = std::system(command.c_str());
-  const std::string log = slurp(dir / "lint.log");
-  return status == 0 ? log : "exit " + std::to_string(status) + "\n" + log;
-}
-
-// Applies `edit` to the first line matching `pattern`; false if none does.
-bool mutate(std::string& verilog, const std::regex& pattern,
-            const std::function<std::string(const std::smatch&)>& edit) {
-  std::istringstream in(verilog);
-  std::string out, line;
-  bool done = false;
-  while (std::getline(in, line)) {
-    std::smatch m;
-    if (!done && std::regex_match(line, m, pattern)) {
-      line = edit(m);
-      done = true;
-    }
-    out += line + "\n";
-  }
-  verilog = out;
-  return done;
+  std::vector<std::string> files;
+  for (const auto& entry : library) files.push_back(entry.first);
+  for (const SimCase& c : cases) files.push_back(c.top + ".v");
+  return test::lint_files(DAGEN_VERILATOR, files, dir);
 }
 
 TEST(NodeKindsSimulation, RandomGraphsMatchTheInterpreter) {
