@@ -1,6 +1,6 @@
 """dagen.sim at an initiation interval K > 1: an input every K cycles (the report's
-"initiation_interval", here forced on an II = 1 --valid design, which accepts any K), the same
-outputs as `da-gen --eval`, y_valid checked in every cycle; and negative controls made by
+"initiation_interval": a digit-serial --ii design's, or forced on an II = 1 --valid design, which
+accepts any K), the same outputs as `da-gen --eval`, y_valid checked in every cycle; and negative controls made by
 tests/stream/ii_mutate.py (x taken one cycle late, y_valid late, one extra y_valid pulse)."""
 
 import json
@@ -47,6 +47,20 @@ def test_inputs_every_k_cycles_match_eval(cache, tmp_path, ii):
     expected = reference_codes(MODEL, x, report["inputs"], report["outputs"], tmp_path)
     assert sim.predict_codes(as_batch(x, report["inputs"])).tolist() == expected
     assert sim.predict_codes(as_batch(x[:1], report["inputs"])).tolist() == expected[:1]
+
+
+@needs_tools
+def test_a_digit_serial_design_runs_at_its_interval(cache, tmp_path):
+    """--ii 3: the interval comes from the report; outputs as `da-gen --eval`."""
+    out = tmp_path / "serial"
+    subprocess.run([os.environ["DAGEN_BIN"], str(MODEL), "--ii", "3", "-o", str(out)], check=True,
+                   capture_output=True)
+    report = json.loads(next(p for p in out.glob("*.json")).read_text())
+    sim = dsim.compile(out, build_dir=cache)
+    assert (sim.initiation_interval, sim.valid) == (3, True)
+    x = input_codes(report["inputs"], 100, seed=5)
+    expected = reference_codes(MODEL, x, report["inputs"], report["outputs"], tmp_path)
+    assert sim.predict_codes(as_batch(x, report["inputs"])).tolist() == expected
 
 
 @needs_tools
