@@ -3,10 +3,11 @@
 // chosen at compile time (DAGEN_TOP_CLASS / DAGEN_TOP_HEADER).
 //
 // Ports travel as 32-bit words, least significant first, x_words() per input vector and
-// y_words() per output vector.  dagen_sim_run streams one vector per clock (x_valid high with
-// each, when the design has the handshake) and collects y `latency` cycles later; its last
-// `latency` cycles drive x_valid low, so that the next run starts from a pipeline that holds no
-// valid data, like a new instance.
+// y_words() per output vector.  dagen_sim_run streams one vector every `ii` clocks (the
+// initiation interval: x_valid high with each, when the design has the handshake; in the ii - 1
+// cycles between, x carries the next vector early, so that a design sampling x late is wrong)
+// and collects y `latency` cycles after each; its last `latency` cycles drive x_valid low, so
+// that the next run starts from a pipeline that holds no valid data, like a new instance.
 #include <cstdint>
 #include <cstdio>
 #include <memory>
@@ -32,7 +33,7 @@ struct Sim {
 #define DAGEN_SIM_EXPORT extern "C" __attribute__((visibility("default")))
 
 // Bumped when a signature or the meaning of a result changes; sim.py checks it.
-DAGEN_SIM_EXPORT int dagen_sim_abi() { return 1; }
+DAGEN_SIM_EXPORT int dagen_sim_abi() { return 2; }
 DAGEN_SIM_EXPORT int dagen_sim_x_words() {
   return static_cast<int>(dagen_sim::port_words<XPort>());
 }
@@ -62,33 +63,50 @@ DAGEN_SIM_EXPORT void dagen_sim_destroy(void* handle) {
   delete sim;
 }
 
-// Streams n vectors x[0 .. n*x_words()) and writes their outputs to y[0 .. n*y_words()).
-// Returns 0, or 1 with a one-line reason in `error` when y_valid is not high exactly `latency`
-// cycles after each input (and low before); the reason numbers the vectors from `first`.
+// Streams n vectors x[0 .. n*x_words()), one every `ii` cycles, and writes their outputs to
+// y[0 .. n*y_words()).  Returns 0, or 1 with a one-line reason in `error` when y_valid is not
+// high exactly `latency` cycles after each input and low in every other cycle (before the first
+// output and up to ii - 1 cycles after the last); the reason numbers the vectors from `first`.
 DAGEN_SIM_EXPORT int dagen_sim_run(void* handle, const std::uint32_t* x, std::uint32_t* y,
-                                   std::int64_t n, int latency, std::int64_t first, char* error,
-                                   int error_size) {
+                                   std::int64_t n, int latency, int ii, std::int64_t first,
+                                   char* error, int error_size) {
   auto& top = static_cast<Sim*>(handle)->top;
   constexpr std::size_t xw = dagen_sim::port_words<XPort>(), yw = dagen_sim::port_words<YPort>();
-  for (std::int64_t t = 0; t < n + latency; ++t) {
-    const bool input = t < n;
-    if (input) dagen_sim::set_port(top.x, x + t * xw, xw);
+  if (ii < 1) {
+    std::snprintf(error, static_cast<std::size_t>(error_size), "initiation interval %d < 1", ii);
+    return 1;
+  }
+  for (std::int64_t t = 0; t < n * ii + latency; ++t) {
+    const std::int64_t k = t / ii;  // the vector taken at or before t
+    const bool input = t % ii == 0 && k < n;
+    if (input)
+      dagen_sim::set_port(top.x, x + k * xw, xw);
+    else if (k < n)
+      dagen_sim::set_port(top.x, x + ((k + 1) % n) * xw, xw);
     dagen_sim::drive_valid(top, input ? 1 : 0);
     top.eval();
-    const std::int64_t v = t - latency;  // the vector whose output y is now
-    if (!dagen_sim::y_valid_is(top, v >= 0 ? 1 : 0)) {
-      if (v >= 0)
+    const std::int64_t v = t - latency;  // the cycle whose input y shows now, if one was taken
+    const bool due = v >= 0 && v % ii == 0 && v / ii < n;
+    if (!dagen_sim::y_valid_is(top, due ? 1 : 0)) {
+      const std::int64_t last = k < n ? k : n - 1;
+      if (due)
         std::snprintf(error, static_cast<std::size_t>(error_size),
                       "y_valid is low %d cycles after input vector %lld", latency,
-                      static_cast<long long>(first + v));
-      else
+                      static_cast<long long>(first + v / ii));
+      else if (v < 0)
         std::snprintf(error, static_cast<std::size_t>(error_size),
                       "y_valid is high %lld cycles after input vector %lld, before it can "
                       "reach y (latency %d)",
                       static_cast<long long>(t), static_cast<long long>(first), latency);
+      else
+        std::snprintf(error, static_cast<std::size_t>(error_size),
+                      "y_valid is high %lld cycles after input vector %lld, not %d (a new input "
+                      "every %d cycles)",
+                      static_cast<long long>(t - last * ii), static_cast<long long>(first + last),
+                      latency, ii);
       return 1;
     }
-    if (v >= 0) dagen_sim::get_port(top.y, y + v * yw);
+    if (due) dagen_sim::get_port(top.y, y + (v / ii) * yw);
     dagen_sim::clock_cycle(top);
   }
   return 0;

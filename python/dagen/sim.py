@@ -1,7 +1,7 @@
 """The written RTL of a design, built by Verilator as a shared library and run from numpy.
 
     sim = dagen.sim.compile("out/")      # a directory da-gen wrote (its <top>.json and *.v)
-    y = sim.predict(x)                   # one input vector per clock, y `latency` cycles later
+    y = sim.predict(x)                   # an input every initiation_interval clocks, y `latency` later
 
 compile() verilates the design the way `da-gen --verify` does and caches the library (see
 _sim_build.py); predict() streams a batch through it.  Elements of any width: codes up to 63
@@ -33,14 +33,14 @@ except ImportError:
 
 __all__ = ["compile", "Sim", "SimBuildError", "SimRunError", "InexactOutputWarning", "CodeError"]
 
-_ABI = 1
+_ABI = 2
 _CHUNK = 1 << 16  # vectors per call into the library: an interrupt is seen between calls
 _ERROR_SIZE = 512
 
 
 class SimRunError(RuntimeError):
     """The simulated design broke its interface: y_valid was not high exactly `latency`
-    cycles after each input (and low before)."""
+    cycles after each input (and low in every other cycle)."""
 
 
 def compile(design_dir, *, build_dir=None, jobs=None) -> "Sim":
@@ -106,6 +106,7 @@ class Sim:
         self._in_types = element_types(self._inputs)
         self._out_types = element_types(self._outputs)
         self._latency = int(report["latency_cycles"])
+        self._ii = report.get("initiation_interval", 1)  # reports before --ii have none
         self.library = Path(library)
         try:
             lib = ctypes.CDLL(str(self.library))
@@ -115,7 +116,7 @@ class Sim:
         lib.dagen_sim_destroy.argtypes = [ctypes.c_void_p]
         lib.dagen_sim_run.argtypes = [
             ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int64, ctypes.c_int,
-            ctypes.c_int64, ctypes.c_char_p, ctypes.c_int,
+            ctypes.c_int, ctypes.c_int64, ctypes.c_char_p, ctypes.c_int,
         ]
         self._lib = lib
         self._handle = None
@@ -142,6 +143,8 @@ class Sim:
             problems.append(f"the report says clocked={r['clocked']}")
         if self._latency < 0 or (self._latency > 0 and not self.clocked):
             problems.append(f"latency {self._latency} without a clock")
+        if not isinstance(self._ii, int) or isinstance(self._ii, bool) or self._ii < 1:
+            problems.append(f"initiation_interval {self._ii!r} is not an integer >= 1")
         if problems:
             raise SimBuildError(f"dagen.sim: {top}: the Verilog does not match its report: "
                                 + "; ".join(problems))
@@ -160,6 +163,12 @@ class Sim:
     def latency(self) -> int:
         """Clock cycles from an input vector to its output (0: combinational)."""
         return self._latency
+
+    @property
+    def initiation_interval(self) -> int:
+        """Clock cycles from one input to the next (the report's "initiation_interval", 1
+        when absent: an input every cycle)."""
+        return self._ii
 
     @property
     def inputs(self) -> list[dict]:
@@ -190,8 +199,8 @@ class Sim:
             raise ValueError("dagen.sim: this simulation is closed")
         error = ctypes.create_string_buffer(_ERROR_SIZE)
         status = self._lib.dagen_sim_run(
-            self._handle, x.ctypes.data, y.ctypes.data, x.shape[0], self._latency, first,
-            error, _ERROR_SIZE,
+            self._handle, x.ctypes.data, y.ctypes.data, x.shape[0], self._latency, self._ii,
+            first, error, _ERROR_SIZE,
         )
         if status != 0:
             # The instance's pipeline is in the middle of a batch: start the next from a new one.
@@ -238,4 +247,5 @@ class Sim:
 
     def __repr__(self) -> str:
         return (f"<dagen.sim.Sim {self.top}: {len(self._inputs)} inputs, "
-                f"{len(self._outputs)} outputs, latency {self._latency}>")
+                f"{len(self._outputs)} outputs, latency {self._latency}"
+                + (f", initiation interval {self._ii}" if self._ii != 1 else "") + ">")

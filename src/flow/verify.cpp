@@ -432,7 +432,10 @@ VerifyResult verify_with_verilator(const Model& model, const Design& design, con
                     " holds neither harness.cpp nor a CMakeLists.txt (DAGEN_SIM_DIR)");
   step.emplace("verify: simulating " + std::to_string(inputs.size()) + " vectors");
   const fs::path sim_log = scratch.path / "sim.log";
-  const int status = run({exe.string(), (scratch.path / "vectors.txt").string()}, sim_log);
+  // The harness presents a vector at most once every initiation_interval cycles (sim/harness.cpp).
+  const int status = run({exe.string(), (scratch.path / "vectors.txt").string(),
+                          std::to_string(design.initiation_interval)},
+                         sim_log);
   VerifyResult result;
   result.summary = tail(sim_log, 12);
   result.passed = status == 0 && result.summary.find("PASS") != std::string::npos;
