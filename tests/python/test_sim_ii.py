@@ -51,13 +51,14 @@ def test_inputs_every_k_cycles_match_eval(cache, tmp_path, ii):
 
 @needs_tools
 def test_a_digit_serial_design_runs_at_its_interval(cache, tmp_path):
-    """--ii 3: the interval comes from the report; outputs as `da-gen --eval`."""
+    """--ii 8: the interval comes from the report; outputs as `da-gen --eval`."""
     out = tmp_path / "serial"
-    subprocess.run([os.environ["DAGEN_BIN"], str(MODEL), "--ii", "3", "-o", str(out)], check=True,
+    subprocess.run([os.environ["DAGEN_BIN"], str(MODEL), "--ii", "8", "-o", str(out)], check=True,
                    capture_output=True)
     report = json.loads(next(p for p in out.glob("*.json")).read_text())
     sim = dsim.compile(out, build_dir=cache)
-    assert (sim.initiation_interval, sim.valid) == (3, True)
+    assert (sim.initiation_interval, sim.valid) == (8, True)
+    assert report["serial"]["digit_bits"] == 2
     x = input_codes(report["inputs"], 100, seed=5)
     expected = reference_codes(MODEL, x, report["inputs"], report["outputs"], tmp_path)
     assert sim.predict_codes(as_batch(x, report["inputs"])).tolist() == expected
