@@ -261,8 +261,9 @@ def port_layout(qints) -> list[dict]:
 
 
 # da-gen's delay models (src/target/delay_model.cpp), applied to da4ml's operations so
-# both tools' stages are compared on one scale: an adder costs a route, a LUT and a
-# carry ripple over the bits that do not pass straight through.
+# both tools' stages are compared on one scale: an adder costs a route, a LUT, the way into
+# and out of the carry chain ('carry', 0 where absent) and a ripple over the bits that do not
+# pass straight through.  The xcup numbers are benchmarks/delay_calibration.py's fit.
 DELAY_MODELS = {
     'xcup': {'route': 0.17, 'lut': 0.15, 'carry': 0.14, 'carry_per_bit': 0.005, 'register': 0.32},
     'ice40': {'route': 0.55, 'lut': 0.35, 'carry_per_bit': 0.12, 'register': 0.90},
