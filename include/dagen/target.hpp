@@ -27,6 +27,7 @@ struct FlowOptions;
 struct DelayModel {
   double route_ns = 0;          // one net between two cells
   double lut_ns = 0;            // one LUT level
+  double carry_ns = 0;          // into and out of a carry chain, beyond the LUT that feeds it
   double carry_per_bit_ns = 0;  // ripple through the carry chain, per bit
   double register_ns = 0;       // clock-to-out plus setup of a flip-flop
   int lut_inputs = 6;           // inputs of one LUT

@@ -190,7 +190,11 @@ void estimate(const AdderGraph& g, SerialPlan& p, const Target& target) {
       ++p.serial_adders;
       ffs += d + 1 + (s.has_word ? s.word_digits * d : 0);  // digit, carry, serial-to-parallel
       luts += d;
-      worst = std::max(worst, m.route_ns + m.lut_ns + m.carry_per_bit_ns * (d + 1));
+      // One LUT6_2 for a one-bit digit on Xilinx (dagen_sadd); else a carry chain of
+      // d bits and the carry out.
+      const bool single_lut = d == 1 && target.has_ternary_adders();
+      const double carry = single_lut ? 0.0 : m.carry_ns + m.carry_per_bit_ns * (d + 1);
+      worst = std::max(worst, m.route_ns + m.lut_ns + carry);
       const int c = compute_time(p, static_cast<int>(id));
       for_each_operand(v, [&](const Operand& o) {
         const OperandDigits od = operand_digits(g, v, o, d);

@@ -1,11 +1,10 @@
 // Target::node_delay: the device delay models.  A two-input adder costs a route, a LUT (operand
-// half-sum) and a carry ripple that grows with its carry-chain width; low bits
-// passed straight through from an unshifted operand cost nothing.  A comparison
-// is the carry chain of a subtraction, a mux one LUT level, a table lookup a tree
-// of LUT levels.  Numbers are
-// first-order estimates from the vendors' data sheets, calibrated against
-// nextpnr-ice40 for iCE40 (benchmarks/README.md); the numbers are in the target
-// table (src/target/targets.cpp).
+// half-sum), the way into and out of the carry chain and a ripple that grows with its width; low
+// bits passed straight through from an unshifted operand cost nothing.  A comparison is the carry
+// chain of a subtraction, a mux one LUT level, a table lookup a tree of LUT levels.  The numbers
+// are in the target table (src/target/targets.cpp): iCE40 fitted to nextpnr-ice40
+// (benchmarks/README.md), UltraScale+ to a published Vivado result
+// (benchmarks/delay_calibration.md).
 #include <algorithm>
 
 #include "dagen/diag.hpp"
@@ -36,6 +35,11 @@ int lookup_levels(int bits, const DelayModel& m) {
   return 1 + (extra + s - 1) / s;
 }
 
+// A route, the LUT that feeds a carry chain of `bits` bits, and the chain.
+double chain(const DelayModel& m, int bits) {
+  return m.route_ns + m.lut_ns + m.carry_ns + m.carry_per_bit_ns * bits;
+}
+
 }  // namespace
 
 double Target::node_delay(const AdderGraph& g, const Node& n) const {
@@ -46,9 +50,9 @@ double Target::node_delay(const AdderGraph& g, const Node& n) const {
     case NodeKind::Const:
       return 0;
     case NodeKind::Add:
-      return m.route_ns + m.lut_ns + m.carry_per_bit_ns * carry_bits(g, n);
+      return chain(m, carry_bits(g, n));
     case NodeKind::Neg:
-      return m.route_ns + m.lut_ns + m.carry_per_bit_ns * n.type.width();
+      return chain(m, n.type.width());
     case NodeKind::Relu:
       return m.route_ns + m.lut_ns;
     case NodeKind::Quantize: {
@@ -56,13 +60,13 @@ double Target::node_delay(const AdderGraph& g, const Node& n) const {
       const bool rounds = n.rounding == Rounding::RND;
       const bool saturates = n.overflow != Overflow::WRAP;
       double d = 0;
-      if (rounds) d += m.route_ns + m.lut_ns + m.carry_per_bit_ns * n.type.width();
-      if (saturates) d += m.route_ns + 2 * m.lut_ns + m.carry_per_bit_ns * n.type.width();
+      if (rounds) d += chain(m, n.type.width());
+      if (saturates) d += chain(m, n.type.width()) + m.lut_ns;
       return d;
     }
     case NodeKind::Ge:
       if (is_constant_value(n)) return 0;
-      return m.route_ns + m.lut_ns + m.carry_per_bit_ns * comparison(g, n).width;
+      return chain(m, comparison(g, n).width);
     case NodeKind::Mux: {
       const Node& sel = g.at(n.operand(0).node);  // a known select: a wire
       return is_constant_value(n) || sel.lo == sel.hi ? 0 : m.route_ns + m.lut_ns;

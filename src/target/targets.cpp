@@ -13,11 +13,31 @@ constexpr std::array<std::string_view, 3> kXcupCells{"dagen_delay", "dagen_add3"
 constexpr std::array<std::string_view, 2> kIce40Cells{"dagen_delay", "dagen_sadd"};
 
 const std::array<Target, 2> kTargets{
-    // UltraScale+ -2: LUT6 ~0.1 ns, CARRY8 ~0.02 ns/bit, a typical local route ~0.35 ns.
-    Target({"xcup", {0.35, 0.10, 0.02, 0.25, 6}, "Xilinx LUT6_2 + CARRY8", kXcupCells}),
+    // UltraScale+ -2.  LUT6 0.15 ns; an adder's LUT2, carry entry and exit 0.29 ns in all (lut +
+    // carry); CARRY8 ripple 0.041 ns per 8 bits; flip-flop 0.15 ns plus the net into it: Vivado
+    // timing-report figures as FloPoCo's VirtexUltrascalePlus target records them.  The route,
+    // 0.17 ns, is fitted (benchmarks/delay_calibration.py) to the da4ml paper's 76.5 % JSC net at
+    // one adder per stage, 736 MHz in Vivado with global retiming: within 1.2 % on the two HGQ2
+    // jet classifiers rebuilt at that setting (benchmarks/delay_calibration.md).
+    Target({"xcup",
+            {.route_ns = 0.17,
+             .lut_ns = 0.15,
+             .carry_ns = 0.14,
+             .carry_per_bit_ns = 0.005,
+             .register_ns = 0.32,
+             .lut_inputs = 6},
+            "Xilinx LUT6_2 + CARRY8",
+            kXcupCells}),
     // iCE40 HX8K: fitted to nextpnr-ice40 post-route timing of 8x8 layers
     // (benchmarks/fmax_ice40.py): route 0.55 ns, LUT4 0.35 ns, SB_CARRY 0.12 ns/bit.
-    Target({"ice40", {0.55, 0.35, 0.12, 0.90, 4}, "", kIce40Cells}),
+    Target({"ice40",
+            {.route_ns = 0.55,
+             .lut_ns = 0.35,
+             .carry_per_bit_ns = 0.12,
+             .register_ns = 0.90,
+             .lut_inputs = 4},
+            "",
+            kIce40Cells}),
 };
 
 // "a", "a or b", "a, b or c".

@@ -556,20 +556,20 @@ const std::vector<Case>& cases() {
        {"m.json", "--clock-period", "0.01"},
        4,
        "da-gen: error: no pipeline meets a 0.01 ns clock on xcup: its slowest operator between "
-       "registers needs 0.8 ns"},
+       "registers needs 0.805 ns"},
       {"pipeline-misses-period",
        kDense,
-       {"m.json", "--pipeline", "0", "--clock-period", "0.5"},
+       {"m.json", "--pipeline", "0", "--clock-period", "0.4"},
        4,
-       "da-gen: error: --pipeline 0 cannot meet a 0.5 ns clock on xcup (its least estimated period "
-       "is 0.55 ns); no latency meets it (its slowest operator "
-       "between registers needs 0.8 ns)"},
+       "da-gen: error: --pipeline 0 cannot meet a 0.4 ns clock on xcup (its least estimated period "
+       "is 0.485 ns); no latency meets it (its slowest operator "
+       "between registers needs 0.805 ns)"},
       {"ii-misses-period",
        kDense,
        {"m.json", "--ii", "4", "--clock-period", "0.1"},
        4,
-       "da-gen: error: --ii 4 misses a 0.1 ns clock on xcup: its digit-serial design needs 0.76 "
-       "ns"},
+       "da-gen: error: no pipeline meets a 0.1 ns clock on xcup: its slowest operator between "
+       "registers needs 0.805 ns"},
       // --- output directory: exit 4 (an empty -o: exit 2) -------------------------
       {"output-not-ours",
        kDense,

@@ -440,8 +440,8 @@ TEST(NodeKinds, Delays) {
   const int a = m.input({false, 4, 0}), b = m.input({false, 4, 0});
   const int ge = m.ge({a, 0}, {b, 0});
   const int mux = m.mux({ge, 0}, {a, 0}, {b, 0});
-  EXPECT_DOUBLE_EQ(xc.node_delay(m.g, m.at(ge)), 0.35 + 0.10 + 0.02 * 5);
-  EXPECT_DOUBLE_EQ(xc.node_delay(m.g, m.at(mux)), 0.35 + 0.10);
+  EXPECT_DOUBLE_EQ(xc.node_delay(m.g, m.at(ge)), 0.17 + 0.15 + 0.14 + 0.005 * 5);
+  EXPECT_DOUBLE_EQ(xc.node_delay(m.g, m.at(mux)), 0.17 + 0.15);
   EXPECT_DOUBLE_EQ(ice.node_delay(m.g, m.at(ge)), 0.55 + 0.35 + 0.12 * 5);
   // Table levels: one LUT up to its inputs, then LUTs as 4:1 muxes (Xilinx LUT6,
   // F7/F8) or 2:1 muxes (iCE40 LUT4), each level a route and a LUT.
@@ -452,10 +452,10 @@ TEST(NodeKinds, Delays) {
     for (int c = 0; c < (1 << bits); ++c) t.values.push_back(c % 2);
     return model.node_delay(k.g, k.at(k.lookup({x, 0}, t)));
   };
-  EXPECT_DOUBLE_EQ(lookup_delay(6, xc), 1 * 0.45);
-  EXPECT_DOUBLE_EQ(lookup_delay(7, xc), 2 * 0.45);
-  EXPECT_DOUBLE_EQ(lookup_delay(8, xc), 2 * 0.45);
-  EXPECT_DOUBLE_EQ(lookup_delay(10, xc), 3 * 0.45);
+  EXPECT_DOUBLE_EQ(lookup_delay(6, xc), 1 * (0.17 + 0.15));
+  EXPECT_DOUBLE_EQ(lookup_delay(7, xc), 2 * (0.17 + 0.15));
+  EXPECT_DOUBLE_EQ(lookup_delay(8, xc), 2 * (0.17 + 0.15));
+  EXPECT_DOUBLE_EQ(lookup_delay(10, xc), 3 * (0.17 + 0.15));
   EXPECT_DOUBLE_EQ(lookup_delay(4, ice), 1 * 0.90);
   EXPECT_DOUBLE_EQ(lookup_delay(6, ice), 3 * 0.90);
 }
