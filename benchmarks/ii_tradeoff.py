@@ -307,7 +307,6 @@ def main():
     ap.add_argument("--render", action="store_true", help="only rewrite the .md and .svg from the .json")
     a = ap.parse_args()
     out = Path(a.out)
-    out.mkdir(parents=True, exist_ok=True)
     if a.render:
         results = json.loads((out / "ii_tradeoff.json").read_text())
         write_markdown(results, out / "ii_tradeoff.md")
@@ -321,7 +320,7 @@ def main():
         import dagen
     except ImportError as e:
         raise SystemExit(f"the dagen package is not importable ({e}): run with PYTHONPATH=build/python") from e
-
+    out.mkdir(parents=True, exist_ok=True)
     measured_at = "commit " + subprocess.run(["git", "-C", ROOT, "describe", "--always", "--dirty"],
                                              capture_output=True, text=True).stdout.strip()
     results = {"measured_at": measured_at, "vectors": a.vectors, "ii1_args": " ".join(II1_ARGS), "models": {}}
