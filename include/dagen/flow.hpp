@@ -36,7 +36,7 @@ struct FlowOptions {
   std::string target = "xcup";
   cmvm::Options cmvm;
   bool dump_graph = false;
-  bool valid = false;           // x_valid / y_valid handshake
+  bool valid = false;  // x_valid / y_valid handshake
   // --ii K: a new input at most once every K cycles (1: every cycle).  K > 1
   // builds a digit-serial design (include/dagen/serial.hpp) with the valid handshake.
   int ii = 1;
