@@ -63,6 +63,8 @@ bool is_serial_kind(NodeKind kind);
 namespace serial {
 
 int ceil_div(int a, int b);
+// The least divisor of k that is at least m (k itself when none below it is).
+int divisor_at_least(int k, int m);
 // Its interval decides its value: a literal word, a digit pattern in a stream.
 bool is_literal(const Node& n);
 

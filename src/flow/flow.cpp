@@ -20,6 +20,7 @@
 #include "dagen/vectors.hpp"
 #include "dagen/vendor.hpp"
 #include "parallel.hpp"
+#include "stream_design.hpp"
 
 namespace dagen {
 
@@ -147,9 +148,8 @@ void finish_report(const Model& model, const FlowOptions& options, const FlowOpt
 // a network with many word-level nodes) or miss --clock-period: then nothing (the
 // caller builds II = 1).
 std::optional<Design> build_serial_design(const Model& model, const FlowOptions& options, Design d,
-                                          const Target& target) {
-  d.graph = checked_graph(model, options.cmvm);
-  throw_if_interrupted();
+                                          const AdderGraph& whole, const Target& target) {
+  d.graph = whole;
   const SerialPlan plan = memory_step("planning the serial design",
                                       [&] { return plan_serial(d.graph, options.ii, target); });
   if (plan.luts - plan.word_luts >= target.graph_stats(d.graph).adder_luts &&
@@ -193,7 +193,17 @@ Design build_design(const Model& model, const FlowOptions& options) {
   d.top = options.hdl == "vhdl" ? vhdl_identifier(top_name) : verilog_identifier(top_name);
   const Target& target = find_target(options.target);
   if (options.ii > 1) {
-    if (auto serial = build_serial_design(model, options, d, target)) return std::move(*serial);
+    const AdderGraph whole = checked_graph(model, options.cmvm);
+    throw_if_interrupted();
+    std::optional<Design> best = build_serial_design(model, options, d, whole, target);
+    const int word_parallel = target.graph_stats(whole).adder_luts + word_level_luts(whole);
+    if (auto streamed = build_stream_design(model, options, d.top, whole, target)) {
+      if (estimated_luts(*streamed) < (best ? estimated_luts(*best) : word_parallel)) {
+        finish_report(model, options, options, *streamed);
+        return std::move(*streamed);
+      }
+    }
+    if (best) return std::move(*best);
     // II = 1 takes any K: the pipelined design with the valid handshake, clocked
     // (one register rank, or as many as --clock-period needs).
     FlowOptions parallel = options;
@@ -204,7 +214,7 @@ Design build_design(const Model& model, const FlowOptions& options) {
     built.report["ii_requested"] = options.ii;
     built.report["ii_choice"] =
         "word-parallel: its adders are estimated to take fewer LUTs than a digit-serial "
-        "design's for this K";
+        "or streamed design's for this K";
     return built;
   }
 

@@ -16,6 +16,12 @@ bool is_serial_kind(NodeKind kind) { return kind == NodeKind::Add || kind == Nod
 
 namespace serial {
 
+int divisor_at_least(int k, int m) {
+  for (int d = std::max(m, 1); d < k; ++d)
+    if (k % d == 0) return d;
+  return k;
+}
+
 int ceil_div(int a, int b) { return (a + b - 1) / b; }
 
 bool is_literal(const Node& n) { return is_constant_value(n); }
@@ -56,11 +62,6 @@ using namespace serial;
 namespace {
 
 // The least divisor of k that is at least m (k itself at worst).
-int divisor_at_least(int k, int m) {
-  for (int d = std::max(m, 1); d < k; ++d)
-    if (k % d == 0) return d;
-  return k;
-}
 
 // Which nodes need a stream (serial readers) and a word (word readers, outputs).
 void mark_representations(const AdderGraph& g, SerialPlan& p, std::vector<char>& word_reader) {

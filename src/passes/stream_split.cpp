@@ -1,0 +1,206 @@
+// split_stream: the model-level half of a streamed convolution (include/dagen/stream.hpp).
+#include <algorithm>
+
+#include "dagen/diag.hpp"
+#include "dagen/stream.hpp"
+
+namespace dagen {
+
+FixedType union_type(const FixedType& a, const FixedType& b) {
+  if (a.width() <= 0) return b;
+  if (b.width() <= 0) return a;
+  // int_bits excludes the sign: a signed type of i integer bits holds [-2^i, 2^i),
+  // which covers an unsigned one of as many.
+  return {a.is_signed || b.is_signed, std::max(a.int_bits, b.int_bits),
+          std::max(a.frac_bits, b.frac_bits)};
+}
+
+int StreamSplit::shift_register_bits() const {
+  int bits = 0;
+  for (const FixedType& t : channels) bits += std::max(0, t.width());
+  return bits * slots;
+}
+
+namespace {
+
+// The readers of every tensor.
+std::vector<std::vector<int>> readers_of(const Model& m) {
+  std::vector<std::vector<int>> r(static_cast<std::size_t>(m.tensor_count()));
+  for (std::size_t k = 0; k < m.nodes.size(); ++k)
+    for (int t : m.nodes[k].inputs) r[static_cast<std::size_t>(t)].push_back(static_cast<int>(k));
+  return r;
+}
+
+bool is_output(const Model& m, int tensor) {
+  return std::find(m.outputs.begin(), m.outputs.end(), tensor) != m.outputs.end();
+}
+
+// An element-wise node that can run per position inside the kernel: a ReLU, or a
+// quantizer whose format depends only on the channel.
+bool per_position(const ModelNode& n, int channels) {
+  if (std::holds_alternative<ReluOp>(n.op)) return true;
+  const auto* q = std::get_if<QuantizeOp>(&n.op);
+  if (q == nullptr) return false;
+  for (std::size_t e = 0; e < q->to.size(); ++e)
+    if (!(q->to[e] == q->to[e % static_cast<std::size_t>(channels)])) return false;
+  return true;
+}
+
+// The shift register's geometry: slots, the load map, the taps and position cycles.
+void place_window(const ConvOp& op, const Shape& in, const Shape& out, StreamSplit& s) {
+  const std::size_t rank = static_cast<std::size_t>(op.rank);
+  // The padded extent of each axis: the image after its leading padding, or as far
+  // as the last window reaches (the trailing padding).
+  std::vector<long long> extent(rank), raster(rank, 1);
+  for (std::size_t a = 0; a < rank; ++a)
+    extent[a] =
+        std::max<long long>(op.pad_before[a] + in[a],
+                            static_cast<long long>(out[a] - 1) * op.strides[a] +
+                                static_cast<long long>(op.kernel_size[a] - 1) * op.dilation[a] + 1);
+  for (std::size_t a = rank - 1; a > 0; --a) raster[a - 1] = raster[a] * extent[a];
+
+  std::vector<int> tap(rank, 0);
+  long long last_tap = 0;
+  for (;;) {
+    long long slot = 0;
+    for (std::size_t a = 0; a < rank; ++a)
+      slot += static_cast<long long>(tap[a]) * op.dilation[a] * raster[a];
+    s.taps.push_back(static_cast<int>(slot));
+    last_tap = std::max(last_tap, slot);
+    std::size_t a = rank;
+    while (a > 0 && ++tap[a - 1] == op.kernel_size[a - 1]) tap[--a] = 0;
+    if (a == 0) break;
+  }
+  const Shape spatial(out.begin(), out.end() - 1);
+  long long last_position = 0;
+  for (std::size_t p = 0; p < element_count(spatial); ++p) {
+    const std::vector<int> pos = multi_index(spatial, p);
+    long long k = 0;
+    for (std::size_t a = 0; a < rank; ++a)
+      k += static_cast<long long>(pos[a]) * op.strides[a] * raster[a];
+    s.position_cycle.push_back(static_cast<int>(k + 1));
+    last_position = std::max(last_position, k);
+  }
+  s.cycles = static_cast<int>(last_position + 1);
+  s.slots = static_cast<int>(last_position + last_tap + 1);
+  const auto cin = static_cast<std::size_t>(op.cin);
+  s.load.assign(static_cast<std::size_t>(s.slots), std::vector<long long>(cin, -1));
+  const Shape image(in.begin(), in.end() - 1);
+  for (long long q = 0; q < s.slots; ++q) {
+    std::vector<int> at(rank);
+    bool inside = true;
+    for (std::size_t a = 0; a < rank; ++a) {
+      at[a] = static_cast<int>((q / raster[a]) % extent[a]) - op.pad_before[a];
+      inside = inside && at[a] >= 0 && at[a] < in[a];
+    }
+    if (!inside) continue;
+    const auto pixel = static_cast<long long>(flat_index(image, at));
+    for (std::size_t c = 0; c < cin; ++c)
+      s.load[static_cast<std::size_t>(q)][c] =
+          pixel * static_cast<long long>(cin) + static_cast<long long>(c);
+  }
+}
+
+}  // namespace
+
+std::optional<StreamSplit> split_stream(const Model& model,
+                                        const std::vector<FixedType>& gathered) {
+  if (model.inputs.size() != 1) return std::nullopt;
+  const auto readers = readers_of(model);
+  if (readers[0].size() != 1 || is_output(model, 0)) return std::nullopt;
+  const int conv_at = readers[0][0];
+  const ModelNode& conv = model.nodes[static_cast<std::size_t>(conv_at)];
+  const auto* op = std::get_if<ConvOp>(&conv.op);
+  if (op == nullptr) return std::nullopt;
+  const auto first = static_cast<int>(model.inputs.size());  // tensor id of node 0
+
+  StreamSplit s;
+  s.conv_node = conv_at;
+  std::vector<int> chain{conv_at};
+  for (;;) {
+    const int t = first + chain.back();
+    const auto& r = readers[static_cast<std::size_t>(t)];
+    if (r.size() != 1 || is_output(model, t)) break;
+    if (!per_position(model.nodes[static_cast<std::size_t>(r[0])], op->cout)) break;
+    chain.push_back(r[0]);
+  }
+  s.chain_nodes = static_cast<int>(chain.size());
+  const Shape& in = model.inputs[0].shape;
+  place_window(*op, in, conv.shape, s);
+
+  // Per channel, the union of its formats over the image (padding reads as zero).
+  s.channels.assign(static_cast<std::size_t>(op->cin), FixedType{false, 0, 0});
+  for (std::size_t e = 0; e < model.inputs[0].types.size(); ++e) {
+    FixedType& c = s.channels[e % static_cast<std::size_t>(op->cin)];
+    c = union_type(c, model.inputs[0].types[e]);
+  }
+
+  // The kernel: the convolution as a dense layer over one window, then its chain.
+  Model& k = s.kernel;
+  k.name = model.name + "_kernel";
+  k.version = 2;
+  ModelInput window;
+  window.name = "window";
+  window.shape = {static_cast<int>(s.taps.size()) * op->cin};
+  for (std::size_t e = 0; e < s.taps.size() * static_cast<std::size_t>(op->cin); ++e)
+    window.types.push_back(s.channels[e % static_cast<std::size_t>(op->cin)]);
+  k.input_types = window.types;
+  k.inputs.push_back(std::move(window));
+  DenseOp dense;
+  dense.weights = op->kernel;  // [taps][cin][cout] is [taps * cin][cout] row-major
+  dense.bias = op->bias;
+  dense.n_in = k.inputs[0].shape[0];
+  dense.n_out = op->cout;
+  for (std::size_t c = 0; c < chain.size(); ++c) {
+    const ModelNode& from = model.nodes[static_cast<std::size_t>(chain[c])];
+    ModelNode n;
+    n.name = from.name;
+    n.at = from.at;
+    n.inputs = {static_cast<int>(c)};
+    n.shape = {op->cout};
+    if (c == 0) {
+      n.op = dense;
+    } else if (const auto* q = std::get_if<QuantizeOp>(&from.op)) {
+      QuantizeOp per = *q;
+      per.to.resize(static_cast<std::size_t>(op->cout));
+      n.op = per;
+    } else {
+      n.op = from.op;
+    }
+    k.nodes.push_back(std::move(n));
+  }
+  k.outputs = {static_cast<int>(chain.size())};
+  if (gathered.empty()) return s;
+  if (gathered.size() != static_cast<std::size_t>(op->cout))
+    throw InternalError("split_stream: one gathered format per kernel output expected");
+
+  // The tail: the chain's last tensor becomes its input; every other node stays.
+  Model& t = s.tail;
+  t.name = model.name + "_tail";
+  t.version = 2;
+  const int last = first + chain.back();
+  ModelInput fmap;
+  fmap.name = model.tensor_name(last);
+  fmap.shape = model.shape_of(last);
+  for (std::size_t e = 0; e < element_count(fmap.shape); ++e)
+    fmap.types.push_back(gathered[e % gathered.size()]);
+  t.input_types = fmap.types;
+  t.inputs.push_back(std::move(fmap));
+  std::vector<int> renamed(static_cast<std::size_t>(model.tensor_count()), -1);
+  renamed[static_cast<std::size_t>(last)] = 0;
+  for (std::size_t n = 0; n < model.nodes.size(); ++n) {
+    if (std::find(chain.begin(), chain.end(), static_cast<int>(n)) != chain.end()) continue;
+    ModelNode copy = model.nodes[n];
+    for (int& i : copy.inputs) {
+      i = renamed[static_cast<std::size_t>(i)];
+      if (i < 0) throw InternalError("split_stream: a tail node reads a streamed tensor");
+    }
+    renamed[static_cast<std::size_t>(first) + n] =
+        static_cast<int>(t.inputs.size() + t.nodes.size());
+    t.nodes.push_back(std::move(copy));
+  }
+  for (int o : model.outputs) t.outputs.push_back(renamed[static_cast<std::size_t>(o)]);
+  return s;
+}
+
+}  // namespace dagen
