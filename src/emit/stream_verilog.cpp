@@ -142,6 +142,7 @@ EmittedDesign emit_stream_verilog(const StreamParts& parts, const Target& target
   // Each position's result, caught in the cycle it leaves the kernel.
   const int fmap_width = std::max(tail_x, 1);
   v << "  reg [" << fmap_width - 1 << ":0] fmap;\n";
+  if (kernel_y == 0) v << "  always @(posedge clk) fmap <= 1'b0;\n";
   if (kernel_y > 0) {
     v << "  always @(posedge clk) begin\n";
     for (int p = 0; p < s.positions(); ++p) {

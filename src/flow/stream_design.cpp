@@ -30,7 +30,10 @@ int estimated_luts(const Design& d) {
 
 namespace {
 
-bool clocked(const Design& d) { return d.initiation_interval > 1 || d.schedule.latency > 0; }
+// Whether its module has a clk port: every serial or streamed design, a pipelined one.
+bool clocked(const Design& d) {
+  return d.report.contains("serial") || d.report.contains("stream") || d.schedule.latency > 0;
+}
 
 // Per kernel output, the format the gathered feature map holds it in.
 std::vector<FixedType> output_formats(const Design& kernel) {
@@ -84,7 +87,8 @@ std::optional<Design> build_stream_design(const Model& model, const FlowOptions&
   if (!options.clock_period_ns) {
     const double period =
         std::max({tail.schedule.period_ns, load, slowest_operator_period(kernel.graph, target)});
-    Design paced = build_kernel(*s, options, top, period);
+    // A hair above the slowest operator: the pipeliner compares with rounding.
+    Design paced = build_kernel(*s, options, top, period + 1e-6);
     if (output_formats(paced) != output_formats(kernel))
       throw InternalError("a streamed kernel's output formats depend on its pipeline");
     kernel = std::move(paced);

@@ -23,6 +23,7 @@
 #include "dagen/target.hpp"
 #include "dagen/vectors.hpp"
 #include "dagen/verilog.hpp"
+#include "ii_bench.hpp"
 #include "random_kinds.hpp"
 #include "sim_support.hpp"
 
@@ -31,20 +32,15 @@ namespace {
 
 namespace fs = std::filesystem;
 using test::have;
+using test::IiCase;
 using test::RandomKinds;
+using test::simulate;
 
-struct SerialCase {
-  std::string top, verilog;
-  int latency = 0, ii = 1;
-  int x_width = 1, y_width = 1;
-  std::vector<std::string> x, y;
-};
-
-SerialCase make_case(const AdderGraph& g, int k, const Target& target, const std::string& top,
-                     std::uint64_t seed) {
+IiCase make_case(const AdderGraph& g, int k, const Target& target, const std::string& top,
+                 std::uint64_t seed) {
   const SerialPlan p = plan_serial(g, k, target);
   const EmittedDesign e = emit_serial_verilog(g, p, target, top, "");
-  SerialCase c;
+  IiCase c;
   c.top = top;
   c.verilog = e.files.at(top + ".v");
   c.latency = p.latency;
@@ -59,96 +55,6 @@ SerialCase make_case(const AdderGraph& g, int k, const Target& target, const std
     c.y.push_back(pack_hex(codes, e.outputs));
   }
   return c;
-}
-
-// Each case in its own loop over cycles: input j at cycle t_j, t_{j+1} = t_j + ii
-// (+ 1 after every fifth input, + ii after every seventh); garbage on x otherwise.
-std::string testbench(const std::vector<SerialCase>& cases, const fs::path& dir) {
-  std::ostringstream tb;
-  tb << "`timescale 1ns/1ps\nmodule tb;\n";
-  for (std::size_t k = 0; k < cases.size(); ++k) {
-    const SerialCase& c = cases[k];
-    const std::string i = std::to_string(k), n = std::to_string(c.x.size());
-    tb << "  reg clk" << i << " = 0;\n  reg xv" << i << " = 0;\n"
-       << "  reg [" << c.x_width - 1 << ":0] x" << i << " = 0;\n"
-       << "  wire yv" << i << ";\n  wire [" << c.y_width - 1 << ":0] y" << i << ";\n"
-       << "  " << c.top << " u" << i << " (.clk(clk" << i << "), .x_valid(xv" << i << "), .x(x" << i
-       << "), .y_valid(yv" << i << "), .y(y" << i << "));\n"
-       << "  reg [" << c.x_width - 1 << ":0] xs" << i << " [0:" << n << "-1];\n"
-       << "  reg [" << c.y_width - 1 << ":0] ys" << i << " [0:" << n << "-1];\n"
-       << "  integer tin" << i << " [0:" << n << "-1];\n"
-       << "  integer c" << i << ", ni" << i << ", tn" << i << ", no" << i << ", e" << i
-       << ";\n  reg expect" << i << ";\n"
-       << "  initial begin\n"
-       << "    $readmemh(\"" << (dir / (c.top + ".x.hex")).string() << "\", xs" << i << ");\n"
-       << "    $readmemh(\"" << (dir / (c.top + ".y.hex")).string() << "\", ys" << i << ");\n"
-       << "    ni" << i << " = 0; no" << i << " = 0; e" << i << " = 0; tn" << i << " = 2;\n"
-       << "    for (c" << i << " = 0; no" << i << " < " << n << " && c" << i << " < 100000; c" << i
-       << " = c" << i << " + 1) begin\n"
-       << "      if (ni" << i << " < " << n << " && c" << i << " == tn" << i << ") begin\n"
-       << "        x" << i << " = xs" << i << "[ni" << i << "]; xv" << i << " = 1; tin" << i
-       << "[ni" << i << "] = c" << i << "; ni" << i << " = ni" << i << " + 1;\n"
-       << "        tn" << i << " = c" << i << " + " << c.ii << " + (ni" << i << " % 5 == 0 ? 1 : 0)"
-       << " + (ni" << i << " % 7 == 0 ? " << c.ii << " : 0);\n"
-       << "      end else begin\n"
-       << "        x" << i << " = {" << (c.x_width + 31) / 32 << "{$random}}; xv" << i << " = 0;\n"
-       << "      end\n"
-       << "      #1;\n"
-       << "      expect" << i << " = no" << i << " < ni" << i << " && tin" << i << "[no" << i
-       << "] + " << c.latency << " == c" << i << ";\n"
-       << "      if (yv" << i << " !== expect" << i << ") begin\n        e" << i << " = e" << i
-       << " + 1;\n        if (e" << i << " <= 2) $display(\"case " << i
-       << " cycle %0d: y_valid %b, expected %b\", c" << i << ", yv" << i << ", expect" << i
-       << ");\n      end\n"
-       << "      if (expect" << i << ") begin\n"
-       << "        if (y" << i << " !== ys" << i << "[no" << i << "]) begin\n          e" << i
-       << " = e" << i << " + 1;\n          if (e" << i << " <= 2) $display(\"case " << i
-       << " vector %0d: y %h, expected %h\", no" << i << ", y" << i << ", ys" << i << "[no" << i
-       << "]);\n        end\n        no" << i << " = no" << i << " + 1;\n      end\n"
-       << "      clk" << i << " = 1; #1; clk" << i << " = 0; #1;\n"
-       << "    end\n"
-       << "    if (no" << i << " < " << n << ") e" << i << " = e" << i << " + 1;\n"
-       << "    $display(\"CASE " << i << " ERRORS %0d\", e" << i << ");\n"
-       << "  end\n";
-  }
-  tb << "endmodule\n";
-  return tb.str();
-}
-
-// Writes everything into dir, runs one Icarus simulation; errors per case (-1: none).
-std::vector<int> simulate(const std::vector<SerialCase>& cases,
-                          const std::map<std::string, std::string>& library, const fs::path& dir,
-                          std::string& log) {
-  fs::create_directories(dir);
-  std::string files;
-  for (const auto& [name, text] : library) {
-    std::ofstream(dir / name) << text;
-    files += " " + name;
-  }
-  for (const SerialCase& c : cases) {
-    std::ofstream(dir / (c.top + ".v")) << c.verilog;
-    std::ofstream x(dir / (c.top + ".x.hex")), y(dir / (c.top + ".y.hex"));
-    for (const auto& h : c.x) x << h << "\n";
-    for (const auto& h : c.y) y << h << "\n";
-    files += " " + c.top + ".v";
-  }
-  std::ofstream(dir / "tb.v") << testbench(cases, dir);
-  const std::string command = "cd '" + dir.string() +
-                              "' && '" DAGEN_IVERILOG "' -g2012 -s tb -o tb.vvp tb.v" + files +
-                              " > sim.log 2>&1 && '" DAGEN_VVP "' -n tb.vvp >> sim.log 2>&1";
-  std::vector<int> errors(cases.size(), -1);
-  const int status = std::system(command.c_str());
-  log = test::slurp(dir / "sim.log");
-  if (status != 0) return errors;
-  std::istringstream lines(log);
-  std::string line;
-  const std::regex result(R"(^CASE (\d+) ERRORS (\d+)$)");
-  while (std::getline(lines, line)) {
-    std::smatch m;
-    if (std::regex_match(line, m, result))
-      errors.at(static_cast<std::size_t>(std::stoi(m[1]))) = std::stoi(m[2]);
-  }
-  return errors;
 }
 
 AdderGraph model_graph(const std::string& path) {
@@ -181,7 +87,7 @@ TEST(SerialSimulation, RandomGraphsAndNetworksMatchTheInterpreter) {
   if (!have(DAGEN_IVERILOG) || !have(DAGEN_VVP)) GTEST_SKIP() << "Icarus Verilog not installed";
   const char* seed = std::getenv("DAGEN_SERIAL_SEED");
   RandomKinds random(seed ? std::stoull(seed) : 20261203);
-  std::vector<SerialCase> cases;
+  std::vector<IiCase> cases;
   std::map<std::string, std::string> library;
   auto keep = [&](const Target& t) {
     library["dagen_delay.v"] = std::string(t.rtl_cell("dagen_delay"));
@@ -205,7 +111,7 @@ TEST(SerialSimulation, RandomGraphsAndNetworksMatchTheInterpreter) {
 
   // Negative controls on that network: each mutation must make some output or valid wrong.
   for (const char* top : {"mut_carry", "mut_mask", "mut_late"}) {
-    SerialCase c = make_case(mlp, 4, find_target("xcup"), top, 6);
+    IiCase c = make_case(mlp, 4, find_target("xcup"), top, 6);
     cases.push_back(c);
   }
   {  // every adder's carry reset to 1: each sum one too large
