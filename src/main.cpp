@@ -177,11 +177,19 @@ int run(int argc, char** argv) {
   write_output_dir(dir, design_files(design, flow), r.count("force") > 0, verify_step);
 
   const auto& stats = design.report["stats"];
+  const std::string architecture = design.report["architecture"];
   std::cout << "da-gen: wrote " << out << "/" << design.top
-            << (flow.hdl == "vhdl" ? ".vhd: " : ".v: ") << stats["adders"] << " adders ("
-            << stats["adder_bits"] << " bits, " << stats["adder_luts"] << " LUTs"
-            << ternary_note(stats) << "), adder depth " << stats["adder_depth"] << ", latency "
-            << design.schedule.latency << ", estimated period "
+            << (flow.hdl == "vhdl" ? ".vhd: " : ".v: ");
+  if (architecture == "word-parallel")
+    std::cout << stats["adders"] << " adders (" << stats["adder_bits"] << " bits, "
+              << stats["adder_luts"] << " LUTs" << ternary_note(stats) << "), adder depth "
+              << stats["adder_depth"];
+  else  // the word-parallel graph's adder counts would mislead: the estimate of what is built
+    std::cout << architecture << ", a new input at most every " << design.initiation_interval
+              << " cycles, about "
+              << design.report[architecture == "streamed" ? "stream" : "serial"]["estimated_luts"]
+              << " LUTs estimated";
+  std::cout << ", latency " << design.schedule.latency << ", estimated period "
             << design.report["pipeline"]["estimated_period_ns"] << " ns, " << stats["register_bits"]
             << " register bits\n";
   if (verdict) {

@@ -136,6 +136,9 @@ void finish_report(const Model& model, const FlowOptions& options, const FlowOpt
   annotate_ports(model, d.report);
   d.report["valid"] = options.valid || d.initiation_interval > 1;
   d.report["initiation_interval"] = d.initiation_interval;
+  d.report["architecture"] = d.report.contains("stream")   ? "streamed"
+                             : d.report.contains("serial") ? "digit-serial"
+                                                           : "word-parallel";
   d.report["hdl"] = options.hdl;
   d.report["depth_slack"] =
       chosen.cmvm.depth_slack ? nlohmann::json(*chosen.cmvm.depth_slack) : nlohmann::json(nullptr);

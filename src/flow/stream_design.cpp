@@ -143,9 +143,7 @@ std::optional<Design> build_stream_design(const Model& model, const FlowOptions&
         {"latency_cycles", tail.schedule.latency},
         {"estimated_luts", estimated_luts(tail)},
         {"estimated_period_ns", tail.report.at("pipeline").at("estimated_period_ns")},
-        {"architecture", tail.report.contains("stream")   ? "streamed"
-                         : tail.report.contains("serial") ? "digit-serial"
-                                                          : "word-parallel"}}}};
+        {"architecture", tail.report.at("architecture")}}}};
   return d;
 }
 
