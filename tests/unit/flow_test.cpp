@@ -205,6 +205,34 @@ TEST(Flow, InitiationIntervalPicksTheCheaperDesign) {
   EXPECT_TRUE(parallel.report["valid"]);
   EXPECT_EQ(parallel.schedule.latency, 1);  // a clock, as the --ii interface has
   EXPECT_FALSE(parallel.report.contains("serial"));
+  EXPECT_EQ(serial.report["architecture"], "digit-serial");
+  EXPECT_EQ(parallel.report["architecture"], "word-parallel");
+}
+
+TEST(Flow, InitiationIntervalStreamsAConvolutionWhenItFits) {
+  const Model m = read_model_file(DAGEN_TEST_MODELS "/v2/cnn2d.json");
+  FlowOptions o;
+  o.ii = 45;  // one cycle short of the 46 the 36 positions of its 3 x 3 kernel need
+  const Design serial = build_design(m, o);
+  EXPECT_EQ(serial.report["architecture"], "digit-serial");
+  o.ii = 46;
+  const Design streamed = build_design(m, o);
+  EXPECT_EQ(streamed.report["architecture"], "streamed");
+  EXPECT_EQ(streamed.initiation_interval, 46);
+  EXPECT_EQ(streamed.report["stream"]["positions"], 36);
+  EXPECT_EQ(streamed.report["stream"]["streamed_nodes"], 3);  // conv, relu, quantize
+  EXPECT_LT(streamed.report["stream"]["estimated_luts"].get<int>(),
+            serial.report["serial"]["estimated_luts"].get<int>());
+  // Latency: 46 positions, the kernel's registers, one cycle to start the tail, the tail's.
+  EXPECT_EQ(streamed.schedule.latency,
+            46 + streamed.report["stream"]["kernel"]["latency_cycles"].get<int>() + 1 +
+                streamed.report["stream"]["tail"]["latency_cycles"].get<int>());
+  // The design's files: the top, the kernel's and the tail's modules, and their cells.
+  for (const std::string part : {"", "_kernel", "_tail"})
+    EXPECT_TRUE(streamed.emitted.files.contains(streamed.top + part + ".v")) << part;
+  EXPECT_EQ(streamed.emitted.inputs.size(), 64u);  // the ports of every design of the model
+  o.ii = 100;                                      // any K: the II built divides it
+  EXPECT_EQ(build_design(m, o).initiation_interval, 50);
 }
 
 }  // namespace
