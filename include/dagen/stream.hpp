@@ -19,6 +19,8 @@
 // top module that joins them.
 #pragma once
 
+#include <algorithm>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -39,13 +41,24 @@ struct StreamSplit {
   std::vector<FixedType> channels;  // the format every pixel's channel is held in
   // Per slot, per channel: the element of the model's input loaded there (-1: padding, 0).
   std::vector<std::vector<long long>> load;
-  std::vector<int> taps;  // the slot of each kernel tap, in the kernel's tap order
-  // Per output position (C order over the output's spatial axes): the cycle in
-  // which its window is on the taps (>= 1).
+  std::vector<int> taps;  // the slot of each kernel tap of instance 0, in the kernel's tap order
+  // Kernel instance j reads the taps moved up by j * instance_offset slots, so the
+  // instances share the positions: K shorter than the positions needs several.
+  int instances = 1;
+  int instance_offset = 0;
+  // Per output position (C order over the output's spatial axes): the instance that
+  // computes it and the cycle in which its window is on that instance's taps (>= 1).
+  std::vector<int> position_instance;
   std::vector<int> position_cycle;
   int cycles = 0;  // the last position's cycle: the design needs a gap of at least this
 
   int positions() const { return static_cast<int>(position_cycle.size()); }
+  // Whether instance j computes any position (a stride may leave one without).
+  bool instance_used(int j) const {
+    return std::find(position_instance.begin(), position_instance.end(), j) !=
+           position_instance.end();
+  }
+  int used_instances() const;
   int shift_register_bits() const;
 };
 
@@ -55,9 +68,11 @@ struct StreamSplit {
 // output of the model.  Its kernel model's input formats are per channel the
 // union over the image (and zero for padding); the tail's input formats are
 // `gathered` per channel, one per kernel output (none yet: call split_stream
-// again with the kernel design's output formats).
+// again with the kernel design's output formats).  The fewest kernel instances
+// whose positions fit `max_cycles` share them.
 std::optional<StreamSplit> split_stream(const Model& model,
-                                        const std::vector<FixedType>& gathered = {});
+                                        const std::vector<FixedType>& gathered = {},
+                                        int max_cycles = std::numeric_limits<int>::max());
 
 // The narrowest format holding every value of both.
 FixedType union_type(const FixedType& a, const FixedType& b);

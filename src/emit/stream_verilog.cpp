@@ -82,8 +82,9 @@ EmittedDesign emit_stream_verilog(const StreamParts& parts, const Target& target
   const int control = parts.tail_start;  // ctl_t[k] is x_valid delayed by k + 1 cycles
 
   std::ostringstream v;
-  v << header << "// Streamed: one kernel instance serves " << s.positions()
-    << " output positions, one per cycle; a new x at most once every " << s.cycles
+  v << header << "// Streamed: " << s.used_instances() << " kernel instance(s) serve "
+    << s.positions() << " output positions, one each per cycle; a new x at most once every "
+    << s.cycles
     << " cycles.\n"
        "// Ports: x packs the inputs and y the outputs, element 0 at the least\n"
        "// significant bits; offsets, widths and formats are in the JSON report.\n"
@@ -121,23 +122,30 @@ EmittedDesign emit_stream_verilog(const StreamParts& parts, const Target& target
   else
     v << "sr;\n";
 
-  // The kernel on the taps.
-  v << "  wire [" << std::max(window_width, 1) - 1 << ":0] window;\n";
-  if (window_width == 0) v << "  assign window = 1'b0;\n";
-  for (std::size_t t = 0; t < s.taps.size(); ++t)
-    for (int c = 0; c < cin; ++c) {
-      const PortElement& e =
-          parts.kernel.inputs[t * static_cast<std::size_t>(cin) + static_cast<std::size_t>(c)];
-      if (e.width == 0) continue;
-      if (e.width != s.channels[static_cast<std::size_t>(c)].width())
-        throw InternalError("emit_stream_verilog: a kernel input is not its channel's format");
-      const long long at =
-          static_cast<long long>(s.taps[t]) * pixel + channel_offset[static_cast<std::size_t>(c)];
-      v << "  assign window[" << e.offset + e.width - 1 << ":" << e.offset << "] = sr["
-        << at + e.width - 1 << ":" << at << "];\n";
-    }
-  v << "  wire [" << std::max(kernel_y, 1) - 1 << ":0] kernel_y;\n  " << parts.kernel_top
-    << " kernel (" << (parts.kernel_clocked ? ".clk(clk), " : "") << ".x(window), .y(kernel_y));\n";
+  // The kernel instances, instance j on the taps moved up by j * instance_offset slots.
+  for (int j = 0; j < s.instances; ++j) {
+    if (!s.instance_used(j)) continue;
+    const std::string w = "window" + num(j), y = "kernel_y" + num(j);
+    v << "  wire [" << std::max(window_width, 1) - 1 << ":0] " << w << ";\n";
+    if (window_width == 0) v << "  assign " << w << " = 1'b0;\n";
+    for (std::size_t t = 0; t < s.taps.size(); ++t)
+      for (int c = 0; c < cin; ++c) {
+        const PortElement& e =
+            parts.kernel.inputs[t * static_cast<std::size_t>(cin) + static_cast<std::size_t>(c)];
+        if (e.width == 0) continue;
+        if (e.width != s.channels[static_cast<std::size_t>(c)].width())
+          throw InternalError("emit_stream_verilog: a kernel input is not its channel's format");
+        const long long slot =
+            static_cast<long long>(s.taps[t]) + static_cast<long long>(j) * s.instance_offset;
+        if (slot >= s.slots) throw InternalError("emit_stream_verilog: a tap beyond the image");
+        const long long at = slot * pixel + channel_offset[static_cast<std::size_t>(c)];
+        v << "  assign " << w << "[" << e.offset + e.width - 1 << ":" << e.offset << "] = sr["
+          << at + e.width - 1 << ":" << at << "];\n";
+      }
+    v << "  wire [" << std::max(kernel_y, 1) - 1 << ":0] " << y << ";\n  " << parts.kernel_top
+      << " kernel" << j << " (" << (parts.kernel_clocked ? ".clk(clk), " : "") << ".x(" << w
+      << "), .y(" << y << "));\n";
+  }
 
   // Each position's result, caught in the cycle it leaves the kernel.
   const int fmap_width = std::max(tail_x, 1);
@@ -148,7 +156,8 @@ EmittedDesign emit_stream_verilog(const StreamParts& parts, const Target& target
     for (int p = 0; p < s.positions(); ++p) {
       const int cycle = s.position_cycle[static_cast<std::size_t>(p)] + parts.kernel_latency;
       v << "    if (ctl_t[" << cycle - 1 << "]) fmap[" << (p + 1) * kernel_y - 1 << ":"
-        << p * kernel_y << "] <= kernel_y;\n";
+        << p * kernel_y << "] <= kernel_y" << s.position_instance[static_cast<std::size_t>(p)]
+        << ";\n";
     }
     v << "  end\n";
   }

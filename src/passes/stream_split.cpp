@@ -21,6 +21,12 @@ int StreamSplit::shift_register_bits() const {
   return bits * slots;
 }
 
+int StreamSplit::used_instances() const {
+  int used = 0;
+  for (int j = 0; j < instances; ++j) used += instance_used(j) ? 1 : 0;
+  return used;
+}
+
 namespace {
 
 // The readers of every tensor.
@@ -47,7 +53,8 @@ bool per_position(const ModelNode& n, int channels) {
 }
 
 // The shift register's geometry: slots, the load map, the taps and position cycles.
-void place_window(const ConvOp& op, const Shape& in, const Shape& out, StreamSplit& s) {
+void place_window(const ConvOp& op, const Shape& in, const Shape& out, int max_cycles,
+                  StreamSplit& s) {
   const std::size_t rank = static_cast<std::size_t>(op.rank);
   // The padded extent of each axis: the image after its leading padding, or as far
   // as the last window reaches (the trailing padding).
@@ -72,16 +79,28 @@ void place_window(const ConvOp& op, const Shape& in, const Shape& out, StreamSpl
     if (a == 0) break;
   }
   const Shape spatial(out.begin(), out.end() - 1);
-  long long last_position = 0;
+  std::vector<long long> shift;  // of each position: the slot its window starts at
   for (std::size_t p = 0; p < element_count(spatial); ++p) {
     const std::vector<int> pos = multi_index(spatial, p);
     long long k = 0;
     for (std::size_t a = 0; a < rank; ++a)
       k += static_cast<long long>(pos[a]) * op.strides[a] * raster[a];
-    s.position_cycle.push_back(static_cast<int>(k + 1));
-    last_position = std::max(last_position, k);
+    shift.push_back(k);
   }
-  s.cycles = static_cast<int>(last_position + 1);
+  const long long last_position = *std::max_element(shift.begin(), shift.end());
+  // n instances, instance j taking the shifts [j * offset, (j + 1) * offset).
+  const long long span = last_position + 1, most = std::max(max_cycles, 1);
+  // offset <= most, so no position's cycle is later than max_cycles.  Instances
+  // that a stride leaves without a position are never built (instance_used()).
+  const long long n = (span + most - 1) / most;
+  const long long offset = (span + n - 1) / n;
+  s.instance_offset = static_cast<int>(offset);
+  for (long long k : shift) {
+    s.position_instance.push_back(static_cast<int>(k / offset));
+    s.position_cycle.push_back(static_cast<int>(k % offset + 1));
+    s.cycles = std::max(s.cycles, s.position_cycle.back());
+    s.instances = std::max(s.instances, s.position_instance.back() + 1);
+  }
   s.slots = static_cast<int>(last_position + last_tap + 1);
   const auto cin = static_cast<std::size_t>(op.cin);
   s.load.assign(static_cast<std::size_t>(s.slots), std::vector<long long>(cin, -1));
@@ -103,8 +122,8 @@ void place_window(const ConvOp& op, const Shape& in, const Shape& out, StreamSpl
 
 }  // namespace
 
-std::optional<StreamSplit> split_stream(const Model& model,
-                                        const std::vector<FixedType>& gathered) {
+std::optional<StreamSplit> split_stream(const Model& model, const std::vector<FixedType>& gathered,
+                                        int max_cycles) {
   if (model.inputs.size() != 1) return std::nullopt;
   const auto readers = readers_of(model);
   if (readers[0].size() != 1 || is_output(model, 0)) return std::nullopt;
@@ -126,7 +145,7 @@ std::optional<StreamSplit> split_stream(const Model& model,
   }
   s.chain_nodes = static_cast<int>(chain.size());
   const Shape& in = model.inputs[0].shape;
-  place_window(*op, in, conv.shape, s);
+  place_window(*op, in, conv.shape, max_cycles, s);
 
   // Per channel, the union of its formats over the image (padding reads as zero).
   s.channels.assign(static_cast<std::size_t>(op->cin), FixedType{false, 0, 0});

@@ -212,17 +212,27 @@ TEST(Flow, InitiationIntervalPicksTheCheaperDesign) {
 TEST(Flow, InitiationIntervalStreamsAConvolutionWhenItFits) {
   const Model m = read_model_file(DAGEN_TEST_MODELS "/v2/cnn2d.json");
   FlowOptions o;
-  o.ii = 45;  // one cycle short of the 46 the 36 positions of its 3 x 3 kernel need
-  const Design serial = build_design(m, o);
-  EXPECT_EQ(serial.report["architecture"], "digit-serial");
+  o.ii = 3;  // a kernel instance per 3 of the 46 cycles its positions span: 16 of them
+  const Design sixteen = build_design(m, o);
+  EXPECT_EQ(sixteen.report["architecture"], "streamed");
+  EXPECT_EQ(sixteen.report["stream"]["kernel_instances"], 16);
+  EXPECT_EQ(sixteen.initiation_interval, 3);
+  o.ii = 45;  // one cycle short of the 46: two instances
+  const Design two = build_design(m, o);
+  EXPECT_EQ(two.report["architecture"], "streamed");
+  EXPECT_EQ(two.report["stream"]["kernel_instances"], 2);
+  EXPECT_EQ(two.initiation_interval, 45);
   o.ii = 46;
   const Design streamed = build_design(m, o);
   EXPECT_EQ(streamed.report["architecture"], "streamed");
   EXPECT_EQ(streamed.initiation_interval, 46);
   EXPECT_EQ(streamed.report["stream"]["positions"], 36);
-  EXPECT_EQ(streamed.report["stream"]["streamed_nodes"], 3);  // conv, relu, quantize
+  EXPECT_EQ(streamed.report["stream"]["kernel_instances"], 1);
   EXPECT_LT(streamed.report["stream"]["estimated_luts"].get<int>(),
-            serial.report["serial"]["estimated_luts"].get<int>());
+            two.report["stream"]["estimated_luts"].get<int>());
+  EXPECT_EQ(streamed.report["stream"]["streamed_nodes"], 3);  // conv, relu, quantize
+  EXPECT_LT(two.report["stream"]["estimated_luts"].get<int>(),
+            sixteen.report["stream"]["estimated_luts"].get<int>());
   // Latency: 46 positions, the kernel's registers, one cycle to start the tail, the tail's.
   EXPECT_EQ(streamed.schedule.latency,
             46 + streamed.report["stream"]["kernel"]["latency_cycles"].get<int>() + 1 +

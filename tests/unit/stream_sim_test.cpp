@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <limits>
 #include <numeric>
 #include <random>
 #include <regex>
@@ -175,8 +176,8 @@ AdderGraph whole_graph(const Model& m) {
 
 // Every position reads, through the taps, exactly the input elements (and weights)
 // of its window: the shift register's geometry against the convolution's own map.
-void expect_windows_match(const Model& m) {
-  const std::optional<StreamSplit> s = split_stream(m);
+void expect_windows_match(const Model& m, int max_cycles = std::numeric_limits<int>::max()) {
+  const std::optional<StreamSplit> s = split_stream(m, {}, max_cycles);
   ASSERT_TRUE(s) << m.name;
   const ModelNode& conv = m.nodes[static_cast<std::size_t>(s->conv_node)];
   const auto& op = std::get<ConvOp>(conv.op);
@@ -187,11 +188,14 @@ void expect_windows_match(const Model& m) {
     const int cycle = s->position_cycle[static_cast<std::size_t>(p)];
     EXPECT_GE(cycle, 1);
     EXPECT_LE(cycle, s->cycles);
+    EXPECT_LE(s->cycles, max_cycles);
+    const int instance = s->position_instance[static_cast<std::size_t>(p)];
+    EXPECT_TRUE(instance >= 0 && instance < s->instances);
     for (std::size_t co = 0; co < cout; ++co) {
       std::vector<std::pair<int, std::string>> streamed, expected;
       for (std::size_t t = 0; t < s->taps.size(); ++t)
         for (std::size_t c = 0; c < cin; ++c) {
-          const int q = s->taps[t] + cycle - 1;
+          const int q = s->taps[t] + instance * s->instance_offset + cycle - 1;
           ASSERT_LT(q, s->slots);
           const long long e = s->load[static_cast<std::size_t>(q)][c];
           if (e >= 0)
@@ -217,10 +221,17 @@ TEST(StreamSplit, EveryPositionReadsItsWindow) {
   EXPECT_EQ(s->slots, 64);
   EXPECT_EQ(s->taps, (std::vector<int>{0, 1, 2, 8, 9, 10, 16, 17, 18}));
   EXPECT_EQ(s->chain_nodes, 3);  // conv, relu, quantize
-  expect_windows_match(cnn);
-  expect_windows_match(read_model_file(DAGEN_TEST_MODELS "/v2/hand_conv1d_same_stride2.json"));
+  EXPECT_EQ(s->instances, 1);
+  // K = 12: four instances, instance j starting at shift 12 j (rows 0, 1.5, 3, 4.5).
+  const std::optional<StreamSplit> four = split_stream(cnn, {}, 12);
+  EXPECT_EQ(four->instances, 4);
+  EXPECT_EQ(four->instance_offset, 12);
+  EXPECT_EQ(four->cycles, 12);
+  for (int k : {1, 2, 5, 12, 23, 45, 46, 1000}) expect_windows_match(cnn, k);
+  const Model strided = read_model_file(DAGEN_TEST_MODELS "/v2/hand_conv1d_same_stride2.json");
+  for (int k : {1, 2, 3, 7, 1000}) expect_windows_match(strided, k);
   RandomConvNets random(7);
-  for (int k = 0; k < 40; ++k) expect_windows_match(parse_model(random.model(k)));
+  for (int k = 0; k < 40; ++k) expect_windows_match(parse_model(random.model(k)), 1 + k % 9);
   // Nothing to stream: a dense network, a convolution reading a computed tensor.
   EXPECT_FALSE(split_stream(read_model_file(DAGEN_TEST_MODELS "/v2/resmlp.json")));
 }
@@ -267,12 +278,14 @@ TEST(StreamSimulation, RandomConvNetworksMatchTheReference) {
   std::map<std::string, std::string> library;
   for (int k = 0; k < 16; ++k) {
     const Model m = parse_model(random.model(k));
+    // A K below the positions' span (several kernel instances), the span, beyond it.
     const int cycles = split_stream(m)->cycles;
-    const int ii = k % 3 == 0 ? cycles : 2 * cycles + k;
+    const int ii = k % 3 == 0 ? std::max(2, cycles / 3) : k % 3 == 1 ? cycles : 2 * cycles + k;
     cases.push_back(make_stream_case(m, ii, "stream" + std::to_string(k), k + 1, library));
   }
   const Model cnn = read_model_file(DAGEN_TEST_MODELS "/v2/cnn2d.json");
   cases.push_back(make_stream_case(cnn, 64, "cnn_k64", 3, library));
+  cases.push_back(make_stream_case(cnn, 12, "cnn_k12", 4, library));  // four kernel instances
   const std::size_t intact = cases.size();
 
   // Negative controls on the CNN: each must make some output or valid wrong.
