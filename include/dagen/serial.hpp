@@ -38,9 +38,10 @@ struct SerialNode {
   // serial node's serial-to-parallel register is full).
   bool has_word = false;
   int word_time = 0;
-  int word_depth = 0;    // taps of the word's delay line (0: none)
-  int word_digits = 0;   // serial nodes: digits the serial-to-parallel register collects
-  int gather_delay = 0;  // serial nodes: the stream tap that register reads
+  int word_depth = 0;       // taps of the word's delay line (0: none)
+  bool registered = false;  // word nodes: computed in cycle word_time - 1 into a register
+  int word_digits = 0;      // serial nodes: digits the serial-to-parallel register collects
+  int gather_delay = 0;     // serial nodes: the stream tap that register reads
 };
 
 struct SerialPlan {

@@ -53,7 +53,8 @@ class SerialEmitter {
         primitives_(primitives),
         inputs_(std::move(inputs)),
         words_(g, [this](const Node& n, const Operand& o) {
-          return word_ref(o, node_at(n).word_time);
+          const SerialNode& s = node_at(n);  // read in the cycle the node is computed
+          return word_ref(o, s.word_time - (s.registered ? 1 : 0));
         }) {}
 
   std::string body() {
@@ -157,10 +158,16 @@ class SerialEmitter {
     if (s.serial) {
       serial_node(id, n, s);
     } else {
-      words_.declare(name, w);
       const int offset =
           n.kind == NodeKind::Input ? inputs_[static_cast<std::size_t>(n.input_index)].offset : 0;
-      emit::print_node(offset, id, n, name, w, words_);
+      // A registered word: computed as <name>_w, held in <name> one cycle later.
+      const std::string computed = s.registered ? name + "_w" : name;
+      words_.declare(computed, w);
+      emit::print_node(offset, id, n, computed, w, words_);
+      if (s.registered) {
+        decl_ << "  reg [" << w - 1 << ":0] " << name << ";\n";
+        logic_ << "  always @(posedge clk) " << name << " <= " << computed << ";\n";
+      }
       if (s.has_stream) scatter(id, n, s);
     }
     if (s.word_depth > 0) words_.delay_line(name, w, s.word_depth);

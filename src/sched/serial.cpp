@@ -89,8 +89,23 @@ void mark_representations(const AdderGraph& g, SerialPlan& p, std::vector<char>&
     if (!is_literal(g.at(o.node))) p.nodes[static_cast<std::size_t>(o.node)].has_word = true;
 }
 
-// The cycles: each node as early as its operands allow.
-void place_times(const AdderGraph& g, SerialPlan& p) {
+// The slowest path of a serial adder: route, its LUT, and unless it is one LUT6_2
+// (a one-bit digit on Xilinx: dagen_sadd) a carry chain of d bits and the carry out.
+double serial_adder_ns(const Target& target, int d) {
+  const DelayModel& m = target.delays();
+  const bool single_lut = d == 1 && target.has_ternary_adders();
+  return m.route_ns + m.lut_ns + (single_lut ? 0.0 : m.carry_ns + m.carry_per_bit_ns * (d + 1));
+}
+
+// The cycles: each node as early as its operands allow.  A chain of word-level
+// nodes gets a register after the node where it grows longer than a serial adder
+// (the design's clock is then the adders'); `path` gets the combinational delay
+// ending at each word-level node.
+void place_times(const AdderGraph& g, SerialPlan& p, const Target& target,
+                 std::vector<double>& path) {
+  const DelayModel& m = target.delays();
+  const double budget = std::max(serial_adder_ns(target, p.digit), m.route_ns + m.lut_ns);
+  std::vector<double> arrival(g.nodes.size(), 0.0);  // at a word node's unregistered output
   for (std::size_t id = 0; id < g.nodes.size(); ++id) {
     const Node& v = g.nodes[id];
     SerialNode& s = p.nodes[id];
@@ -118,8 +133,23 @@ void place_times(const AdderGraph& g, SerialPlan& p) {
       if (is_literal(g.at(o.node))) return;
       t = std::max(t, p.nodes[static_cast<std::size_t>(o.node)].word_time);
     });
-    s.word_time = t;
-    s.stream_time = t + 1;  // loaded into its parallel-to-serial register in cycle t
+    // Operands from registers (serial-to-parallel, delay taps, registered words, x)
+    // start at 0; a word node of the same cycle adds its own path.
+    double in = 0;
+    for_each_operand(v, [&](const Operand& o) {
+      const Node& u = g.at(o.node);
+      const SerialNode& su = p.nodes[static_cast<std::size_t>(o.node)];
+      if (!is_literal(u) && !su.serial && u.kind != NodeKind::Input && !su.registered &&
+          su.word_time == t)
+        in = std::max(in, arrival[static_cast<std::size_t>(o.node)]);
+    });
+    const double a = in + target.node_delay(g, v);
+    const double load = s.has_stream ? m.route_ns + m.lut_ns : 0.0;  // parallel-to-serial
+    s.registered = a + load > budget;
+    path[id] = s.registered ? a : a + load;
+    arrival[id] = s.registered ? 0.0 : a;
+    s.word_time = t + (s.registered ? 1 : 0);
+    s.stream_time = s.word_time + 1;  // loaded into its parallel-to-serial register then
   }
 }
 
@@ -160,7 +190,8 @@ void place_delays(const AdderGraph& g, SerialPlan& p, const std::vector<char>& w
       for_each_operand(v, [&](const Operand& o) {
         if (is_literal(g.at(o.node))) return;
         SerialNode& u = p.nodes[static_cast<std::size_t>(o.node)];
-        u.word_depth = std::max(u.word_depth, s.word_time - u.word_time);
+        const int read = s.word_time - (s.registered ? 1 : 0);
+        u.word_depth = std::max(u.word_depth, read - u.word_time);
       });
     }
     if (!s.serial && s.has_stream) control = std::max(control, s.word_time);
@@ -174,12 +205,12 @@ void place_delays(const AdderGraph& g, SerialPlan& p, const std::vector<char>& w
 }
 
 // Register bits, LUTs and the clock period the design is estimated to take.
-void estimate(const AdderGraph& g, SerialPlan& p, const Target& target) {
+void estimate(const AdderGraph& g, SerialPlan& p, const Target& target,
+              const std::vector<double>& path) {
   const DelayModel& m = target.delays();
   const int d = p.digit;
   int ffs = p.control_depth, luts = 0;
   std::set<std::pair<int, int>> windows;
-  std::vector<double> arrival(g.nodes.size(), 0.0);
   double worst = m.route_ns + m.lut_ns;  // a parallel-to-serial load
   for (std::size_t id = 0; id < g.nodes.size(); ++id) {
     const Node& v = g.nodes[id];
@@ -191,11 +222,7 @@ void estimate(const AdderGraph& g, SerialPlan& p, const Target& target) {
       ++p.serial_adders;
       ffs += d + 1 + (s.has_word ? s.word_digits * d : 0);  // digit, carry, serial-to-parallel
       luts += d;
-      // One LUT6_2 for a one-bit digit on Xilinx (dagen_sadd); else a carry chain of
-      // d bits and the carry out.
-      const bool single_lut = d == 1 && target.has_ternary_adders();
-      const double carry = single_lut ? 0.0 : m.carry_ns + m.carry_per_bit_ns * (d + 1);
-      worst = std::max(worst, m.route_ns + m.lut_ns + carry);
+      worst = std::max(worst, serial_adder_ns(target, d));
       const int c = compute_time(p, static_cast<int>(id));
       for_each_operand(v, [&](const Operand& o) {
         const OperandDigits od = operand_digits(g, v, o, d);
@@ -215,17 +242,8 @@ void estimate(const AdderGraph& g, SerialPlan& p, const Target& target) {
       luts += wp;
     }
     if (v.kind == NodeKind::Input) continue;
-    // A word node: its operands come from registers (serial-to-parallel, delay taps)
-    // or from word nodes of the same cycle.
-    double in = 0;
-    for_each_operand(v, [&](const Operand& o) {
-      const Node& u = g.at(o.node);
-      const SerialNode& su = p.nodes[static_cast<std::size_t>(o.node)];
-      if (!is_literal(u) && !su.serial && u.kind != NodeKind::Input && su.word_time == s.word_time)
-        in = std::max(in, arrival[static_cast<std::size_t>(o.node)]);
-    });
-    arrival[id] = in + target.node_delay(g, v);
-    worst = std::max(worst, arrival[id] + (s.has_stream ? m.route_ns + m.lut_ns : 0.0));
+    worst = std::max(worst, path[id]);
+    if (s.registered) ffs += w;
     luts += std::max(1, w);
     p.word_luts += std::max(1, w);
   }
@@ -250,9 +268,10 @@ SerialPlan plan_serial(const AdderGraph& g, int k, const Target& target) {
   p.digit = ceil_div(widest, k);
   p.frame = ceil_div(widest, p.digit);
   p.ii = divisor_at_least(k, p.frame);
-  place_times(g, p);
+  std::vector<double> path(g.nodes.size(), 0.0);
+  place_times(g, p, target, path);
   place_delays(g, p, word_reader);
-  estimate(g, p, target);
+  estimate(g, p, target, path);
   return p;
 }
 
