@@ -805,6 +805,7 @@ MUTATIONS = {
     "ties": "the reference's argmax takes the last maximum instead of the first",
     "pad": "the reference's 'same' convolutions and max pools pad more before than after (odd totals)",
     "valid": "--ii designs: y_valid one cycle early",
+    "gather": "--ii streamed designs: the first output position caught one cycle late",
 }
 
 
@@ -815,6 +816,11 @@ def mutate_rtl(text, kind):
         if not m or m.group(1) == "0":
             return None
         return text[:m.start()] + "assign y_valid = ctl_t[%d];" % (int(m.group(1)) - 1) + text[m.end():]
+    if kind == "gather":
+        m = re.search(r"if \(ctl_t\[(\d+)\]\) fmap", text)
+        if not m:
+            return None
+        return text[:m.start()] + "if (ctl_t[%d]) fmap" % (int(m.group(1)) + 1) + text[m.end():]
     if kind == "ge":
         new, n = re.subn(r"(\$signed\(\w+\)) >= (\$signed\(\w+\))", r"\1 > \2", text)
         return new if n else None
@@ -863,7 +869,7 @@ def main():
             return 4
         with open(os.path.join(out, "dut_top.json")) as fh:
             report = json.load(fh)
-        if a.mutate in ("ge", "mux", "valid"):
+        if a.mutate in ("ge", "mux", "valid", "gather"):
             top = os.path.join(out, "dut_top.v")
             with open(top) as fh:
                 text = fh.read()
