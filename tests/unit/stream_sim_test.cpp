@@ -286,6 +286,13 @@ TEST(StreamSimulation, RandomConvNetworksMatchTheReference) {
   const Model cnn = read_model_file(DAGEN_TEST_MODELS "/v2/cnn2d.json");
   cases.push_back(make_stream_case(cnn, 64, "cnn_k64", 3, library));
   cases.push_back(make_stream_case(cnn, 12, "cnn_k12", 4, library));  // four kernel instances
+  // The convolution's output read by two nodes and made an output too: the tail takes
+  // it as its input, and y holds it re-aligned.
+  const Model fork = read_model_text(
+      R"json({"version": 2, "name": "conv_fork", "inputs": [{"name": "wave", "shape": [9, 2], "type": [{"signed": true, "int_bits": 1, "frac_bits": 1}, {"signed": false, "int_bits": 2, "frac_bits": 0}, {"signed": true, "int_bits": 1, "frac_bits": 1}, {"signed": false, "int_bits": 2, "frac_bits": 0}, {"signed": true, "int_bits": 1, "frac_bits": 1}, {"signed": false, "int_bits": 2, "frac_bits": 0}, {"signed": true, "int_bits": 1, "frac_bits": 1}, {"signed": false, "int_bits": 2, "frac_bits": 0}, {"signed": true, "int_bits": 1, "frac_bits": 1}, {"signed": false, "int_bits": 2, "frac_bits": 0}, {"signed": true, "int_bits": 1, "frac_bits": 1}, {"signed": false, "int_bits": 2, "frac_bits": 0}, {"signed": true, "int_bits": 1, "frac_bits": 1}, {"signed": false, "int_bits": 2, "frac_bits": 0}, {"signed": true, "int_bits": 1, "frac_bits": 1}, {"signed": false, "int_bits": 2, "frac_bits": 0}, {"signed": true, "int_bits": 1, "frac_bits": 1}, {"signed": false, "int_bits": 2, "frac_bits": 0}]}], "nodes": [{"op": "conv1d", "name": "c", "input": "wave", "kernel": [[[0.5, -1], [1.5, 0]], [[-0.75, 1], [0, 0.25]], [[1, 1], [-1, 0.5]]], "bias": [0.25, -0.5], "dilation": 2, "padding": "same"}, {"op": "relu", "name": "r", "input": "c"}, {"op": "add", "name": "s", "inputs": ["r", "c"]}, {"op": "global_max_pool", "name": "g", "input": "s"}], "outputs": ["g", "c"]})json",
+      "conv_fork");
+  cases.push_back(make_stream_case(fork, 9, "fork_k9", 5, library));
+  cases.push_back(make_stream_case(fork, 4, "fork_k4", 5, library));
   const std::size_t intact = cases.size();
 
   // Negative controls on the CNN: each must make some output or valid wrong.
