@@ -65,6 +65,23 @@ def test_a_digit_serial_design_runs_at_its_interval(cache, tmp_path):
 
 
 @needs_tools
+def test_a_streamed_design_runs_at_its_interval(cache, tmp_path):
+    """--ii 12 on the CNN: a streamed convolution (four kernel instances, the kernel and tail
+    modules in their own files); outputs as `da-gen --eval`."""
+    model = REPO / "tests/models/v2/cnn2d.json"
+    out = tmp_path / "streamed"
+    subprocess.run([os.environ["DAGEN_BIN"], str(model), "--ii", "12", "-o", str(out)], check=True,
+                   capture_output=True)
+    report = json.loads((out / "cnn2d.json").read_text())
+    assert (report["architecture"], report["stream"]["kernel_instances"]) == ("streamed", 4)
+    sim = dsim.compile(out, build_dir=cache)
+    assert (sim.initiation_interval, sim.valid) == (12, True)
+    x = input_codes(report["inputs"], 60, seed=12)
+    expected = reference_codes(model, x, report["inputs"], report["outputs"], tmp_path)
+    assert sim.predict_codes(as_batch(x, report["inputs"])).tolist() == expected
+
+
+@needs_tools
 def test_x_taken_one_cycle_late_gives_wrong_outputs(cache, tmp_path):
     """Between inputs x carries the next vector early: a design sampling x late is wrong."""
     out, report = design(tmp_path, 3, "late_x")
