@@ -63,9 +63,9 @@ struct StreamSplit {
 };
 
 // The first convolution the design can stream: one reading the model's only input
-// (read by nothing else), with the ReLUs and quantizers that follow it when each
-// is its predecessor's only reader, applies one format per channel and makes no
-// output of the model.  Its kernel model's input formats are per channel the
+// (read by nothing else), with the ReLUs, per-channel scales, quantizers and
+// tables that follow it when each is its predecessor's only reader, applies one
+// format per channel and makes no output of the model.  Its kernel model's input formats are per channel the
 // union over the image (and zero for padding); the tail's input formats are
 // `gathered` per channel, one per kernel output (none yet: call split_stream
 // again with the kernel design's output formats).  The fewest kernel instances

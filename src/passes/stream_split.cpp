@@ -41,15 +41,21 @@ bool is_output(const Model& m, int tensor) {
   return std::find(m.outputs.begin(), m.outputs.end(), tensor) != m.outputs.end();
 }
 
-// An element-wise node that can run per position inside the kernel: a ReLU, or a
-// quantizer whose format depends only on the channel.
-bool per_position(const ModelNode& n, int channels) {
-  if (std::holds_alternative<ReluOp>(n.op)) return true;
-  const auto* q = std::get_if<QuantizeOp>(&n.op);
-  if (q == nullptr) return false;
-  for (std::size_t e = 0; e < q->to.size(); ++e)
-    if (!(q->to[e] == q->to[e % static_cast<std::size_t>(channels)])) return false;
+// Whether per-element formats depend only on the channel (the last axis).
+bool per_channel(const std::vector<FixedType>& to, int channels) {
+  for (std::size_t e = 0; e < to.size(); ++e)
+    if (!(to[e] == to[e % static_cast<std::size_t>(channels)])) return false;
   return true;
+}
+
+// An element-wise node that can run per position inside the kernel: a ReLU, a
+// per-channel scale (a folded batch normalisation), or a quantizer or table whose
+// format depends only on the channel.
+bool per_position(const ModelNode& n, int channels) {
+  if (std::holds_alternative<ReluOp>(n.op) || std::holds_alternative<ScaleOp>(n.op)) return true;
+  if (const auto* q = std::get_if<QuantizeOp>(&n.op)) return per_channel(q->to, channels);
+  if (const auto* t = std::get_if<LookupOp>(&n.op)) return per_channel(t->to, channels);
+  return false;
 }
 
 // The shift register's geometry: slots, the load map, the taps and position cycles.
@@ -181,6 +187,10 @@ std::optional<StreamSplit> split_stream(const Model& model, const std::vector<Fi
       n.op = dense;
     } else if (const auto* q = std::get_if<QuantizeOp>(&from.op)) {
       QuantizeOp per = *q;
+      per.to.resize(static_cast<std::size_t>(op->cout));
+      n.op = per;
+    } else if (const auto* t = std::get_if<LookupOp>(&from.op)) {
+      LookupOp per = *t;
       per.to.resize(static_cast<std::size_t>(op->cout));
       n.op = per;
     } else {

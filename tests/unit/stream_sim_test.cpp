@@ -76,14 +76,36 @@ class RandomConvNets {
       nodes.push_back(std::move(node));
     };
     add(conv("c", last, rank, cin, cout, spatial));
+    if (pick(0, 2) == 0) {  // a batch normalisation: per channel
+      json factor = json::array(), bias = json::array();
+      for (int c = 0; c < cout; ++c) {
+        factor.push_back(pick(-5, 5) / 4.0);
+        bias.push_back(pick(-2, 2) / 4.0);
+      }
+      add({{"op", "scale"}, {"name", "bn"}, {"input", last}, {"factor", factor}, {"bias", bias}});
+    }
     if (pick(0, 1)) add({{"op", "relu"}, {"name", "r"}, {"input", last}});
-    if (pick(0, 2))
+    if (pick(0, 2)) {
+      const json to = type_json(pick(0, 1) == 1, pick(1, 3), pick(0, 2));
       add({{"op", "quantize"},
            {"name", "q"},
            {"input", last},
-           {"to", type_json(pick(0, 1) == 1, pick(1, 3), pick(0, 2))},
+           {"to", to},
            {"rounding", pick(0, 1) ? "RND" : "TRN"},
            {"overflow", pick(0, 1) ? "SAT" : "WRAP"}});
+      if (pick(0, 2) == 0) {  // a table activation over the quantizer's codes
+        json table = json::array();
+        const int width =
+            (to["signed"] ? 1 : 0) + to["int_bits"].get<int>() + to["frac_bits"].get<int>();
+        for (int e = 0; e < (1 << width); ++e) table.push_back(pick(-8, 8) / 4.0);
+        add({{"op", "lookup"},
+             {"name", "act"},
+             {"input", last},
+             {"domain", to},
+             {"table", table},
+             {"to", type_json(true, 2, 2)}});
+      }
+    }
     switch (index % 4) {
       case 0:  // the convolution is the output
         break;
@@ -276,13 +298,20 @@ TEST(StreamSimulation, RandomConvNetworksMatchTheReference) {
   RandomConvNets random(seed ? std::stoull(seed) : 20261203);
   std::vector<IiCase> cases;
   std::map<std::string, std::string> library;
+  int scales = 0, tables = 0;  // streamed inside a kernel
   for (int k = 0; k < 16; ++k) {
     const Model m = parse_model(random.model(k));
+    for (const ModelNode& n : split_stream(m)->kernel.nodes) {
+      scales += std::holds_alternative<ScaleOp>(n.op) ? 1 : 0;
+      tables += std::holds_alternative<LookupOp>(n.op) ? 1 : 0;
+    }
     // A K below the positions' span (several kernel instances), the span, beyond it.
     const int cycles = split_stream(m)->cycles;
     const int ii = k % 3 == 0 ? std::max(2, cycles / 3) : k % 3 == 1 ? cycles : 2 * cycles + k;
     cases.push_back(make_stream_case(m, ii, "stream" + std::to_string(k), k + 1, library));
   }
+  EXPECT_GT(scales, 0);
+  EXPECT_GT(tables, 0);
   const Model cnn = read_model_file(DAGEN_TEST_MODELS "/v2/cnn2d.json");
   cases.push_back(make_stream_case(cnn, 64, "cnn_k64", 3, library));
   cases.push_back(make_stream_case(cnn, 12, "cnn_k12", 4, library));  // four kernel instances
