@@ -4,6 +4,8 @@
 // checked in every cycle and y when it is high.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -119,6 +121,35 @@ inline std::vector<int> simulate(const std::vector<IiCase>& cases,
       errors.at(static_cast<std::size_t>(std::stoi(m[1]))) = std::stoi(m[2]);
   }
   return errors;
+}
+
+// Simulates every case in one run: cases [0, intact) must pass, the mutants after
+// them must each fail; every intact design (and the library's cells) must lint
+// clean under Verilator.  The scratch directory is removed unless something failed
+// (or DAGEN_KEEP_SIM is set).
+inline void expect_intact_pass_mutants_fail(const std::vector<IiCase>& cases, std::size_t intact,
+                                            const std::map<std::string, std::string>& library,
+                                            const std::string& scratch) {
+  const fs::path dir = scratch_dir(scratch);
+  fs::remove_all(dir);
+  std::string log;
+  const std::vector<int> errors = simulate(cases, library, dir, log);
+  for (std::size_t k = 0; k < intact; ++k)
+    EXPECT_EQ(errors[k], 0) << cases[k].top << " (ii " << cases[k].ii << ", latency "
+                            << cases[k].latency << ") in " << dir << "\n"
+                            << log;
+  for (std::size_t k = intact; k < cases.size(); ++k)
+    EXPECT_GT(errors[k], 0) << "the mutated design " << cases[k].top << " passed\n" << log;
+  if (have(DAGEN_VERILATOR)) {
+    std::vector<std::string> files;
+    for (const auto& [name, text] : library) files.push_back(name);
+    for (std::size_t k = 0; k < intact; ++k) {
+      files.push_back(cases[k].top + ".v");
+      for (const auto& [name, text] : cases[k].parts) files.push_back(name);
+    }
+    EXPECT_EQ(lint_files(DAGEN_VERILATOR, files, dir), "");
+  }
+  if (!::testing::Test::HasFailure() && !std::getenv("DAGEN_KEEP_SIM")) fs::remove_all(dir);
 }
 
 }  // namespace dagen::test

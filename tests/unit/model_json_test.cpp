@@ -35,7 +35,7 @@ TEST(ModelJson, ParsesExactWeights) {
   ASSERT_EQ(m.nodes.size(), 3u);
   const auto& d = std::get<DenseOp>(m.nodes[0].op);
   EXPECT_EQ(compare(d.weights[1], Fixed{-10, 3}), 0);  // -1.25
-  EXPECT_EQ(d.weights[1].frac, 2);                      // read as -5 * 2^-2
+  EXPECT_EQ(d.weights[1].frac, 2);                     // read as -5 * 2^-2
   EXPECT_EQ(compare(d.weights[1 * 3 + 2], Fixed{-3, 3}), 0);
   const auto& q = std::get<QuantizeOp>(m.nodes[2].op);
   EXPECT_EQ(q.to.size(), 3u);

@@ -128,23 +128,7 @@ TEST(SerialSimulation, RandomGraphsAndNetworksMatchTheInterpreter) {
                    std::regex(R"((  always @\(posedge clk\) p\d+ <= )x_valid( \?.*))"),
                    [](const std::smatch& m) { return m[1].str() + "ctl_t[0]" + m[2].str(); }));
 
-  const fs::path dir = test::scratch_dir("serial-sim");
-  fs::remove_all(dir);
-  std::string log;
-  const std::vector<int> errors = simulate(cases, library, dir, log);
-  for (std::size_t k = 0; k < intact; ++k)
-    EXPECT_EQ(errors[k], 0) << cases[k].top << " (ii " << cases[k].ii << ", latency "
-                            << cases[k].latency << ") in " << dir << "\n"
-                            << log;
-  for (std::size_t k = intact; k < cases.size(); ++k)
-    EXPECT_GT(errors[k], 0) << "the mutated design " << cases[k].top << " passed\n" << log;
-
-  if (have(DAGEN_VERILATOR)) {
-    std::vector<std::string> files{"dagen_delay.v", "dagen_sadd.v"};
-    for (std::size_t k = 0; k < intact; ++k) files.push_back(cases[k].top + ".v");
-    EXPECT_EQ(test::lint_files(DAGEN_VERILATOR, files, dir), "");
-  }
-  if (!HasFailure() && !std::getenv("DAGEN_KEEP_SIM")) fs::remove_all(dir);
+  test::expect_intact_pass_mutants_fail(cases, intact, library, "serial-sim");
 }
 
 }  // namespace
