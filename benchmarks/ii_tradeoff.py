@@ -2,16 +2,23 @@
 """LUTs against initiation interval: da-gen --ii K (issue 20, "Benchmarks and targets").
 
     PYTHONPATH=build/python /usr/bin/python3 benchmarks/ii_tradeoff.py \\
-        [--da-gen build/da-gen] [--models NAME,...] [--ks 2,3,4,6,8,12,max] [--vectors 100] \\
-        [--out benchmarks/results] [--render]
+        [--da-gen build/da-gen] [--models NAME,...] [--ks 2,3,4,6,8,12,max,stream,stream2x] \\
+        [--vectors 100] [--out benchmarks/results] [--render]
 
 For every model (the 16x16 8-bit random layer of benchmarks/resources.py, seed 1608; the two
-real HGQ2 jet classifiers models/jsc_cernbox_acc75.16.json and acc74.98.json; the HGQ2 CNN
-tests/models/v2/cnn2d.json, the largest CNN shipped) it builds
+real HGQ2 jet classifiers models/jsc_cernbox_acc75.16.json and acc74.98.json; the HGQ2 CNNs
+tests/models/v2/cnn2d.json, the largest CNN shipped, and cnn1d.json) it builds
   - the II = 1 design: `--pipeline 3 --valid` (latency 3, the valid ports the --ii designs have);
-  - `--ii K` for every K of --ks; `max` is the bit-serial extreme, the smallest K whose design has
-    one-bit digits (`serial.digit_bits` == 1): the widest value's bit count (checked: K - 1 gives
-    wider digits); K at or beyond it is not repeated.
+  - `--ii K` for every K of --ks.  A design is one of the report's three `architecture`s:
+    word-parallel (II = 1, built when estimated cheaper; the report then has `ii_requested`),
+    digit-serial (`serial`) or streamed (`stream`).  `max` is the bit-serial extreme: the
+    smallest K whose design is digit-serial with one-bit digits (found by building K = 2, 3, ...,
+    since small K may build II = 1); numeric K beyond it are not built.  `stream` is the least K
+    that builds the streamed design (the report's `stream.cycles` of a K = 4096 build, checked:
+    that K builds it and K - 1 does not), `stream2x` twice it; both only on models that stream.
+K values that build the same design (the same Verilog but for comments) are duplicates: they are
+still simulated at their own reported II, but synthesized once, and the Pareto front is taken
+over distinct designs (each at the least II it was built for).
 Every design is first simulated with Icarus Verilog (iverilog -g2012): inputs presented with
 x_valid high every reported `initiation_interval` cycles, with some longer gaps, x random garbage
 whenever x_valid is low; y_valid must be 0 or 1 in every cycle and 1 exactly `latency_cycles` after
@@ -25,6 +32,7 @@ Pareto front of LUTs against II) and OUT/ii_tradeoff.svg (LUTs and FFs against I
 only rewrites the .md and .svg from the .json.  Exit status 1 if any design failed its check.
 """
 import argparse
+import hashlib
 import json
 import math
 import random
@@ -41,16 +49,18 @@ from resources import random_layer, run, yosys  # benchmarks/resources.py, besid
 ROOT = Path(__file__).resolve().parent.parent
 
 II1_ARGS = ("--pipeline", "3", "--valid")
-DEFAULT_KS = "2,3,4,6,8,12,max"
+DEFAULT_KS = "2,3,4,6,8,12,max,stream,stream2x"
+PROBE_LIMIT = 256  # the bit-serial extreme is sought up to this K
 MODELS = {
     "rand16x16_w8": ("benchmarks/resources.py random_layer(16, 8, seed=1608)",
                      lambda: random_layer(16, 8, seed=1608)),
     "jsc_cernbox_acc75.16": ("models/jsc_cernbox_acc75.16.json", None),
     "jsc_cernbox_acc74.98": ("models/jsc_cernbox_acc74.98.json", None),
     "cnn2d": ("tests/models/v2/cnn2d.json", None),
+    "cnn1d": ("tests/models/v2/cnn1d.json", None),
 }
 TARGET = ("rand16x16_w8", 0.15)  # bit-serial LUTs <= 0.15x II = 1, at the same or a faster clock
-COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e"]
+COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"]
 
 
 class CheckFailed(Exception):
@@ -62,6 +72,15 @@ def build(da_gen, model_path, out_dir, args):
     _, seconds = run([da_gen, model_path, "-o", out_dir, "--force", *args])
     report = next(p for p in out_dir.glob("*.json") if not p.name.endswith(".graph.json"))
     return json.loads(report.read_text()), seconds
+
+
+def design_hash(design_dir):
+    """The design's Verilog without comment lines (they name the K it was built for)."""
+    h = hashlib.sha256()
+    for v in sorted(design_dir.glob("*.v")):
+        h.update(v.name.encode())
+        h.update("".join(l for l in v.read_text().splitlines(True) if not l.lstrip().startswith("//")).encode())
+    return h.hexdigest()[:16]
 
 
 def input_vectors(types, n, rng):
@@ -160,61 +179,117 @@ def check(model, design_dir, rep, n_vectors, seed):
     return len(xs)
 
 
-def measure(da_gen, model, model_path, work, label, args, n_vectors, seed):
-    """Build, check, synthesize one design; a row dict."""
+def measure(da_gen, model, model_path, work, label, args, n_vectors, seed, synthesized):
+    """Build, check, synthesize one design; a row dict.  `synthesized` maps design hashes to the
+    rows already synthesized: a duplicate takes that row's Yosys figures and names it."""
     design = work / "rtl"
     rep, seconds = build(da_gen, model_path, design, args)
     checked = check(model, design, rep, n_vectors, seed)
-    syn = yosys(design, rep["top"], work)
-    serial = rep.get("serial", {})
+    digest = design_hash(design)
+    arch = rep["architecture"]
+    serial = rep.get("serial", {}) if arch == "digit-serial" else {}
+    stream = rep.get("stream", {}) if arch == "streamed" else {}
     ii, period = rep["initiation_interval"], rep["pipeline"]["estimated_period_ns"]
-    return {"row": label, "args": " ".join(args), "ii": ii, "digit_bits": serial.get("digit_bits"),
-            "frame_digits": serial.get("frame_digits"), "latency": rep["latency_cycles"],
-            "period_ns": period, "lut": syn["lut"], "ff": syn["ff"], "carry": syn["carry"],
-            "lut_x_ii": syn["lut"] * ii, "ns_per_input": round(ii * period, 3),
-            "estimated_luts": serial.get("estimated_luts"), "checked_vectors": checked,
-            "gen_s": round(seconds, 3), "yosys_s": syn["yosys_seconds"]}
+    row = {"row": label, "args": " ".join(args), "k": int(args[1]) if args[0] == "--ii" else 1,
+           "architecture": arch, "ii": ii, "ii_requested": rep.get("ii_requested"),
+           "digit_bits": serial.get("digit_bits"), "frame_digits": serial.get("frame_digits"),
+           "stream_positions": stream.get("positions"), "stream_cycles": stream.get("cycles"),
+           "stream_kernel_adders": stream.get("kernel", {}).get("adders"),
+           "stream_tail": stream.get("tail", {}).get("architecture"),
+           "latency": rep["latency_cycles"], "period_ns": period,
+           "estimated_luts": serial.get("estimated_luts") or stream.get("estimated_luts"),
+           "checked_vectors": checked, "gen_s": round(seconds, 3), "design_hash": digest}
+    if digest in synthesized:
+        first = synthesized[digest]
+        row.update({key: first[key] for key in ("lut", "ff", "carry")}, same_as=first["row"], yosys_s=0)
+    else:
+        syn = yosys(design, rep["top"], work)
+        row.update(lut=syn["lut"], ff=syn["ff"], carry=syn["carry"], yosys_s=syn["yosys_seconds"])
+        synthesized[digest] = row
+    row.update(lut_x_ii=row["lut"] * ii, ns_per_input=round(ii * period, 3))
+    return row
 
 
-def bit_serial_k(da_gen, model_path, work):
-    """The smallest K whose --ii design has one-bit digits."""
-    rep, _ = build(da_gen, model_path, work / "probe", ["--ii", "4096"])
-    k = rep["serial"]["frame_digits"]
-    if build(da_gen, model_path, work / "probe", ["--ii", str(k)])[0]["serial"]["digit_bits"] != 1:
-        raise RuntimeError(f"--ii {k} (frame_digits of --ii 4096) does not give one-bit digits")
-    if k > 1 and build(da_gen, model_path, work / "probe", ["--ii", str(k - 1)])[0]["serial"]["digit_bits"] == 1:
-        raise RuntimeError(f"--ii {k - 1} already gives one-bit digits")
+def probe(da_gen, model_path, work, k):
+    return build(da_gen, model_path, work / "probe", ["--ii", str(k)])[0]
+
+
+def bit_serial_k(da_gen, model_path, work, limit=PROBE_LIMIT):
+    """The smallest K whose --ii design is digit-serial with one-bit digits.  Small K may build
+    II = 1 and large K a streamed design, so K = 2, 3, ... are built until one is."""
+    for k in range(2, limit + 1):
+        rep = probe(da_gen, model_path, work, k)
+        if rep["architecture"] == "digit-serial" and rep["serial"]["digit_bits"] == 1:
+            return k
+    raise RuntimeError(f"no --ii K up to {limit} builds a digit-serial design with one-bit digits")
+
+
+def stream_k(da_gen, model_path, work):
+    """The least K that builds the streamed design (None if K = 4096 does not stream)."""
+    rep = probe(da_gen, model_path, work, 4096)
+    if rep["architecture"] != "streamed":
+        return None
+    k = rep["stream"]["cycles"]
+    if probe(da_gen, model_path, work, k)["architecture"] != "streamed":
+        raise RuntimeError(f"--ii {k} (stream.cycles of --ii 4096) does not build the streamed design")
+    if probe(da_gen, model_path, work, k - 1)["architecture"] == "streamed":
+        raise RuntimeError(f"--ii {k - 1}, below stream.cycles, builds a streamed design")
     return k
 
 
+def distinct(rows):
+    """Synthesized rows of distinct designs, each at the least II any of its duplicates reports."""
+    reps = {r["row"]: dict(r) for r in rows if "lut" in r and not r.get("same_as")}
+    for r in rows:
+        if r.get("same_as") in reps:
+            reps[r["same_as"]]["ii"] = min(reps[r["same_as"]]["ii"], r["ii"])
+    return list(reps.values())
+
+
 def pareto(rows):
-    """Rows not dominated: no other row with LUT <= and II <= and one of them smaller."""
-    ok = [r for r in rows if "lut" in r]
+    """Distinct designs not dominated: no other with LUT <= and II <= and one of them smaller.
+    Duplicates (`same_as`) are neither on nor off the front: their first row stands for them."""
+    ok = distinct(rows)
     return {r["row"] for r in ok
             if not any(o["lut"] <= r["lut"] and o["ii"] <= r["ii"] and (o["lut"], o["ii"]) != (r["lut"], r["ii"])
                        for o in ok)}
 
 
+def design_cell(r):
+    """What the architecture is made of: digits, or the stream's positions and cycles."""
+    if r["architecture"] == "digit-serial":
+        return f"{r['digit_bits']} x {r['frame_digits']} digits"
+    if r["architecture"] == "streamed":
+        return (f"{r['stream_positions']} positions in {r['stream_cycles']} cycles, kernel "
+                f"{r['stream_kernel_adders']} adders, {r['stream_tail']} tail")
+    return f"II = 1 for K = {r['ii_requested']}" if r.get("ii_requested") else ""
+
+
 def write_markdown(results, path):
-    head = ["design", "II", "digit bits x digits", "latency", "est. ns", "LUT", "FF", "CARRY", "LUT x II",
+    head = ["design", "architecture", "II", "made of", "latency", "est. ns", "LUT", "FF", "CARRY", "LUT x II",
             "ns / input", "LUT / II=1", "clock / II=1", "Pareto", "est. LUT", "gen s", "Yosys s"]
     out = [f"Measured at {results['measured_at']}; II = 1 is `da-gen {' '.join(II1_ARGS)}`; every design "
            f"checked bit-exactly in Icarus against dagen.predict_codes ({results['vectors']} vectors, inputs every "
-           f"II cycles with gaps, garbage on x between). Yosys: tools/yosys_report.py (xcup, -nosrl).", ""]
+           f"reported II cycles with gaps, garbage on x between). Yosys: tools/yosys_report.py (xcup, -nosrl). "
+           f"Pareto: on the front of LUTs against II among distinct designs; \"= K=a\": the same Verilog as "
+           f"row K=a (a duplicate, synthesized once).", ""]
     for name, m in results["models"].items():
         rows = m["rows"]
         base = next((r for r in rows if r["row"] == "II=1" and "lut" in r), None)
         front = pareto(rows)
-        out += [f"### {name} ({m['source']})", "", "| " + " | ".join(head) + " |", "|---" + "|---:" * (len(head) - 1) + "|"]
+        ks = f"bit-serial extreme K = {m['bit_serial_k']}"
+        ks += f", least streamed K = {m['stream_k']}" if m.get("stream_k") else ", no streamed design"
+        out += [f"### {name} ({m['source']}; {ks})", "", "| " + " | ".join(head) + " |",
+                "|---|---|---:|---" + "|---:" * (len(head) - 4) + "|"]
         for r in rows:
             if "error" in r:
                 out.append(f"| {r['row']} | error: {r['error']} |" + " |" * (len(head) - 2))
                 continue
-            digits = f"{r['digit_bits']} x {r['frame_digits']}" if r["digit_bits"] else "parallel"
             lut_ratio = f"{r['lut'] / base['lut']:.3f}" if base else ""
             clk_ratio = f"{r['period_ns'] / base['period_ns']:.2f}" if base else ""
-            cells = [r["row"], r["ii"], digits, r["latency"], r["period_ns"], r["lut"], r["ff"], r["carry"],
-                     r["lut_x_ii"], r["ns_per_input"], lut_ratio, clk_ratio, "yes" if r["row"] in front else "no",
+            on_front = f"= {r['same_as']}" if r.get("same_as") else "yes" if r["row"] in front else "**no**"
+            cells = [r["row"], r["architecture"], r["ii"], design_cell(r), r["latency"], r["period_ns"], r["lut"],
+                     r["ff"], r["carry"], r["lut_x_ii"], r["ns_per_input"], lut_ratio, clk_ratio, on_front,
                      r["estimated_luts"] or "", r["gen_s"], r["yosys_s"]]
             out.append("| " + " | ".join(map(str, cells)) + " |")
         out.append("")
@@ -236,9 +311,9 @@ def write_markdown(results, path):
 
 def panel(results, key, x0, title, width=440, height=330):
     """One log-log panel of `key` (lut or ff) against II, one line per model."""
-    series = {n: sorted((r["ii"], r[key]) for r in m["rows"] if key in r and r[key] > 0)
+    series = {n: sorted((r["ii"], r[key], r["architecture"]) for r in distinct(m["rows"]) if r[key] > 0)
               for n, m in results["models"].items()}
-    pts = [p for s in series.values() for p in s]
+    pts = [(i, v) for s in series.values() for i, v, _ in s]
     if not pts:
         return []
     iis = sorted({i for i, _ in pts})
@@ -253,7 +328,7 @@ def panel(results, key, x0, title, width=440, height=330):
 
     out = [f'<text x="{x0 + width / 2}" y="22" text-anchor="middle" font-size="14">{title}</text>',
            f'<rect x="{left}" y="{top}" width="{w}" height="{h}" fill="none" stroke="#888"/>']
-    for i in (1, 2, 4, 8, 16, 32, 64):
+    for i in (1, 2, 4, 8, 16, 32, 64, 128):
         if i <= iis[-1]:
             out.append(f'<text x="{px(i):.1f}" y="{top + h + 16}" text-anchor="middle" font-size="11">{i}</text>')
     for e in range(math.ceil(lo) - 1, math.floor(hi) + 1):
@@ -270,9 +345,13 @@ def panel(results, key, x0, title, width=440, height=330):
     for k, (name, rows) in enumerate(series.items()):
         color = COLORS[k % len(COLORS)]
         if rows:
-            path = " ".join(f"{'M' if j == 0 else 'L'}{px(i):.1f},{py(v):.1f}" for j, (i, v) in enumerate(rows))
+            path = " ".join(f"{'M' if j == 0 else 'L'}{px(i):.1f},{py(v):.1f}" for j, (i, v, _) in enumerate(rows))
             out.append(f'<path d="{path}" fill="none" stroke="{color}" stroke-width="2"/>')
-            out += [f'<circle cx="{px(i):.1f}" cy="{py(v):.1f}" r="3" fill="{color}"/>' for i, v in rows]
+            for i, v, arch in rows:  # squares: streamed designs
+                if arch == "streamed":
+                    out.append(f'<rect x="{px(i) - 4:.1f}" y="{py(v) - 4:.1f}" width="8" height="8" fill="{color}"/>')
+                else:
+                    out.append(f'<circle cx="{px(i):.1f}" cy="{py(v):.1f}" r="3" fill="{color}"/>')
         out.append(f'<rect x="{left + w - 150}" y="{top + 8 + 16 * k}" width="12" height="3" fill="{color}"/>')
         out.append(f'<text x="{left + w - 134}" y="{top + 13 + 16 * k}" font-size="11">{name}</text>')
     return out
@@ -280,6 +359,8 @@ def panel(results, key, x0, title, width=440, height=330):
 
 def write_svg(results, path):
     body = panel(results, "lut", 0, "LUTs against II (da-gen --ii K)") + panel(results, "ff", 450, "FFs against II")
+    body.append('<text x="450" y="322" text-anchor="middle" font-size="11">distinct designs; circles: II = 1, '
+                'word-parallel or digit-serial; squares: streamed</text>')
     path.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="900" height="330" font-family="sans-serif">'
                     '<rect width="100%" height="100%" fill="white"/>' + "".join(body) + "</svg>\n")
 
@@ -287,12 +368,12 @@ def write_svg(results, path):
 def parse_ks(text):
     ks = []
     for part in text.split(","):
-        if part == "max":
-            ks.append("max")
+        if part in ("max", "stream", "stream2x"):
+            ks.append(part)
         elif part.isdigit() and int(part) >= 2:
             ks.append(int(part))
         else:
-            raise SystemExit(f"--ks: {part!r} is not an integer >= 2 or 'max'")
+            raise SystemExit(f"--ks: {part!r} is not an integer >= 2, 'max', 'stream' or 'stream2x'")
     return ks
 
 
@@ -300,7 +381,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--da-gen", default=ROOT / "build" / "da-gen")
     ap.add_argument("--models", default=",".join(MODELS), help="from " + ",".join(MODELS))
-    ap.add_argument("--ks", default=DEFAULT_KS, help="K values >= 2; max = the bit-serial extreme")
+    ap.add_argument("--ks", default=DEFAULT_KS, help="K values >= 2; max = the bit-serial extreme, stream = the "
+                    "least K that streams a convolution, stream2x = twice it")
     ap.add_argument("--vectors", type=int, default=100)
     ap.add_argument("--seed", type=int, default=20)
     ap.add_argument("--out", default=ROOT / "benchmarks" / "results")
@@ -336,20 +418,25 @@ def main():
                 model_path.write_text(json.dumps(make()))
             model = dagen.load(str(model_path))
             extreme = bit_serial_k(a.da_gen, model_path, work)
-            sweep = sorted({extreme if k == "max" else k for k in ks if k == "max" or k < extreme})
+            streamed = stream_k(a.da_gen, model_path, work) if {"stream", "stream2x"} & set(ks) else None
+            named = {"max": extreme, "stream": streamed, "stream2x": 2 * streamed if streamed else None}
+            sweep = sorted({named[k] if k in named else k for k in ks
+                            if (k in named and named[k]) or (k not in named and k < extreme)})
             designs = [("II=1", list(II1_ARGS))] + [(f"K={k}", ["--ii", str(k)]) for k in sweep]
-            rows = []
+            rows, synthesized = [], {}
             for label, args in designs:
                 row_work = work / label.replace("=", "")
                 row_work.mkdir()
                 try:
-                    rows.append(measure(a.da_gen, model, model_path, row_work, label, args, a.vectors, a.seed))
+                    rows.append(measure(a.da_gen, model, model_path, row_work, label, args, a.vectors, a.seed,
+                                        synthesized))
                 except (CheckFailed, RuntimeError) as e:
                     failed += 1
                     rows.append({"row": label, "args": " ".join(args), "error": str(e).splitlines()[0]})
                     print(f"{name} {label}: ERROR {e}", file=sys.stderr)
                 print(f"{name:22s} {json.dumps(rows[-1])}", flush=True)
-            results["models"][name] = {"source": source, "bit_serial_k": extreme, "rows": rows}
+            results["models"][name] = {"source": source, "bit_serial_k": extreme, "stream_k": streamed,
+                                       "rows": rows}
     results["seconds"] = round(time.perf_counter() - start, 1)
     (out / "ii_tradeoff.json").write_text(json.dumps(results, indent=1) + "\n")
     write_markdown(results, out / "ii_tradeoff.md")
