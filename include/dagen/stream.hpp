@@ -30,6 +30,11 @@
 namespace dagen {
 
 struct StreamSplit {
+  // The nodes without adders (pooling by max, element-wise ops, rearrangements)
+  // that compute the convolution's image from the model's input, computed in the
+  // x_valid cycle and loaded into the shift register; no nodes when the
+  // convolution reads the input itself.
+  Model prefix;
   Model kernel;         // input "window" [taps * cin], one dense node and its element-wise chain
   Model tail;           // input: the chain's last tensor, gathered; the rest of the network
   int conv_node = 0;    // index in the original model's nodes
@@ -39,7 +44,7 @@ struct StreamSplit {
   // holding padded pixel q + c - 1 in cycle c >= 1 (pixel q after the load).
   int slots = 0;
   std::vector<FixedType> channels;  // the format every pixel's channel is held in
-  // Per slot, per channel: the element of the model's input loaded there (-1: padding, 0).
+  // Per slot, per channel: the element of the image loaded there (-1: padding, 0).
   std::vector<std::vector<long long>> load;
   std::vector<int> taps;  // the slot of each kernel tap of instance 0, in the kernel's tap order
   // Kernel instance j reads the taps moved up by j * instance_offset slots, so the
@@ -62,10 +67,11 @@ struct StreamSplit {
   int shift_register_bits() const;
 };
 
-// The first convolution the design can stream: one reading the model's only input
-// (read by nothing else), with the ReLUs, per-channel scales, quantizers and
-// tables that follow it when each is its predecessor's only reader, applies one
-// format per channel and makes no output of the model.  Its kernel model's input formats are per channel the
+// The first convolution the design can stream: one whose image is the model's only
+// input or is computed from it by a prefix (both read by nothing else), with the
+// ReLUs, per-channel scales, quantizers and tables that follow it when each is its
+// predecessor's only reader, applies one format per channel and makes no output of
+// the model.  Its kernel model's input formats are per channel the
 // union over the image (and zero for padding); the tail's input formats are
 // `gathered` per channel, one per kernel output (none yet: call split_stream
 // again with the kernel design's output formats).  The fewest kernel instances

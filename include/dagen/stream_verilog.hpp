@@ -14,6 +14,9 @@ namespace dagen {
 // (their files are among the returned ones), and the whole model's ports.
 struct StreamParts {
   const StreamSplit& split;
+  // The prefix's design (combinational, x in, the image out), or none.
+  std::string prefix_top;
+  const EmittedDesign* prefix = nullptr;
   std::string kernel_top;
   const EmittedDesign& kernel;
   int kernel_latency = 0;

@@ -3,7 +3,8 @@
 // output position caught by a clock enable from the x_valid delay line, and the
 // tail instance on the gathered feature map.
 //
-// Signals: ctl_t x_valid delayed by 1, 2, ... cycles; sr the shift register
+// Signals: ctl_t x_valid delayed by 1, 2, ... cycles; image the prefix's output
+// (the convolution's image, when it is not x itself); sr the shift register
 // (slot q at bits [q * pixel, (q + 1) * pixel)), sr_load its value in the
 // x_valid cycle; window the kernel's input; kernel_y its output; fmap the
 // gathered positions (position p at bits [p * kernel y width, ...)); tail_y the
@@ -98,6 +99,12 @@ EmittedDesign emit_stream_verilog(const StreamParts& parts, const Target& target
   v << "  wire [" << control - 1 << ":0] ctl_t;\n  dagen_delay #(.WIDTH(1), .DEPTH(" << control
     << "), .ZERO_AT_START(1)) ctl_delay (.clk(clk), .d(x_valid), .taps(ctl_t));\n";
 
+  // The image: x itself, or the prefix's output computed from it.
+  const std::vector<PortElement>& image = parts.prefix ? parts.prefix->outputs : ports.inputs;
+  const std::string bus = parts.prefix ? "image" : "x";
+  if (parts.prefix)
+    v << "  wire [" << std::max(total_width(image), 1) - 1 << ":0] image;\n  " << parts.prefix_top
+      << " prefix (.x(x), .y(image));\n";
   // The shift register: loaded with the padded image in the x_valid cycle, then
   // moved down one pixel per cycle (zeros come in at the top; no window reads them).
   v << "  wire [" << sr_bits - 1 << ":0] sr_load;\n";
@@ -112,7 +119,7 @@ EmittedDesign emit_stream_verilog(const StreamParts& parts, const Target& target
       if (e < 0)
         v << w << "'d0;\n";
       else
-        v << realigned("x", ports.inputs[static_cast<std::size_t>(e)],
+        v << realigned(bus, image[static_cast<std::size_t>(e)],
                        s.channels[static_cast<std::size_t>(c)].frac_bits, w)
           << ";\n";
     }
@@ -179,8 +186,8 @@ EmittedDesign emit_stream_verilog(const StreamParts& parts, const Target& target
   d.outputs = ports.outputs;
   d.files[top + ".v"] = v.str();
   d.files["dagen_delay.v"] = std::string(target.rtl_cell("dagen_delay"));
-  for (const EmittedDesign* part : {&parts.kernel, &parts.tail})
-    for (const auto& [name, text] : part->files) {
+  for (const EmittedDesign* part : {parts.prefix, &parts.kernel, &parts.tail})
+    for (const auto& [name, text] : part ? part->files : std::map<std::string, std::string>{}) {
       auto [at, added] = d.files.emplace(name, text);
       if (!added && at->second != text)
         throw InternalError("emit_stream_verilog: two parts write different files " + name);

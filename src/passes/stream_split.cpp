@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "dagen/diag.hpp"
+#include "dagen/lower.hpp"
 #include "dagen/stream.hpp"
 
 namespace dagen {
@@ -126,18 +127,70 @@ void place_window(const ConvOp& op, const Shape& in, const Shape& out, int max_c
   }
 }
 
+// Ops without adders that may compute the convolution's image from the model's
+// input in the x_valid cycle (the prefix): pooling by max, element-wise ops, tables
+// and rearrangements.
+bool prefix_op(const Op& op) {
+  return std::holds_alternative<MaxPoolOp>(op) || std::holds_alternative<ExtremumOp>(op) ||
+         std::holds_alternative<ReluOp>(op) || std::holds_alternative<QuantizeOp>(op) ||
+         std::holds_alternative<LookupOp>(op) || std::holds_alternative<ReshapeOp>(op) ||
+         std::holds_alternative<TransposeOp>(op) || std::holds_alternative<ConcatOp>(op);
+}
+
+// The nodes the prefix needs: `image`'s ancestors (node indices, in order).
+std::vector<int> ancestors(const Model& m, int image) {
+  std::vector<char> need(static_cast<std::size_t>(m.tensor_count()), 0);
+  need[static_cast<std::size_t>(image)] = 1;
+  std::vector<int> nodes;
+  for (int t = m.tensor_count(); t-- > static_cast<int>(m.inputs.size());) {
+    if (!need[static_cast<std::size_t>(t)]) continue;
+    const ModelNode& n = m.node_of(t);
+    nodes.push_back(t - static_cast<int>(m.inputs.size()));
+    for (int i : n.inputs) need[static_cast<std::size_t>(i)] = 1;
+  }
+  std::reverse(nodes.begin(), nodes.end());
+  return nodes;
+}
+
 }  // namespace
 
 std::optional<StreamSplit> split_stream(const Model& model, const std::vector<FixedType>& gathered,
                                         int max_cycles) {
-  if (model.inputs.size() != 1) return std::nullopt;
+  if (model.inputs.size() != 1 || is_output(model, 0)) return std::nullopt;
   const auto readers = readers_of(model);
-  if (readers[0].size() != 1 || is_output(model, 0)) return std::nullopt;
-  const int conv_at = readers[0][0];
+  const auto first = static_cast<int>(model.inputs.size());  // tensor id of node 0
+  // Tensors the prefix can compute: from the input through prefix ops only.
+  std::vector<char> computable(static_cast<std::size_t>(model.tensor_count()), 0);
+  computable[0] = 1;
+  int conv_at = -1;
+  for (std::size_t k = 0; k < model.nodes.size() && conv_at < 0; ++k) {
+    const ModelNode& n = model.nodes[k];
+    const bool from_input = std::all_of(n.inputs.begin(), n.inputs.end(), [&](int t) {
+      return computable[static_cast<std::size_t>(t)];
+    });
+    if (!from_input) continue;
+    if (std::holds_alternative<ConvOp>(n.op))
+      conv_at = static_cast<int>(k);
+    else if (prefix_op(n.op))
+      computable[static_cast<std::size_t>(first) + k] = 1;
+  }
+  if (conv_at < 0) return std::nullopt;
   const ModelNode& conv = model.nodes[static_cast<std::size_t>(conv_at)];
   const auto* op = std::get_if<ConvOp>(&conv.op);
-  if (op == nullptr) return std::nullopt;
-  const auto first = static_cast<int>(model.inputs.size());  // tensor id of node 0
+  const int image = conv.inputs[0];
+  // The input and every prefix tensor are read only inside the prefix and by the
+  // convolution (the tail sees only what the convolution makes), and are no outputs.
+  const std::vector<int> prefix = ancestors(model, image);
+  auto inside = [&](int node) {
+    return node == conv_at || std::find(prefix.begin(), prefix.end(), node) != prefix.end();
+  };
+  for (int t = 0; t < model.tensor_count(); ++t) {
+    const bool in_prefix = t == 0 || (t >= first && inside(t - first) && t - first != conv_at);
+    if (!in_prefix) continue;
+    if (is_output(model, t)) return std::nullopt;
+    for (int r : readers[static_cast<std::size_t>(t)])
+      if (!inside(r)) return std::nullopt;
+  }
 
   StreamSplit s;
   s.conv_node = conv_at;
@@ -150,14 +203,36 @@ std::optional<StreamSplit> split_stream(const Model& model, const std::vector<Fi
     chain.push_back(r[0]);
   }
   s.chain_nodes = static_cast<int>(chain.size());
-  const Shape& in = model.inputs[0].shape;
+  const Shape& in = model.shape_of(image);
   place_window(*op, in, conv.shape, max_cycles, s);
 
+  // The image's formats: the input's, or what the prefix computes (no adders: its
+  // graph's formats are the same whatever the optimiser's options).
+  std::vector<FixedType> formats = model.inputs[0].types;
+  if (!prefix.empty()) {
+    Model& p = s.prefix;
+    p.name = model.name + "_prefix";
+    p.version = 2;
+    p.inputs = model.inputs;
+    p.input_types = model.input_types;
+    std::vector<int> renamed(static_cast<std::size_t>(model.tensor_count()), -1);
+    renamed[0] = 0;
+    for (int n : prefix) {
+      ModelNode copy = model.nodes[static_cast<std::size_t>(n)];
+      for (int& i : copy.inputs) i = renamed[static_cast<std::size_t>(i)];
+      renamed[static_cast<std::size_t>(first + n)] = static_cast<int>(1 + p.nodes.size());
+      p.nodes.push_back(std::move(copy));
+    }
+    p.outputs = {renamed[static_cast<std::size_t>(image)]};
+    const AdderGraph g = lower_model(p, {});
+    formats.clear();
+    for (const Operand& o : g.outputs) formats.push_back(operand_type(g, o));
+  }
   // Per channel, the union of its formats over the image (padding reads as zero).
   s.channels.assign(static_cast<std::size_t>(op->cin), FixedType{false, 0, 0});
-  for (std::size_t e = 0; e < model.inputs[0].types.size(); ++e) {
+  for (std::size_t e = 0; e < formats.size(); ++e) {
     FixedType& c = s.channels[e % static_cast<std::size_t>(op->cin)];
-    c = union_type(c, model.inputs[0].types[e]);
+    c = union_type(c, formats[e]);
   }
 
   // The kernel: the convolution as a dense layer over one window, then its chain.
@@ -218,7 +293,10 @@ std::optional<StreamSplit> split_stream(const Model& model, const std::vector<Fi
   std::vector<int> renamed(static_cast<std::size_t>(model.tensor_count()), -1);
   renamed[static_cast<std::size_t>(last)] = 0;
   for (std::size_t n = 0; n < model.nodes.size(); ++n) {
-    if (std::find(chain.begin(), chain.end(), static_cast<int>(n)) != chain.end()) continue;
+    const auto node = static_cast<int>(n);
+    if (std::find(chain.begin(), chain.end(), node) != chain.end() ||
+        std::find(prefix.begin(), prefix.end(), node) != prefix.end())
+      continue;
     ModelNode copy = model.nodes[n];
     for (int& i : copy.inputs) {
       i = renamed[static_cast<std::size_t>(i)];

@@ -75,6 +75,14 @@ class RandomConvNets {
       last = node["name"];
       nodes.push_back(std::move(node));
     };
+    if (pick(0, 3) == 0) {  // a prefix: the convolution's image pooled from the input
+      add({{"op", rank == 1 ? "max_pool1d" : "max_pool2d"},
+           {"name", "p0"},
+           {"input", last},
+           {"pool", 2},
+           {"padding", "same"}});
+      for (int& s : spatial) s = (s + 1) / 2;
+    }
     add(conv("c", last, rank, cin, cout, spatial));
     if (pick(0, 2) == 0) {  // a batch normalisation: per channel
       json factor = json::array(), bias = json::array();
@@ -115,12 +123,14 @@ class RandomConvNets {
                   cout * std::accumulate(spatial.begin(), spatial.end(), 1, std::multiplies<>()),
                   pick(1, 3)));
         break;
-      case 2:
+      case 2:  // pooling, then (mostly) a convolution the tail streams behind its prefix
         add({{"op", rank == 1 ? "max_pool1d" : "max_pool2d"},
              {"name", "p"},
              {"input", last},
              {"pool", 2},
              {"padding", "same"}});
+        for (int& s : spatial) s = (s + 1) / 2;
+        if (pick(0, 3)) add(conv("c2", last, rank, cout, pick(1, 2), spatial));
         break;
       default:  // a second convolution: the tail streams it too
         add({{"op", "quantize"},
@@ -254,7 +264,27 @@ TEST(StreamSplit, EveryPositionReadsItsWindow) {
   for (int k : {1, 2, 3, 7, 1000}) expect_windows_match(strided, k);
   RandomConvNets random(7);
   for (int k = 0; k < 40; ++k) expect_windows_match(parse_model(random.model(k)), 1 + k % 9);
-  // Nothing to stream: a dense network, a convolution reading a computed tensor.
+  // A convolution behind a prefix (max-pooling, a quantizer): the image is the prefix's.
+  const std::string pooled = R"json({"version": 2, "name": "pooled",
+    "inputs": [{"name": "x", "shape": [6, 6, 2], "type": {"signed": true, "int_bits": 2, "frac_bits": 1}}],
+    "nodes": [{"op": "max_pool2d", "name": "p", "input": "x", "pool": 2},
+              {"op": "quantize", "name": "q", "input": "p", "to": {"signed": true, "int_bits": 1, "frac_bits": 1}, "overflow": "SAT"},
+              {"op": "conv2d", "name": "c", "input": "q", "kernel": [[[[1], [0.5]], [[-1], [0]]]], "padding": "same"},
+              {"op": "flatten", "name": "f", "input": "%s"}],
+    "outputs": ["f"]})json";
+  auto with_reader = [&](const char* read) {
+    std::string text = pooled;
+    text.replace(text.find("%s"), 2, read);
+    return read_model_text(text, "pooled");
+  };
+  const std::optional<StreamSplit> behind = split_stream(with_reader("c"));
+  ASSERT_TRUE(behind);
+  EXPECT_EQ(behind->prefix.nodes.size(), 2u);
+  EXPECT_EQ(behind->positions(), 9);  // 3 x 3 after the pooling
+  EXPECT_EQ(behind->channels, std::vector<FixedType>(2, FixedType{true, 1, 1}));
+  expect_windows_match(with_reader("c"));
+  // Nothing to stream: the prefix's tensor read outside it, a dense network.
+  EXPECT_FALSE(split_stream(with_reader("q")));
   EXPECT_FALSE(split_stream(read_model_file(DAGEN_TEST_MODELS "/v2/resmlp.json")));
 }
 
@@ -299,9 +329,16 @@ TEST(StreamSimulation, RandomConvNetworksMatchTheReference) {
   std::vector<IiCase> cases;
   std::map<std::string, std::string> library;
   int scales = 0, tables = 0;  // streamed inside a kernel
+  int prefixes = 0;            // tails streaming a convolution behind a prefix
   for (int k = 0; k < 16; ++k) {
     const Model m = parse_model(random.model(k));
     const std::optional<StreamSplit> split = split_stream(m);
+    prefixes += split->prefix.nodes.empty() ? 0 : 1;
+    if (const auto tail =
+            split_stream(split_stream(m, std::vector<FixedType>(split->kernel.nodes.back().shape[0],
+                                                                FixedType{true, 4, 2}))
+                             ->tail))
+      prefixes += tail->prefix.nodes.empty() ? 0 : 1;
     for (const ModelNode& n : split->kernel.nodes) {
       scales += std::holds_alternative<ScaleOp>(n.op) ? 1 : 0;
       tables += std::holds_alternative<LookupOp>(n.op) ? 1 : 0;
@@ -313,6 +350,7 @@ TEST(StreamSimulation, RandomConvNetworksMatchTheReference) {
   }
   EXPECT_GT(scales, 0);
   EXPECT_GT(tables, 0);
+  EXPECT_GT(prefixes, 0);
   const Model cnn = read_model_file(DAGEN_TEST_MODELS "/v2/cnn2d.json");
   cases.push_back(make_stream_case(cnn, 64, "cnn_k64", 3, library));
   cases.push_back(make_stream_case(cnn, 12, "cnn_k12", 4, library));  // four kernel instances
