@@ -902,7 +902,7 @@ def main():
         proc = "proc -norom" if model.get("version", 1) == 2 else "proc"
         # --ii: the time steps to the second result (sat -seq numbers them from 1).
         seq = "-seq %d " % (report["initiation_interval"] + report["latency_cycles"] + 1) if a.ii else ""
-        if "dagen_sadd.v" in files:
+        if "dagen_sadd.v" in files or "dagen_load.v" in files:
             cells = "read_verilog +/xilinx/cells_sim.v\n"
         script = ("%sread_verilog %s\nread_verilog %s\nhierarchy -top miter\n%s\nflatten\nopt_clean\n"
                   "sat -verify %s-prove trigger 0 -show-inputs -timeout %d miter\n"

@@ -123,11 +123,15 @@ EmittedDesign emit_stream_verilog(const StreamParts& parts, const Target& target
                        s.channels[static_cast<std::size_t>(c)].frac_bits, w)
           << ";\n";
     }
-  v << "  reg [" << sr_bits - 1 << ":0] sr;\n  always @(posedge clk) sr <= x_valid ? sr_load : ";
+  // dagen_load: on Xilinx two bits of the load multiplexer per LUT6_2.
+  v << "  reg [" << sr_bits - 1 << ":0] sr;\n  wire [" << sr_bits - 1 << ":0] sr_next;\n"
+    << "  dagen_load #(.WIDTH(" << sr_bits << "), .XILINX(" << (target.has_ternary_adders() ? 1 : 0)
+    << ")) sr_mux (.load(x_valid), .d(sr_load), .s(";
   if (s.slots > 1)
-    v << "{" << pixel << "'d0, sr[" << sr_bits - 1 << ":" << pixel << "]};\n";
+    v << "{" << pixel << "'d0, sr[" << sr_bits - 1 << ":" << pixel << "]}";
   else
-    v << "sr;\n";
+    v << "sr";
+  v << "), .q(sr_next));\n  always @(posedge clk) sr <= sr_next;\n";
 
   // The kernel instances, instance j on the taps moved up by j * instance_offset slots.
   for (int j = 0; j < s.instances; ++j) {
@@ -186,6 +190,7 @@ EmittedDesign emit_stream_verilog(const StreamParts& parts, const Target& target
   d.outputs = ports.outputs;
   d.files[top + ".v"] = v.str();
   d.files["dagen_delay.v"] = std::string(target.rtl_cell("dagen_delay"));
+  d.files["dagen_load.v"] = std::string(target.rtl_cell("dagen_load"));
   for (const EmittedDesign* part : {parts.prefix, &parts.kernel, &parts.tail})
     for (const auto& [name, text] : part ? part->files : std::map<std::string, std::string>{}) {
       auto [at, added] = d.files.emplace(name, text);

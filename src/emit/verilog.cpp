@@ -48,7 +48,7 @@ std::string verilog_identifier(const std::string& name) {
       "timeunit tran tranif0 tranif1 tri tri0 tri1 triand trior trireg type typedef union "
       "unique unique0 unsigned until until_with untyped use uwire var vectored virtual void "
       "wait wait_order wand weak weak0 weak1 while wildcard wire with within wor xnor xor "
-      "dagen_delay dagen_add3 _top ";
+      "dagen_delay dagen_add3 dagen_sadd dagen_load _top ";
   return emit::hdl_identifier(name, kReserved, emit::IdentifierRules::Verilog);
 }
 

@@ -64,6 +64,10 @@ void FlowOptions::validate() const {
       throw OptionError(
           "--quartus cannot build --ternary designs: dagen_add3 instantiates Xilinx primitives "
           "(LUT6_2, CARRY8)");
+    if (ii > 1 && device->has_ternary_adders())
+      throw OptionError("--quartus cannot build --ii designs for --target " + target +
+                        ": dagen_sadd and dagen_load instantiate Xilinx primitives (LUT6_2, "
+                        "CARRY8); --target ice40 builds them from plain arithmetic");
   }
 }
 

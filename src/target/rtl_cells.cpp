@@ -14,10 +14,11 @@ struct RtlCell {
   std::string_view source;
 };
 
-constexpr std::array<RtlCell, 3> kCells{{
+constexpr std::array<RtlCell, 4> kCells{{
     {"dagen_delay", rtl_lib::kDagenDelay},
     {"dagen_add3", rtl_lib::kDagenAdd3},
     {"dagen_sadd", rtl_lib::kDagenSadd},
+    {"dagen_load", rtl_lib::kDagenLoad},
 }};
 
 }  // namespace

@@ -9,8 +9,9 @@
 namespace dagen {
 namespace {
 
-constexpr std::array<std::string_view, 3> kXcupCells{"dagen_delay", "dagen_add3", "dagen_sadd"};
-constexpr std::array<std::string_view, 2> kIce40Cells{"dagen_delay", "dagen_sadd"};
+constexpr std::array<std::string_view, 4> kXcupCells{"dagen_delay", "dagen_add3", "dagen_sadd",
+                                                     "dagen_load"};
+constexpr std::array<std::string_view, 3> kIce40Cells{"dagen_delay", "dagen_sadd", "dagen_load"};
 
 const std::array<Target, 2> kTargets{
     // UltraScale+ -2.  LUT6 0.15 ns; an adder's LUT2, carry entry and exit 0.29 ns in all (lut +

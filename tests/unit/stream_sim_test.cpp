@@ -377,7 +377,7 @@ TEST(StreamSimulation, RandomConvNetworksMatchTheReference) {
         return m[1].str() + std::to_string(std::stoi(m[2]) - 1) + m[3].str();
       }));
   ASSERT_TRUE(test::mutate(  // the image loaded one cycle after x_valid
-      cases[intact + 2].verilog, std::regex(R"((.*sr <= )x_valid( \? sr_load.*))"),
+      cases[intact + 2].verilog, std::regex(R"((.*sr_mux \(\.load\()x_valid(\).*))"),
       [](const std::smatch& m) { return m[1].str() + "ctl_t[0]" + m[2].str(); }));
 
   test::expect_intact_pass_mutants_fail(cases, intact, library, "stream-sim");

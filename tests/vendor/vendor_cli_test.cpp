@@ -76,6 +76,8 @@ TEST(VendorCli, BadPartsAreOneLineUsageErrorsAndWriteNothing) {
        "da-gen: usage: --quartus: cannot tell the family of device 'XC7A35T'"},
       {{"--quartus", "5CSEMA5F31C6", "--ternary"},
        "da-gen: usage: --quartus cannot build --ternary"},
+      {{"--quartus", "5CSEMA5F31C6", "--ii", "8"},
+       "da-gen: usage: --quartus cannot build --ii designs for --target xcup"},
       {{"--vivado", ""}, "da-gen: usage: --vivado needs a part name"},
   };
   for (const auto& [extra, start] : cases) {
@@ -211,6 +213,13 @@ TEST(VendorCli, ErrorsAreDocumented) {
        2,
        "da-gen: usage: --quartus cannot build --ternary designs: dagen_add3 instantiates Xilinx "
        "primitives (LUT6_2, CARRY8)",
+       ""},
+      {"quartus-ii",
+       {kTiny, "--quartus", "5CSEMA5F31C6", "--ii", "8"},
+       2,
+       "da-gen: usage: --quartus cannot build --ii designs for --target xcup: dagen_sadd and "
+       "dagen_load instantiate Xilinx primitives (LUT6_2, CARRY8); --target ice40 builds them "
+       "from plain arithmetic",
        ""},
       {"vendor-with-eval",
        {kTiny, "--eval", "v.json", "--vivado", "xc7a35t"},
