@@ -29,8 +29,9 @@ benchmarks/resources.py, imported) and the QKeras MLP (models/qkeras_mlp.json). 
 
 Function check before any count: corners and seeded random codes of da-gen's input types through
 `da-gen --eval` (exact), and every design in Icarus Verilog, one vector per clock, each output read
-L cycles later (ternary designs of both tools as synthesized: SYNTHESIS defined, Yosys'
-xilinx/cells_sim.v). A design that differs is not synthesized. Then tools/yosys_report.py (xilinx)
+L cycles later; the ternary designs of both tools also as synthesized (SYNTHESIS defined, their
+ternary adders as LUT6_2 / CARRY8 instances with Yosys' xilinx/cells_sim.v models) on the first
+--cell-vectors vectors (corners first; Icarus is slow on cell models). A design that differs is not synthesized. Then tools/yosys_report.py (xilinx)
 and, for netlists without LUT6_2 / CARRY8, Yosys `sta` with cells_sim.v's specify delays (cell
 delays only, no routing; benchmarks/alkaid_v2.py, whose helpers this script imports).
 
@@ -190,10 +191,19 @@ def bench_case(name, a, work):
                     wi, wo = d["info"]["ports"]["model_inp"]["width"], d["info"]["ports"]["model_out"]["width"]
                     tgt["in_types_equal_model_json"] = [x[1:] for x in lay_in] == [x[1:] for x in in_layout]
                 words = [av2.pack(r, lay_in) for r in rows]
-                outs = av2.simulate(files, d["top"], ports, words, wi, wo, d["latency"],
-                                    str(cdir / "sim" / (key + suffix)), defines=("SYNTHESIS",) if cells else ())
-                bad, first = av2.compare(ref, outs, lay_out)
-                tgt["sim"] = {"mismatches": bad, "first": first}
+                # every vector through the behavioural design; ternary designs also as synthesized
+                # (LUT6_2 / CARRY8 cell models, slow in Icarus) on the first --cell-vectors
+                runs = [(files if not cells else [f for f in files if f != av2.CELLS_SIM], (), len(rows), "")]
+                if cells:
+                    runs.append((files, ("SYNTHESIS",), min(a.cell_vectors, len(rows)), "_cells"))
+                tgt["sim"] = {"mismatches": 0, "first": [], "vectors": {}}
+                for fs, defs, n, tag in runs:
+                    outs = av2.simulate(fs, d["top"], ports, words[:n], wi, wo, d["latency"],
+                                        str(cdir / "sim" / (key + suffix + tag)), defines=defs)
+                    bad, first = av2.compare(ref[:n], outs, lay_out)
+                    tgt["sim"]["mismatches"] += bad
+                    tgt["sim"]["first"] += first
+                    tgt["sim"]["vectors"]["as synthesized" if tag else "behavioural"] = n
             except Exception as e:
                 tgt["sim"] = {"error": f"{type(e).__name__}: {e}"[:500]}
             log(f"  sim {key}{suffix}: {tgt['sim'].get('mismatches', tgt['sim'])}")
@@ -468,6 +478,8 @@ def main(argv=None):
     ap.add_argument("--da-gen", default=str(REPO / "build" / "da-gen"))
     ap.add_argument("--cases", default=",".join(CASES))
     ap.add_argument("--vectors", type=int, default=300)
+    ap.add_argument("--cell-vectors", type=int, default=24,
+                    help="vectors of the as-synthesized simulation of ternary designs (the first ones: corners first)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--breakdown-all", action="store_true", help="LUT breakdown on every case, not only the jets")
     ap.add_argument("--out", default=str(REPO / "benchmarks" / "results"))
