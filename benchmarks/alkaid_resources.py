@@ -247,55 +247,77 @@ def _bin(w):
     return next(f"{lo}-{hi}" if hi < 99 else f">={lo}" for lo, hi in WIDTH_BINS if lo <= w <= hi)
 
 
-def _luts(la, wa, lb, wb, lo, wo, sub):
-    """LUTs of a two-input adder by the one formula of both tools (positions in units of the output
-    LSB grid: lsb, width of each operand, shifted into place)."""
-    start = lb if sub else max(la, lb)
-    start = max(start, lo)
-    top = min(lo + wo, max(la + wa, lb + wb))
-    return max(0, top - start)
+def _operand_bit(p, lsb, width, signed, const=None):
+    """The bit of an operand at absolute position p (units of 2^p): ('c', 0/1) for a known bit,
+    else ('w', bit index), sign-extended when signed."""
+    if const is not None:
+        return ("c", (const >> (p - lsb)) & 1 if p >= lsb else 0)
+    if p < lsb or width <= 0:
+        return ("c", 0)
+    j = p - lsb
+    if j >= width:
+        if not signed:
+            return ("c", 0)
+        j = width - 1
+    return ("w", j)
 
 
-def _const_luts(la, lc, code, lo, wo):
-    """a + constant: one LUT (an inverter or XOR with 1) per 1 bit of the constant above a's LSB."""
-    n = 0
-    for pos in range(max(la, lc, lo), lo + wo):
-        n += (code >> min(pos - lc, 126)) & 1 if pos >= lc else 0
-    return n
+def _adder_luts(a, b, lo, wo, sub):
+    """(one-input LUTs, two-input LUTs) of a two-input adder over its output bits, by the rule of
+    src/target/lut_cost.cpp within one adder: a bit needs its propagate LUT a XOR b (XNOR for a
+    subtraction) unless it is a wire (an addition with a known 0), a constant, or a repeat of a
+    bit already computed (above both sign bits). a, b: (lsb, width, signed, constant or None)."""
+    seen, one, two = set(), 0, 0
+    for p in range(lo, lo + wo):
+        x, y = _operand_bit(p, *a), ("b",) + _operand_bit(p, *b)
+        x = ("a",) + x
+        if x[1] == "c" and y[1] == "c":
+            continue
+        if x[1] == "c":
+            x, y = y, x
+        if y[1] == "c":  # x or NOT x
+            if (y[2] != 0) == sub:
+                continue
+            key = (x, None)
+        else:
+            key = (x, y)
+        if key in seen:
+            continue
+        seen.add(key)
+        one += key[1] is None
+        two += key[1] is not None
+    return one, two
 
 
 def _tally(tab, key, luts):
-    e = tab.setdefault(key, {"adders": 0, "luts": 0})
+    e = tab.setdefault(key, {"adders": 0, "luts": 0, "one_input": 0})
     e["adders"] += 1
-    e["luts"] += luts
+    e["luts"] += sum(luts)
+    e["one_input"] += luts[0]
 
 
 def dagen_adders(graph):
-    """(output width, wider operand width, LUTs) of every add node of a da-gen --dump-graph graph."""
-    def tw(t):  # 's4.5' -> (width, lsb)
+    """(output width, wider operand width, (one-input, two-input) LUTs, constant operand) of every
+    add node of a da-gen --dump-graph graph."""
+    def tw(t):  # 's4.5' -> (width, lsb, signed)
         s, rest = t[0] == "s", t[1:]
         i, f = (int(x) for x in rest.split("."))
-        return int(s) + i + f, -f
+        return int(s) + i + f, -f, s
 
     nodes = {n["id"]: n for n in graph["nodes"]}
     out = []
     for n in graph["nodes"]:
         if n["kind"] != "add":
             continue
-        wo, lo = tw(n["type"])
-        ops = [(nodes[o["node"]], o["shift"]) for o in n["operands"]]
-        (na, sa), (nb, sb) = ops
-        wa, la = tw(na["type"])
-        wb, lb = tw(nb["type"])
-        la, lb = la + sa, lb + sb
-        if nb["kind"] == "const" or na["kind"] == "const":
-            (x, lx, wx), (c, lc) = ((na, la, wa), (nb, lb)) if nb["kind"] == "const" else ((nb, lb, wb), (na, la))
-            code = int(c["code"])
-            if n.get("sub") and c is nb:
-                code = -code
-            out.append((wo, wx, _const_luts(lx, lc, code, lo, wo), True))
-        else:
-            out.append((wo, max(wa, wb), _luts(la, wa, lb, wb, lo, wo, bool(n.get("sub"))), False))
+        wo, lo, _ = tw(n["type"])
+        ops = []
+        for o in n["operands"]:
+            m = nodes[o["node"]]
+            w, lsb, sg = tw(m["type"])
+            ops.append((lsb + o["shift"], w, sg, int(m["code"]) if m["kind"] == "const" else None))
+        const = any(x[3] is not None for x in ops)
+        wi = max(x[1] for x in ops if x[3] is None) if not all(x[3] is not None for x in ops) else 0
+        out.append((wo, wi, _adder_luts(ops[0], ops[1], lo, wo, bool(n.get("sub"))), const))
     return out
 
 
@@ -311,13 +333,14 @@ def alkaid_adders(comb):
         if wo <= 0:
             continue
         wa, la = alkaid_rtl._kif(ops[op.addr[0]])
+        a = (la, wa, bool(ops[op.addr[0]].qint.kif[0]), None)
         if op.opcode == 4:
             val, f1 = op.data
-            out.append((wo, wa, _const_luts(la, -f1, int(val), lo, wo), True))
+            out.append((wo, wa, _adder_luts(a, (-int(f1), 0, True, int(val)), lo, wo, False), True))
             continue
         wb, lb = alkaid_rtl._kif(ops[op.addr[1]])
-        lb += op.data[0]
-        out.append((wo, max(wa, wb), _luts(la, wa, lb, wb, lo, wo, op.opcode == 1), False))
+        b = (lb + op.data[0], wb, bool(ops[op.addr[1]].qint.kif[0]), None)
+        out.append((wo, max(wa, wb), _adder_luts(a, b, lo, wo, op.opcode == 1), False))
     return out
 
 
@@ -334,14 +357,22 @@ def breakdown(cdir):
     inp, out = alkaid_rtl.build_alkaid(alkaid_rtl.d4.load_model(cdir / "model.json"))
     comb = trace(inp, out, optimize=True, keep_dead_inputs=True)
     ak = alkaid_adders(comb)
+    # ReLUs of a signed value: one LUT per output bit (the bit AND NOT the sign)
+    types = {n["id"]: n["type"] for n in graph["nodes"]}
+    relu = {"da-gen": sum(int(n["type"][1:].split(".")[0]) + int(n["type"].split(".")[1]) for n in graph["nodes"]
+                          if n["kind"] == "relu" and types[n["operands"][0]["node"]].startswith("s")),
+            "alkaid": sum(alkaid_rtl._kif(op)[0] for k, op in enumerate(comb.ops) if op.opcode == 2 and comb.ref_count[k]
+                          and comb.ops[op.addr[0]].qint.min < 0)}
     res = {}
     for tool, items in (("da-gen", dg), ("alkaid", ak)):
         by_out, by_in = {}, {}
         for wo, wi, luts, const in items:
             _tally(by_out, ("const " if const else "") + _bin(wo), luts)
-            _tally(by_in, ("const " if const else "") + _bin(wi), luts)
+            _tally(by_in, ("const " if const else "") + (_bin(wi) if wi else "0"), luts)
         res[tool] = {"by_output_width": by_out, "by_operand_width": by_in,
-                     "formula_luts": sum(x[2] for x in items), "adders": len(items)}
+                     "formula_luts": sum(sum(x[2]) for x in items),
+                     "formula_one_input": sum(x[2][0] for x in items), "adders": len(items),
+                     "relu_luts": relu[tool]}
     return res
 
 
@@ -444,11 +475,26 @@ def markdown(doc):
             continue
         b = r["breakdown"]
         D = r["designs"]
-        out.append(f"**{r['case']}**, two-input combinational designs: da-gen {b['da-gen']['adders']} adders, "
-                   f"formula {b['da-gen']['formula_luts']} LUTs (da-gen's own estimate "
-                   f"{D['dagen_p0']['stats']['adder_luts']}, Yosys {fmt(lut(D.get('dagen_p0')))} in all); alkaid "
-                   f"{b['alkaid']['adders']} adders, formula {b['alkaid']['formula_luts']} LUTs (Yosys "
-                   f"{fmt(lut(D.get('alkaid_comb_notern')))} in all).")
+        cells = lambda k: (D.get(k) or {}).get("yosys", {}).get("cells", {})  # noqa: E731
+        inv = lambda k: cells(k).get("INV", 0)  # noqa: E731
+        multi = lambda k: sum(v for c, v in cells(k).items() if c.startswith("LUT"))  # noqa: E731
+        out.append(f"**{r['case']}**, two-input combinational designs (`dagen_p0`, `alkaid_comb_notern`):")
+        out.append("")
+        out.append("| | da-gen | alkaid | da-gen / alkaid |")
+        out.append("|---|---:|---:|---:|")
+        for label, g, a_ in (
+                ("Yosys LUTs in all", lut(D.get("dagen_p0")), lut(D.get("alkaid_comb_notern"))),
+                ("Yosys INV cells (all drive a CARRY4 S input: a one-input propagate)", inv("dagen_p0"),
+                 inv("alkaid_comb_notern")),
+                ("Yosys LUT1..LUT6 cells", multi("dagen_p0"), multi("alkaid_comb_notern")),
+                ("Yosys CARRY4 cells", cells("dagen_p0").get("CARRY4"), cells("alkaid_comb_notern").get("CARRY4")),
+                ("two-input adders (incl. constant adds)", b["da-gen"]["adders"], b["alkaid"]["adders"]),
+                ("adder LUTs by the formula", b["da-gen"]["formula_luts"], b["alkaid"]["formula_luts"]),
+                ("  of them one-input (x or NOT x)", b["da-gen"]["formula_one_input"], b["alkaid"]["formula_one_input"]),
+                ("da-gen's own adder_luts estimate", D["dagen_p0"]["stats"]["adder_luts"], None),
+                ("ReLU LUTs (one per bit of a ReLU of a signed value)", b["da-gen"].get("relu_luts"),
+                 b["alkaid"].get("relu_luts"))):
+            out.append(f"| {label} | {fmt(g)} | {fmt(a_)} | {fmt(g / a_, 2) if g and a_ else '—'} |")
         out.append("")
         for axis, title in (("by_output_width", "adder output width"), ("by_operand_width", "wider operand width")):
             keys = sorted(set(b["da-gen"][axis]) | set(b["alkaid"][axis]),
@@ -484,11 +530,19 @@ def main(argv=None):
     ap.add_argument("--breakdown-all", action="store_true", help="LUT breakdown on every case, not only the jets")
     ap.add_argument("--out", default=str(REPO / "benchmarks" / "results"))
     ap.add_argument("--render", action="store_true", help="only rewrite the Markdown from the JSON")
+    ap.add_argument("--breakdown-only", action="store_true",
+                    help="only recompute the LUT breakdown of the JSON's jet cases from their work directories")
     a = ap.parse_args(argv)
     out = Path(a.out)
     jpath, mpath = out / "alkaid_resources.json", out / "alkaid_resources.md"
-    if a.render:
-        mpath.write_text(render(json.loads(jpath.read_text())))
+    if a.render or a.breakdown_only:
+        doc = json.loads(jpath.read_text())
+        if a.breakdown_only:
+            for r in doc["results"]:
+                if r["case"] in JETS or a.breakdown_all:
+                    r["breakdown"] = breakdown(out / "work" / "alkaid_resources" / r["case"])
+            jpath.write_text(json.dumps(doc, indent=1, default=str) + "\n")
+        mpath.write_text(render(doc))
         return 0
     names = a.cases.split(",")
     for n in names:
