@@ -158,7 +158,8 @@ def bench_case(name, a, work):
                   "gen_s": round(dt, 3), "command": "da-gen model.json -o DIR " + " ".join(args),
                   "est_period_ns": rep["pipeline"]["estimated_period_ns"], "est_luts": est_luts(rep),
                   "stats": rep["stats"], "register_bits": rep["pipeline"]["register_bits"],
-                  "dir": str(cdir / key), "top": rep["top"], "report": rep}
+                  "dir": str(cdir / key), "top": rep["top"], "report": rep,
+                  "x_width": rep["x_width"], "y_width": rep["y_width"]}
         log(f"  {key}: latency {rep['latency_cycles']}, est {rep['pipeline']['estimated_period_ns']} ns, "
             f"est LUT {est_luts(rep)}, {dt:.3f} s")
     # --objective bits only where da-gen's own estimate says it is better
@@ -174,17 +175,59 @@ def bench_case(name, a, work):
     rows = av2.make_vectors(in_layout, a.vectors, a.seed)
     ref = av2.dagen_eval(a.da_gen, str(mpath), rows, str(cdir / "eval_in.json"))
     res["vectors"] = len(rows)
+    make_chain_dirs(D)
+    check_designs(D, rows, ref, in_layout, out_layout, cdir, a)
+    synth_designs(D, cdir)
+    if name in JETS or a.breakdown_all:
+        res["breakdown"] = breakdown(cdir)
+    for d in D.values():
+        d.pop("report", None)
+    return res
+
+
+def variants(d):
+    """(tag suffix, target dict, directory, ternary cells) of each way a design is counted: as
+    written; alkaid's ternary designs also with the LUT6_2 + CARRY8 swap (lut3); every alkaid
+    design also with its shift_adder as one carry chain (chain, lut3_chain)."""
+    out = [("", d, d["dir"], d["ternary"])]
+    for name in ("lut3", "chain", "lut3_chain"):
+        if name in d:
+            out.append(("_" + name, d[name], d[name]["dir"], d["ternary"] and name.startswith("lut3")))
+    return out
+
+
+def make_chain_dirs(D):
+    """The lut3 entry of alkaid's ternary designs (tools/alkaid_rtl.py wrote DIR/lut3), and alkaid's
+    designs with benchmarks/alkaid_shift_adder_chain.v for its shift_adder (chain, lut3_chain)."""
+    for d in D.values():
+        if d["tool"] != "alkaid":
+            continue
+        if d["ternary"]:
+            d.setdefault("lut3", {"dir": os.path.join(d["dir"], "lut3")})
+        for name, src in (("chain", d["dir"]), ("lut3_chain", os.path.join(d["dir"], "lut3"))):
+            if name == "lut3_chain" and not d["ternary"]:
+                continue
+            dest = os.path.join(d["dir"], name)
+            shutil.rmtree(dest, ignore_errors=True)
+            os.makedirs(dest)
+            for f in glob.glob(os.path.join(src, "*.v")):
+                if os.path.basename(f) != "shift_adder.v":
+                    shutil.copy(f, dest)
+            shutil.copy(HERE / "alkaid_shift_adder_chain.v", dest)
+            d[name] = {"dir": dest}
+
+
+def check_designs(D, rows, ref, in_layout, out_layout, cdir, a, only=None):
+    """Simulate every variant (only: those tag suffixes) against the reference rows."""
     for key, d in D.items():
-        variants = [("", d["dir"], d["ternary"])]
-        if d["tool"] == "alkaid" and d["ternary"]:
-            variants.append(("_lut3", os.path.join(d["dir"], "lut3"), True))
-        for suffix, ydir, cells in variants:
-            tgt = d if not suffix else d.setdefault("lut3", {"dir": ydir})
+        for suffix, tgt, ydir, cells in variants(d):
+            if only is not None and suffix not in only:
+                continue
             try:
                 files = glob.glob(os.path.join(ydir, "*.v")) + ([av2.CELLS_SIM] if cells else [])
                 if d["tool"] == "da-gen":
                     ports, lay_in, lay_out = ("clk", "x", "y"), in_layout, out_layout
-                    wi, wo = d["report"]["x_width"], d["report"]["y_width"]
+                    wi, wo = d["x_width"], d["y_width"]
                 else:
                     ports = ("clk", "model_inp", "model_out")
                     lay_in, lay_out = alkaid_rtl.layouts(d["info"])
@@ -208,15 +251,17 @@ def bench_case(name, a, work):
                 tgt["sim"] = {"error": f"{type(e).__name__}: {e}"[:500]}
             log(f"  sim {key}{suffix}: {tgt['sim'].get('mismatches', tgt['sim'])}")
 
-    # Yosys
+
+def synth_designs(D, cdir, only=None):
+    """tools/yosys_report.py and Yosys sta on every variant that passed the function check."""
     for key, d in D.items():
-        for tgt, ydir in [(d, d["dir"])] + ([(d["lut3"], d["lut3"]["dir"])] if "lut3" in d else []):
-            if d.get("skip"):
+        for suffix, tgt, ydir, _ in variants(d):
+            if (only is not None and suffix not in only) or d.get("skip"):
                 continue
             if tgt.get("sim", {}).get("mismatches") != 0:
                 tgt["yosys_note"] = "not synthesized: the design failed the function check"
                 continue
-            tag = key + ("_lut3" if tgt is not d else "")
+            tag = key + suffix
             net = str(cdir / f"{tag}.netlist.v")
             try:
                 y = av2.yosys(ydir, d["top"], str(cdir / f"{tag}.yosys.json"), netlist=net)
@@ -231,11 +276,25 @@ def bench_case(name, a, work):
             except Exception as e:
                 tgt["yosys_note"] = str(e)[:500]
                 log(f"  yosys {tag}: {e}")
-    if name in JETS or a.breakdown_all:
-        res["breakdown"] = breakdown(cdir)
-    for d in D.values():
-        d.pop("report", None)
-    return res
+
+
+def chain_only(doc, out, a):
+    """Add the one-chain variants to the alkaid designs of a finished run (same vectors)."""
+    for r in doc["results"]:
+        if r["case"] not in a.cases.split(","):
+            continue
+        cdir = out / "work" / "alkaid_resources" / r["case"]
+        D = r["designs"]
+        rep = json.loads(next(p for p in (cdir / "dagen_p0").glob("*.json") if not p.name.endswith(".graph.json")).read_text())
+        in_layout, out_layout = av2.elem_layout_dagen(rep["inputs"]), av2.elem_layout_dagen(rep["outputs"])
+        rows = av2.make_vectors(in_layout, a.vectors, a.seed)
+        ref = av2.dagen_eval(a.da_gen, str(cdir / "model.json"), rows, str(cdir / "eval_in.json"))
+        if len(rows) != r["vectors"]:
+            raise SystemExit(f"--chain-only: {r['case']} was checked on {r['vectors']} vectors, not {len(rows)}")
+        log(f"== {r['case']} (one-chain variants)")
+        make_chain_dirs(D)
+        check_designs(D, rows, ref, in_layout, out_layout, cdir, a, only={"_chain", "_lut3_chain"})
+        synth_designs(D, cdir, only={"_chain", "_lut3_chain"})
 
 
 # ---------------------------------------------------------------- where the LUTs go
@@ -409,24 +468,28 @@ def best(D, keys):
 
 
 def comparisons(r):
-    """Per case: (label, da-gen key, alkaid key, alkaid LUT variant) of the ratio columns."""
+    """Per case: label -> (da-gen key, alkaid key, alkaid variant: None (as written), lut3, chain or
+    lut3_chain) of the ratio columns; da-gen's is the one of its designs with the fewest LUTs."""
     D = r["designs"]
-    return {
-        "comb two-input": (best(D, ["dagen_p0", "dagen_bits_p0"]), "alkaid_comb_notern", False),
-        "comb ternary": (best(D, ["dagen_p0_tern", "dagen_bits_p0_tern"]), "alkaid_comb", True),
-        "pipe two-input": (best(D, ["dagen_pL", "dagen_bits_pL"]), "alkaid_pipe_notern", False),
-        "pipe ternary": (best(D, ["dagen_pL_tern", "dagen_bits_pL_tern"]), "alkaid_pipe", True),
-        "pipe two-input @alkaid clock": (best(D, ["dagen_pL_at", "dagen_bits_pL_at"]), "alkaid_pipe_notern", False),
-        "pipe ternary @alkaid clock": (best(D, ["dagen_pL_tern_at", "dagen_bits_pL_tern_at"]), "alkaid_pipe", True),
-    }
+    c = {}
+    for mode, L in (("comb", "p0"), ("pipe", "pL"), ("pipe", "pL_at")):
+        at = " @alkaid clock" if L.endswith("_at") else ""
+        two = best(D, [f"dagen_{L}", f"dagen_bits_{L}"])
+        ter = best(D, [f"dagen_{L.replace('_at', '')}_tern{'_at' if at else ''}",
+                       f"dagen_bits_{L.replace('_at', '')}_tern{'_at' if at else ''}"])
+        c[f"{mode}{at} two-input"] = (two, f"alkaid_{mode}_notern", None)
+        c[f"{mode}{at} ternary"] = (ter, f"alkaid_{mode}", "lut3")
+        c[f"{mode}{at} two-input, alkaid one-chain"] = (two, f"alkaid_{mode}_notern", "chain")
+        c[f"{mode}{at} ternary, alkaid one-chain"] = (ter, f"alkaid_{mode}", "lut3_chain")
+    return c
 
 
 def ratio_of(r, label):
     D = r["designs"]
-    dk, ak, fair = comparisons(r)[label]
+    dk, ak, variant = comparisons(r)[label]
     if not dk or ak not in D:
         return None, None
-    a = D[ak]["lut3"] if fair else D[ak]
+    a = D[ak].get(variant) if variant else D[ak]
     lr = lut(D[dk]) / lut(a) if lut(D[dk]) and lut(a) else None
     fr = ff(D[dk]) / ff(a) if ff(D[dk]) and ff(a) else None
     return lr, fr
@@ -434,8 +497,8 @@ def ratio_of(r, label):
 
 def markdown(doc):
     out = []
-    hdr = ["case", "design", "latency", "est. ns (da-gen model)", "Yosys LUT", "LUT (a+b+c as LUT6_2+CARRY8)", "FF",
-           "carry", "sta ns", "tool s", "command / note"]
+    hdr = ["case", "design", "latency", "est. ns (da-gen model)", "Yosys LUT", "LUT (a+b+c as LUT6_2+CARRY8)",
+           "LUT (one-chain shift_adder)", "LUT (both)", "FF", "carry", "sta ns", "tool s", "command / note"]
     out += ["| " + " | ".join(hdr) + " |", "|---|---|" + "---:|" * (len(hdr) - 3) + "---|"]
     for r in doc["results"]:
         D = r["designs"]
@@ -446,29 +509,24 @@ def markdown(doc):
             note = d.get("skip") or d.get("yosys_note") or ""
             if d.get("sim", {}).get("mismatches") not in (0, None) or "error" in d.get("sim", {}):
                 note = f"MISMATCH {d['sim']}: not synthesized"
-            l3 = d.get("lut3")
+            v = lambda n: fmt(lut(d[n])) if n in d else ""  # noqa: E731
             out.append(f"| {r['case']} | {k} | {d['latency']} | {fmt(d.get('est_period_ns'))} | {fmt(lut(d))} | "
-                       f"{fmt(lut(l3)) if l3 else ''} | {fmt(ff(d))} | {fmt((d.get('yosys') or {}).get('carry'))} | "
+                       f"{v('lut3')} | {v('chain')} | {v('lut3_chain')} | {fmt(ff(d))} | {fmt((d.get('yosys') or {}).get('carry'))} | "
                        f"{fmt(d.get('sta_ns'))} | {fmt(d.get('gen_s'), 2)} | `{d['command'].replace('model.json -o DIR ', '')}`"
                        f"{' ' + note if note else ''} |")
     out.append("")
     labels = list(comparisons(doc["results"][0]).keys())
-    hdr = ["case"] + [f"LUT {x}" for x in labels] + ["FF pipe two-input", "FF pipe ternary",
-                                                     "FF @alkaid clock two-input", "FF @alkaid clock ternary"]
-    out += ["| " + " | ".join(hdr) + " |", "|---|" + "---:|" * (len(hdr) - 1)]
-    for r in doc["results"]:
-        lr = [ratio_of(r, x) for x in labels]
-        out.append(f"| {r['case']} | " + " | ".join(fmt(x[0], 3) for x in lr) + " | "
-                   + " | ".join(fmt(lr[labels.index(x)][1], 3) for x in
-                                ("pipe two-input", "pipe ternary", "pipe two-input @alkaid clock", "pipe ternary @alkaid clock"))
-                   + " |")
+    cases = [r["case"] for r in doc["results"]]
     tr = [r for r in doc["results"] if r["case"] in TARGETS]
-    if tr:
-        lr = [[ratio_of(r, x) for r in tr] for x in labels]
-        out.append(f"| geomean of {', '.join(r['case'] for r in tr)} | " + " | ".join(fmt(geomean([y[0] for y in x]), 3) for x in lr)
-                   + " | " + " | ".join(fmt(geomean([y[1] for y in lr[labels.index(x)]]), 3) for x in
-                                        ("pipe two-input", "pipe ternary", "pipe two-input @alkaid clock",
-                                         "pipe ternary @alkaid clock")) + " |")
+    hdr = ["da-gen / alkaid", "which"] + cases + ([f"geomean of the {len(tr)} targets"] if tr else [])
+    out += ["| " + " | ".join(hdr) + " |", "|---|---|" + "---:|" * (len(hdr) - 2)]
+    for x in labels:
+        for which, idx in (("LUT", 0), ("FF", 1)):
+            if which == "FF" and x.startswith("comb"):
+                continue
+            vals = [ratio_of(r, x)[idx] for r in doc["results"]]
+            g = geomean([ratio_of(r, x)[idx] for r in tr]) if tr else None
+            out.append(f"| {x} | {which} | " + " | ".join(fmt(v_, 3) for v_ in vals) + (f" | {fmt(g, 3)}" if tr else "") + " |")
     out.append("")
     for r in doc["results"]:
         if "breakdown" not in r:
@@ -530,14 +588,19 @@ def main(argv=None):
     ap.add_argument("--breakdown-all", action="store_true", help="LUT breakdown on every case, not only the jets")
     ap.add_argument("--out", default=str(REPO / "benchmarks" / "results"))
     ap.add_argument("--render", action="store_true", help="only rewrite the Markdown from the JSON")
+    ap.add_argument("--chain-only", action="store_true",
+                    help="only add the one-chain alkaid variants to the JSON's cases (their work directories)")
     ap.add_argument("--breakdown-only", action="store_true",
                     help="only recompute the LUT breakdown of the JSON's jet cases from their work directories")
     a = ap.parse_args(argv)
     out = Path(a.out)
     jpath, mpath = out / "alkaid_resources.json", out / "alkaid_resources.md"
-    if a.render or a.breakdown_only:
+    if a.render or a.breakdown_only or a.chain_only:
         doc = json.loads(jpath.read_text())
-        if a.breakdown_only:
+        if a.chain_only:
+            a.da_gen = os.path.abspath(a.da_gen)
+            chain_only(doc, out, a)
+        if a.breakdown_only or a.chain_only:
             for r in doc["results"]:
                 if r["case"] in JETS or a.breakdown_all:
                     r["breakdown"] = breakdown(out / "work" / "alkaid_resources" / r["case"])
