@@ -254,9 +254,15 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     if args.pipeline < 0:
         ap.error('--pipeline: must be >= 0')
-    model = d4.load_model(args.model)
-    d4.layer_sizes(model)
-    _, info = write_rtl(model, args.out, args.name, args.pipeline, args.n_stages, not args.no_ternary)
+    if args.n_stages == 0 or args.n_stages < -1:
+        ap.error('--n-stages: must be >= 1')
+    try:
+        model = d4.load_model(args.model)
+        d4.layer_sizes(model)
+        _, info = write_rtl(model, args.out, args.name, args.pipeline, args.n_stages, not args.no_ternary)
+    except (OSError, ValueError, KeyError, TypeError, IndexError) as e:  # bad model: one line, nothing written
+        print(f'alkaid_rtl.py: {args.model}: {type(e).__name__}: {e}', file=sys.stderr)
+        return 1
     if args.verify:
         res = verify(model, args.out, info, args.verify, args.seed)
         for tag, r in res.items():
