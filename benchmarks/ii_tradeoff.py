@@ -13,9 +13,11 @@ tests/models/v2/cnn2d.json, the largest CNN shipped, and cnn1d.json) it builds
     word-parallel (II = 1, built when estimated cheaper; the report then has `ii_requested`),
     digit-serial (`serial`) or streamed (`stream`).  `max` is the bit-serial extreme: the
     smallest K whose design is digit-serial with one-bit digits (found by building K = 2, 3, ...,
-    since small K may build II = 1); numeric K beyond it are not built.  `stream` is the least K
-    that builds the streamed design (the report's `stream.cycles` of a K = 4096 build, checked:
-    that K builds it and K - 1 does not), `stream2x` twice it; both only on models that stream.
+    since small K may build II = 1); numeric K beyond it are not built (on a model where no K up
+    to 256 builds one, every K of --ks is built and `max` is left out).  `stream` is the least K
+    that builds the streamed design with one kernel instance (the report's `stream.cycles` of a
+    K = 4096 build, checked: that K builds it and K - 1 does not; a shorter K streams with several
+    instances), `stream2x` twice it; both only on models that stream.
 K values that build the same design (the same Verilog but for comments) are duplicates: they are
 still simulated at their own reported II, but synthesized once, and the Pareto front is taken
 over distinct designs (each at the least II it was built for).
@@ -216,24 +218,30 @@ def probe(da_gen, model_path, work, k):
 
 def bit_serial_k(da_gen, model_path, work, limit=PROBE_LIMIT):
     """The smallest K whose --ii design is digit-serial with one-bit digits.  Small K may build
-    II = 1 and large K a streamed design, so K = 2, 3, ... are built until one is."""
+    II = 1 and large K a streamed design, so K = 2, 3, ... are built until one is; None when no
+    K up to `limit` does (a CNN whose streamed design wins at every K)."""
     for k in range(2, limit + 1):
         rep = probe(da_gen, model_path, work, k)
         if rep["architecture"] == "digit-serial" and rep["serial"]["digit_bits"] == 1:
             return k
-    raise RuntimeError(f"no --ii K up to {limit} builds a digit-serial design with one-bit digits")
+    return None
+
+
+def one_instance(rep):
+    return rep["architecture"] == "streamed" and rep["stream"]["kernel_instances"] == 1
 
 
 def stream_k(da_gen, model_path, work):
-    """The least K that builds the streamed design (None if K = 4096 does not stream)."""
+    """The least K that builds the streamed design with one kernel instance (None if K = 4096
+    does not stream); a shorter K shares the positions among several instances."""
     rep = probe(da_gen, model_path, work, 4096)
-    if rep["architecture"] != "streamed":
+    if not one_instance(rep):
         return None
     k = rep["stream"]["cycles"]
-    if probe(da_gen, model_path, work, k)["architecture"] != "streamed":
-        raise RuntimeError(f"--ii {k} (stream.cycles of --ii 4096) does not build the streamed design")
-    if probe(da_gen, model_path, work, k - 1)["architecture"] == "streamed":
-        raise RuntimeError(f"--ii {k - 1}, below stream.cycles, builds a streamed design")
+    if not one_instance(probe(da_gen, model_path, work, k)):
+        raise RuntimeError(f"--ii {k} (stream.cycles of --ii 4096) does not stream with one instance")
+    if one_instance(probe(da_gen, model_path, work, k - 1)):
+        raise RuntimeError(f"--ii {k - 1}, below stream.cycles, streams with one instance")
     return k
 
 
@@ -277,7 +285,8 @@ def write_markdown(results, path):
         rows = m["rows"]
         base = next((r for r in rows if r["row"] == "II=1" and "lut" in r), None)
         front = pareto(rows)
-        ks = f"bit-serial extreme K = {m['bit_serial_k']}"
+        ks = (f"bit-serial extreme K = {m['bit_serial_k']}" if m["bit_serial_k"]
+              else "no K builds a bit-serial design")
         ks += f", least streamed K = {m['stream_k']}" if m.get("stream_k") else ", no streamed design"
         out += [f"### {name} ({m['source']}; {ks})", "", "| " + " | ".join(head) + " |",
                 "|---|---|---:|---" + "|---:" * (len(head) - 4) + "|"]
@@ -421,7 +430,7 @@ def main():
             streamed = stream_k(a.da_gen, model_path, work) if {"stream", "stream2x"} & set(ks) else None
             named = {"max": extreme, "stream": streamed, "stream2x": 2 * streamed if streamed else None}
             sweep = sorted({named[k] if k in named else k for k in ks
-                            if (k in named and named[k]) or (k not in named and k < extreme)})
+                            if (k in named and named[k]) or (k not in named and (extreme is None or k < extreme))})
             designs = [("II=1", list(II1_ARGS))] + [(f"K={k}", ["--ii", str(k)]) for k in sweep]
             rows, synthesized = [], {}
             for label, args in designs:
