@@ -67,34 +67,10 @@ HARD_DC = av2.ALKAID_HARD_DC
 
 def build_alkaid(model: dict, hwconf=HWCONF, hard_dc: int = HARD_DC):
     """(input FVArray, output FVArray) of the model.json network traced in alkaid."""
-    import numpy as np
     from alkaid.trace import FVArray, HWConfig
     from alkaid.trace.ops import quantize, relu
 
-    n = int(model['input']['size'])
-    kifs = np.array(d4.kif_list(model['input']['type'], n), dtype=np.int64).reshape(n, 3)
-    inp = FVArray.from_kif(kifs[:, 0], kifs[:, 1], kifs[:, 2], HWConfig(*hwconf), 0.0, {'hard_dc': hard_dc})
-    x = inp
-    for L in model['layers']:
-        t = L['type']
-        if t == 'dense':
-            W = np.array(L['weights'], dtype=np.float64).reshape(len(L['weights']), -1)
-            if not np.array_equal(W.astype(np.float32).astype(np.float64), W):
-                raise ValueError(f"dense {L.get('name', '')}: weights not exact in float32 (alkaid's solver uses float32)")
-            x = x @ W
-            if L.get('bias') is not None:
-                b = np.array(L['bias'], dtype=np.float64)
-                if np.any(b != 0):
-                    x = x + b
-        elif t == 'relu':
-            x = relu(x)
-        elif t == 'quantize':
-            q = np.array(d4.kif_list(L['to'], x.shape[0]), dtype=np.int64).reshape(-1, 3)
-            x = quantize(x, q[:, 0], q[:, 1], q[:, 2], overflow_mode=L.get('overflow', 'WRAP').upper(),
-                         round_mode=L.get('rounding', 'TRN').upper())
-        else:
-            raise ValueError(f'unknown layer type {t}')
-    return inp, x
+    return d4.trace_network(model, FVArray, HWConfig, relu, quantize, hwconf, hard_dc, 'alkaid')
 
 
 # ---------------------------------------------------------------- da-gen's delay model on alkaid's ops

@@ -209,23 +209,22 @@ def random_input_codes(model: dict, count: int, seed: int) -> list[list[int]]:
 # ---------------------------------------------------------------------------------------------
 
 
-def build_da4ml(model: dict, hwconf=(1, -1, -1), hard_dc: int = 2):
-    """Return (inp FixedVariableArray, out FixedVariableArray) traced in da4ml."""
+def trace_network(model: dict, array, hwconfig, relu, quantize, hwconf, hard_dc: int, tool: str):
+    """(inp, out) of the model.json network traced with a da4ml-style trace API: `array` its
+    fixed-point variable array class (da4ml's FixedVariableArray, alkaid's FVArray), `hwconfig`,
+    `relu` and `quantize` its own; shared by tools/da4ml_rtl.py and tools/alkaid_rtl.py."""
     import numpy as np
-    from da4ml.trace import FixedVariableArray, HWConfig
-    from da4ml.trace.ops import quantize, relu
 
     n = int(model['input']['size'])
     kifs = np.array(kif_list(model['input']['type'], n), dtype=np.int64).reshape(n, 3)
-    solver_options = {'hard_dc': hard_dc}
-    inp = FixedVariableArray.from_kif(kifs[:, 0], kifs[:, 1], kifs[:, 2], HWConfig(*hwconf), 0.0, solver_options)
+    inp = array.from_kif(kifs[:, 0], kifs[:, 1], kifs[:, 2], hwconfig(*hwconf), 0.0, {'hard_dc': hard_dc})
     x = inp
     for L in model['layers']:
         t = L['type']
         if t == 'dense':
             W = np.array(L['weights'], dtype=np.float64).reshape(len(L['weights']), -1)
             if not np.array_equal(W.astype(np.float32).astype(np.float64), W):
-                raise ValueError(f"dense {L.get('name', '')}: weights not exact in float32 (da4ml's solver uses float32)")
+                raise ValueError(f"dense {L.get('name', '')}: weights not exact in float32 ({tool}'s solver uses float32)")
             x = x @ W
             if L.get('bias') is not None:
                 b = np.array(L['bias'], dtype=np.float64)
@@ -246,6 +245,14 @@ def build_da4ml(model: dict, hwconf=(1, -1, -1), hard_dc: int = 2):
         else:
             raise ValueError(f'unknown layer type {t}')
     return inp, x
+
+
+def build_da4ml(model: dict, hwconf=(1, -1, -1), hard_dc: int = 2):
+    """Return (inp FixedVariableArray, out FixedVariableArray) traced in da4ml."""
+    from da4ml.trace import FixedVariableArray, HWConfig
+    from da4ml.trace.ops import quantize, relu
+
+    return trace_network(model, FixedVariableArray, HWConfig, relu, quantize, hwconf, hard_dc, 'da4ml')
 
 
 def port_layout(qints) -> list[dict]:
