@@ -23,27 +23,10 @@ V
 
 fails=0
 checks=0
+. "$ROOT/tests/tools/cell_proof.sh"
 for w in 1 2 3 8 13; do
     for view in netlist generic model; do
-        xilinx=1
-        if [ "$view" = model ]; then
-            read_load="read_verilog -nosynthesis -D__ICARUS__ $LOAD"
-            lib=""
-        else
-            read_load="read_verilog $LOAD; read_verilog -lib +/xilinx/cells_sim.v"
-            lib="read_verilog +/xilinx/cells_sim.v;"
-            [ "$view" = generic ] && xilinx=0
-        fi
-        checks=$((checks + 1))
-        if ! "$YOSYS" -q -p "read_verilog $TMP/spec.v; $read_load;
-                chparam -set WIDTH $w -set XILINX $xilinx spec dagen_load;
-                $lib hierarchy -check; proc; flatten; opt_clean;
-                miter -equiv -flatten -make_assert spec dagen_load miter; hierarchy -top miter;
-                sat -verify -prove-asserts miter" >"$TMP/log" 2>&1; then
-            echo "FAIL: dagen_load $view WIDTH=$w differs from its specification"
-            grep -m3 -E "ERROR|failed" "$TMP/log"
-            fails=$((fails + 1))
-        fi
+        prove_cell "$LOAD" dagen_load "$view" "WIDTH $w" "WIDTH=$w"
     done
 done
 [ "$fails" -eq 0 ] || { echo "test_dagen_load: $fails of $checks proofs failed"; exit 1; }

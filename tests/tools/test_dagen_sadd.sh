@@ -31,28 +31,11 @@ V
 
 fails=0
 checks=0
+. "$ROOT/tests/tools/cell_proof.sh"
 for w in 1 2 5 8 13; do
     for sub in 0 1; do
         for view in netlist generic model; do
-            xilinx=1
-            if [ "$view" = model ]; then
-                read_sadd="read_verilog -nosynthesis -D__ICARUS__ $SADD"
-                lib=""
-            else
-                read_sadd="read_verilog $SADD; read_verilog -lib +/xilinx/cells_sim.v"
-                lib="read_verilog +/xilinx/cells_sim.v;"
-                [ "$view" = generic ] && xilinx=0
-            fi
-            checks=$((checks + 1))
-            if ! "$YOSYS" -q -p "read_verilog $TMP/spec.v; $read_sadd;
-                    chparam -set WIDTH $w -set SUB $sub -set XILINX $xilinx spec dagen_sadd;
-                    $lib hierarchy -check; proc; flatten; opt_clean;
-                    miter -equiv -flatten -make_assert spec dagen_sadd miter; hierarchy -top miter;
-                    sat -verify -prove-asserts miter" >"$TMP/log" 2>&1; then
-                echo "FAIL: dagen_sadd $view WIDTH=$w SUB=$sub differs from its specification"
-                grep -m3 -E "ERROR|failed" "$TMP/log"
-                fails=$((fails + 1))
-            fi
+            prove_cell "$SADD" dagen_sadd "$view" "WIDTH $w SUB $sub" "WIDTH=$w SUB=$sub"
         done
     done
 done
