@@ -8,7 +8,9 @@
 #pragma once
 
 #include <Eigen/Core>
+#include <cmath>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <vector>
@@ -93,7 +95,36 @@ std::vector<int> operand_depths(const Solution& s);
 // as the range [0, 0]).
 std::vector<int> adder_widths(const Solution& s, std::span<const InputSpec> inputs);
 
+// Position just above the sign bit (or top bit, when lo >= 0) of numbers in
+// [lo, hi]: they fit in two's complement bits below it.
+int value_top(long double lo, long double hi);
+
+// Lowest bit that can be nonzero (weight 2^lsb), the position just above the sign
+// bit (top) and the bounds of every operand's value, inputs first, from the exact
+// ranges.
+struct OperandBits {
+  int lsb = 0;
+  int top = 0;
+  long double lo = 0, hi = 0;
+  // The same for the value * 2^s.
+  OperandBits shifted(int s) const {
+    return {lsb + s, top + s, std::ldexp(lo, s), std::ldexp(hi, s)};
+  }
+};
+std::vector<OperandBits> operand_bits(const Solution& s, std::span<const InputSpec> inputs);
+
 // Sum of adder_widths: the cost that Objective::AdderBits minimises.
 std::int64_t adder_bits(const Solution& s, std::span<const InputSpec> inputs);
+
+// Orientation (orient.cpp): every adder may compute its value or the value's
+// negation, its readers absorbing the sign, without changing the adder count or
+// any depth.  An adder whose lower operand (the one with bits below the other's
+// lowest bit) is subtracted spends carry-chain LUTs on those bits; added, they pass
+// through as wires.  orient() picks the signs that minimise these bits plus the
+// cost of each output that ends negated, `negated_output_cost(j, bits of output
+// j's value)`, which the caller knows (a negation adder, or a constant minus the
+// value).  The outputs' values are unchanged.
+void orient(Solution& s, std::span<const InputSpec> inputs,
+            const std::function<int(int, OperandBits)>& negated_output_cost);
 
 }  // namespace dagen::cmvm

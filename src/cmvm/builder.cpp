@@ -10,14 +10,6 @@ namespace dagen::cmvm::detail {
 
 namespace {
 
-// Position just above the sign bit (or top bit, when lo >= 0) of numbers in [lo, hi].
-int top_of(long double lo, long double hi) {
-  int t = 0;
-  if (hi > 0) t = std::max(t, static_cast<int>(std::floor(std::log2(hi))) + 1);
-  if (lo < 0) t = std::max(t, static_cast<int>(std::ceil(std::log2(-lo))));
-  return lo < 0 ? t + 1 : t;
-}
-
 // Bounds of term t = +-operand * 2^shift.
 std::pair<long double, long double> term_bounds(long double lo, long double hi, const Term& t) {
   const long double s = std::ldexp(1.0L, t.shift);
@@ -39,7 +31,7 @@ GraphBuilder::GraphBuilder(int n_inputs, std::span<const InputSpec> inputs)
 
 int GraphBuilder::top_bit(const Term& t) const {
   const auto [lo, hi] = term_bounds(lo_[t.operand], hi_[t.operand], t);
-  return top_of(lo, hi);
+  return value_top(lo, hi);
 }
 
 int GraphBuilder::push(const Op& op) {

@@ -18,15 +18,6 @@ struct Range {
   bool zero = true;  // the operand is identically zero
 };
 
-// Position just above the sign bit (or top bit, when lo >= 0) of numbers in [lo, hi]:
-// they fit in two's complement bits below that position.
-int top_of(long double lo, long double hi) {
-  int t = 0;
-  if (hi > 0) t = std::max(t, static_cast<int>(std::floor(std::log2(hi))) + 1);
-  if (lo < 0) t = std::max(t, static_cast<int>(std::ceil(std::log2(-lo))));
-  return lo < 0 ? t + 1 : t;
-}
-
 std::vector<Range> operand_ranges(const Solution& s, std::span<const InputSpec> inputs) {
   const auto coef = operand_coefficients(s);
   std::vector<Range> r(coef.size());
@@ -52,6 +43,20 @@ std::vector<Range> operand_ranges(const Solution& s, std::span<const InputSpec> 
 
 }  // namespace
 
+int value_top(long double lo, long double hi) {
+  int t = 0;
+  if (hi > 0) t = std::max(t, static_cast<int>(std::floor(std::log2(hi))) + 1);
+  if (lo < 0) t = std::max(t, static_cast<int>(std::ceil(std::log2(-lo))));
+  return lo < 0 ? t + 1 : t;
+}
+
+std::vector<OperandBits> operand_bits(const Solution& s, std::span<const InputSpec> inputs) {
+  std::vector<OperandBits> bits;
+  for (const Range& r : operand_ranges(s, inputs))
+    bits.push_back({r.lsb, value_top(r.lo, r.hi), r.lo, r.hi});
+  return bits;
+}
+
 std::vector<int> adder_widths(const Solution& s, std::span<const InputSpec> inputs) {
   const std::vector<Range> r = operand_ranges(s, inputs);
   std::vector<int> w;
@@ -60,7 +65,7 @@ std::vector<int> adder_widths(const Solution& s, std::span<const InputSpec> inpu
     const Op& op = s.ops[k];
     const Range& out = r[s.n_inputs + k];
     const int low = std::max(r[op.a.operand].lsb + op.a.shift, r[op.b.operand].lsb + op.b.shift);
-    const int top = top_of(out.lo, out.hi);
+    const int top = value_top(out.lo, out.hi);
     w.push_back(std::max(1, top - low));
   }
   return w;

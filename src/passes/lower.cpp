@@ -114,6 +114,28 @@ std::string number_text(double v) {
   return text;
 }
 
+// What it costs the rows sharing solution `key` in carry-chain bits when the
+// solution's output j comes out negated (cmvm::orient): a negation adder over the
+// whole value where no bias is added, else the value's bits below the bias's
+// lowest one, which bias - value cannot pass through (bias + value can).  `out`
+// is on the solution's grid, 2^-weight_frac of the layer's.
+int negated_output_cost(const std::vector<Row>& rows, const std::vector<std::string>& keys,
+                        const std::string& key, int j, cmvm::OperandBits out) {
+  int cost = 0;
+  for (std::size_t k = 0; k < rows.size(); ++k) {
+    if (keys[k] != key) continue;
+    const Fixed& b = rows[k].bias[static_cast<std::size_t>(j)];
+    if (b.code == 0) {
+      cost += out.top - out.lsb;
+      continue;
+    }
+    int low = 0;
+    for (i128 c = b.code; (c & 1) == 0; c >>= 1) ++low;
+    cost += std::max(0, low - b.frac + rows[k].weight_frac - out.lsb);
+  }
+  return cost;
+}
+
 // Up-front size guard (docs/limits.md): the optimiser's time and memory grow with
 // the digit pairs it counts, the sum over outputs of (nonzero CSD digits of the
 // column)^2, faster than linearly (1.3e8 pairs, a 256 x 256 layer: 33 s, 1.5 GB;
@@ -425,11 +447,14 @@ std::vector<Operand> Lowering::lower_forms(const std::vector<SourceForm>& forms,
     }
   }
   // Rows of equal weights share one solution, solved for the union of their inputs' ranges.
+  std::vector<std::string> keys;
+  for (const Row& r : rows) keys.push_back(r.x.empty() ? std::string() : row_key(r));
   std::map<std::string, std::vector<cmvm::InputSpec>> specs;
   std::vector<std::string> order;
-  for (const Row& r : rows) {
+  for (std::size_t k = 0; k < rows.size(); ++k) {
+    const Row& r = rows[k];
     if (r.x.empty()) continue;
-    const std::string key = row_key(r);
+    const std::string& key = keys[k];
     if (solutions_.contains(key)) continue;
     auto [it, fresh] = specs.emplace(key, r.specs);
     if (fresh) {
@@ -445,10 +470,13 @@ std::vector<Operand> Lowering::lower_forms(const std::vector<SourceForm>& forms,
   }
   progress::Task task("solving the CMVM problems of " + at, order.size());
   for (const std::string& key : order) {
-    const Row& r = *std::find_if(rows.begin(), rows.end(),
-                                 [&](const Row& row) { return row_key(row) == key; });
+    const Row& r =
+        rows[static_cast<std::size_t>(std::find(keys.begin(), keys.end(), key) - keys.begin())];
     check_matrix_size(r.w, at, options_.cmvm.share);
     cmvm::Solution sol = cmvm::solve(r.w, specs.at(key), options_.cmvm);
+    cmvm::orient(sol, specs.at(key), [&](int j, cmvm::OperandBits out) {
+      return negated_output_cost(rows, keys, key, j, out);
+    });
     auto coeffs = cmvm::operand_coefficients(sol);
     solutions_.emplace(key, std::make_pair(std::move(sol), std::move(coeffs)));
     task.advance();
