@@ -18,6 +18,7 @@
 #include <map>
 #include <optional>
 
+#include "dagen/bias_placement.hpp"
 #include "dagen/diag.hpp"
 #include "dagen/exact.hpp"
 #include "dagen/graph_builder.hpp"
@@ -307,14 +308,30 @@ std::vector<Operand> Lowering::instantiate(const Row& row) {
   const std::string key = row_key(row);
   auto it = solutions_.find(key);
   if (it == solutions_.end()) throw InternalError("a row's CMVM was not solved");
-  const cmvm::Solution& sol = it->second.first;
-  const auto& coeffs = it->second.second;
+  // Biases that pay off deeper in a column's own adders become constant inputs
+  // of the solution (bias_placement.hpp); the rest are added after its outputs.
+  const std::vector<BiasPlacement> placed =
+      place_biases(it->second.first, row.specs, row.bias, row.weight_frac);
+  const bool any_placed =
+      std::any_of(placed.begin(), placed.end(), [](const BiasPlacement& p) { return p.op >= 0; });
+  std::optional<cmvm::Solution> own;
+  std::vector<std::vector<std::int64_t>> own_coeffs;
+  if (any_placed) {
+    own = with_bias_inputs(it->second.first, placed);
+    own_coeffs = cmvm::operand_coefficients(*own);
+  }
+  const cmvm::Solution& sol = own ? *own : it->second.first;
+  const auto& coeffs = own ? own_coeffs : it->second.second;
 
   const int layer_id = static_cast<int>(g_.layer_inputs.size());
-  g_.layer_inputs.push_back(row.x);
-  std::vector<Operand> operand(static_cast<std::size_t>(n_in) + sol.ops.size());
-  for (int i = 0; i < n_in; ++i)
-    operand[static_cast<std::size_t>(i)] = row.x[static_cast<std::size_t>(i)];
+  std::vector<Operand> x = row.x;
+  for (const BiasPlacement& p : placed)
+    if (p.op >= 0) x.push_back(builder_.constant(p.constant));
+  g_.layer_inputs.push_back(x);
+  const auto n_x = static_cast<int>(x.size());
+  std::vector<Operand> operand(static_cast<std::size_t>(n_x) + sol.ops.size());
+  for (int i = 0; i < n_x; ++i)
+    operand[static_cast<std::size_t>(i)] = x[static_cast<std::size_t>(i)];
   auto term_operand = [&](const cmvm::Term& t) {
     Operand o = operand[static_cast<std::size_t>(t.operand)];
     o.shift += t.shift;
@@ -332,8 +349,8 @@ std::vector<Operand> Lowering::instantiate(const Row& row) {
       n.sub = true;
     }
     n.layer = layer_id;
-    n.coeffs = coeffs[static_cast<std::size_t>(n_in) + k];
-    operand[static_cast<std::size_t>(n_in) + k] = builder_.node(n);
+    n.coeffs = coeffs[static_cast<std::size_t>(n_x) + k];
+    operand[static_cast<std::size_t>(n_x) + k] = builder_.node(n);
   }
 
   std::vector<Operand> y;
@@ -346,7 +363,7 @@ std::vector<Operand> Lowering::instantiate(const Row& row) {
     }
     Operand t = term_operand(*term);
     t.shift -= row.weight_frac;
-    if (b.code == 0 && !term->negative) {
+    if ((b.code == 0 || placed[static_cast<std::size_t>(j)].op >= 0) && !term->negative) {
       y.push_back(t);
       continue;
     }

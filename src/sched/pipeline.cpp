@@ -133,13 +133,30 @@ double worst_stage(const AdderGraph& g, const Stages& stage, const std::vector<d
   return finish.empty() ? 0 : *std::max_element(finish.begin(), finish.end());
 }
 
+// Bits of an adder's registers that copy its operand's: the low bits it passes
+// through are that operand's wires, and where the operand is registered across
+// the same ranks synthesis keeps one flip-flop for both.
+int shared_register_bits(const AdderGraph& g, const Stages& stage, const std::vector<int>& use,
+                         const std::vector<BitSpan>& live, std::size_t id) {
+  const Node& n = g.nodes[id];
+  const int k = passed_through_bits(g, n);
+  if (k <= 0) return 0;
+  const Operand& low = operand_offset(g, n, n.a()) == 0 ? n.a() : n.b();
+  const auto p = static_cast<std::size_t>(low.node);
+  const int ranks = std::min(use[id], use[p]) - stage[id];
+  const int lo = std::max(live[id].low, live[p].low);
+  const int hi = std::min({k, live[id].top, live[p].top, g.nodes[p].type.width()});
+  return ranks > 0 && hi > lo ? ranks * (hi - lo) : 0;
+}
+
 int count_register_bits(const AdderGraph& g, const Stages& stage, int latency) {
   const auto use = last_use(g, stage, latency);
   const auto live = demanded_bits(g);
   int bits = 0;
   for (std::size_t id = 0; id < g.nodes.size(); ++id) {
     if (is_const(g.nodes[id])) continue;
-    bits += live[id].width() * (use[id] - stage[id]);
+    bits +=
+        live[id].width() * (use[id] - stage[id]) - shared_register_bits(g, stage, use, live, id);
   }
   return bits;
 }
