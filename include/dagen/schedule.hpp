@@ -22,6 +22,12 @@ struct Schedule {
   std::vector<double> stage_delay_ns;  // per combinational segment, register overhead included
   double period_ns = 0;                // the worst of them
   int register_bits = 0;
+  // Of those, bits that copy another register's (the low bits an adder passes
+  // through from an operand registered across the same ranks): synthesis keeps
+  // one flip-flop for both.  The placement minimises register_bits; reports
+  // give flip_flops().
+  int copied_register_bits = 0;
+  int flip_flops() const { return register_bits - copied_register_bits; }
   // True when register_bits is the proven minimum for this latency and stage
   // delay (always for latency 0); false when the graph was too large and a
   // heuristic placed them.

@@ -53,12 +53,12 @@ nlohmann::json interface_report(const std::string& top, const AdderGraph& g, con
         {"comparators", st.comparators},
         {"muxes", st.muxes},
         {"lookups", st.lookups},
-        {"register_bits", s.register_bits}}},
+        {"register_bits", s.flip_flops()}}},
       {"pipeline",
        {{"target", std::string(target.name())},
         {"stage_delay_ns", stages},
         {"estimated_period_ns", round3(s.period_ns)},
-        {"register_bits", s.register_bits},
+        {"register_bits", s.flip_flops()},
         {"register_placement", s.exact_registers ? "exact" : "heuristic"}}},
   };
 }

@@ -288,7 +288,7 @@ Design build_design(const Model& model, const FlowOptions& options) {
     Candidate& c = candidates[k];
     if (c.latency != latency) continue;
     const GraphStats st = target.graph_stats(c.graph);
-    const long long cost = static_cast<long long>(st.adder_luts) + schedules[k].register_bits;
+    const long long cost = static_cast<long long>(st.adder_luts) + schedules[k].flip_flops();
     if (best_cost && cost >= *best_cost) continue;
     best_cost = cost;
     d.graph = std::move(c.graph);

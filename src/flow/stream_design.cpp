@@ -126,8 +126,8 @@ std::optional<Design> build_stream_design(const Model& model, const FlowOptions&
   int gathered_bits = 0;
   for (const FixedType& f : s->tail.input_types) gathered_bits += std::max(0, f.width());
   d.schedule.register_bits = s->shift_register_bits() + gathered_bits + tail_start +
-                             s->used_instances() * kernel.schedule.register_bits +
-                             tail.schedule.register_bits;
+                             s->used_instances() * kernel.schedule.flip_flops() +
+                             tail.schedule.flip_flops();
   // The load multiplexer: two bits per LUT6_2 on Xilinx (dagen_load), else one per bit.
   const int load_luts =
       target.has_ternary_adders() ? (s->shift_register_bits() + 1) / 2 : s->shift_register_bits();

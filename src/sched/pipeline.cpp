@@ -155,9 +155,18 @@ int count_register_bits(const AdderGraph& g, const Stages& stage, int latency) {
   int bits = 0;
   for (std::size_t id = 0; id < g.nodes.size(); ++id) {
     if (is_const(g.nodes[id])) continue;
-    bits +=
-        live[id].width() * (use[id] - stage[id]) - shared_register_bits(g, stage, use, live, id);
+    bits += live[id].width() * (use[id] - stage[id]);
   }
+  return bits;
+}
+
+// Of those, the bits that copy another register's (shared_register_bits).
+int count_copied_register_bits(const AdderGraph& g, const Stages& stage, int latency) {
+  const auto use = last_use(g, stage, latency);
+  const auto live = demanded_bits(g);
+  int bits = 0;
+  for (std::size_t id = 0; id < g.nodes.size(); ++id)
+    bits += shared_register_bits(g, stage, use, live, id);
   return bits;
 }
 
@@ -320,6 +329,7 @@ Schedule describe(const AdderGraph& g, Stages stage, int latency, const std::vec
     s.period_ns = std::max(s.period_ns, s.stage_delay_ns[k]);
   }
   s.register_bits = count_register_bits(g, stage, latency);
+  s.copied_register_bits = count_copied_register_bits(g, stage, latency);
   s.stage = std::move(stage);
   return s;
 }

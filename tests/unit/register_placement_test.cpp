@@ -89,6 +89,38 @@ int brute_force_minimum(const AdderGraph& g, int latency, double bound, const Ta
   return best;
 }
 
+// x + (y << 3) passes x's low three bits through: where x and the sum are
+// registered across the same ranks, those flip-flops are copies, which synthesis
+// merges; the report counts them once (flip_flops()), the placement still
+// minimises register_bits.
+TEST(RegisterPlacement, PassedThroughBitsRegisteredTwiceCountOnce) {
+  AdderGraph g;
+  for (int i = 0; i < 2; ++i) {
+    Node n;
+    n.kind = NodeKind::Input;
+    n.input_index = i;
+    n.type = {true, 7, 0};
+    g.input_types.push_back(n.type);
+    g.add(n);
+  }
+  Node sum;
+  sum.kind = NodeKind::Add;
+  sum.operands = {{0, 0}, {1, 3}};
+  g.add(sum);
+  infer_types(g);
+  ASSERT_EQ(passed_through_bits(g, g.at(2)), 3);
+  g.outputs = {{2, 0}, {0, 0}};  // x is an output too: registered to the end
+  const Target& m = find_target("xcup");
+  for (int latency = 1; latency <= 3; ++latency) {
+    const Schedule s = schedule_pipeline(g, latency, m);
+    const int ranks = latency - s.stage[2];
+    EXPECT_EQ(s.copied_register_bits, 3 * ranks) << "latency " << latency;
+    EXPECT_EQ(s.flip_flops(), s.register_bits - 3 * ranks);
+  }
+  g.outputs = {{2, 0}};  // x read by the sum alone: nothing registered twice
+  EXPECT_EQ(schedule_pipeline(g, 2, m).copied_register_bits, 0);
+}
+
 TEST(RegisterPlacement, FewestBitsAtTheLeastStageDelay) {
   std::mt19937 rng(7);
   const Target& m = find_target("xcup");
