@@ -14,12 +14,6 @@ int chain_bits(const cmvm::OperandBits& x, long double c, int c_lsb) {
   return std::max(1, cmvm::value_top(x.lo + c, x.hi + c) - std::max(x.lsb, c_lsb));
 }
 
-int lowest_bit(i128 code) {
-  int k = 0;
-  for (; (code & 1) == 0; code >>= 1) ++k;
-  return k;
-}
-
 struct Search {
   const cmvm::Solution& s;
   const std::vector<cmvm::OperandBits>& bits;
@@ -80,7 +74,7 @@ std::vector<BiasPlacement> place_biases(const cmvm::Solution& s,
       continue;
     const int scale = t->shift - weight_frac;
     const long double value = std::ldexp(static_cast<long double>(b.code), -b.frac);
-    const int lsb = lowest_bit(b.code) - b.frac;
+    const int lsb = trailing_zeros(b.code) - b.frac;
     Search search{s,
                   bits,
                   readers,

@@ -130,9 +130,7 @@ int negated_output_cost(const std::vector<Row>& rows, const std::vector<std::str
       cost += out.top - out.lsb;
       continue;
     }
-    int low = 0;
-    for (i128 c = b.code; (c & 1) == 0; c >>= 1) ++low;
-    cost += std::max(0, low - b.frac + rows[k].weight_frac - out.lsb);
+    cost += std::max(0, trailing_zeros(b.code) - b.frac + rows[k].weight_frac - out.lsb);
   }
   return cost;
 }
